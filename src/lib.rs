@@ -1,0 +1,1 @@
+//! procura: ABC analysis, supplier relationship types and sourcing advice from purchase ledgers.
