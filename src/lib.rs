@@ -1,1 +1,5 @@
 //! procura: ABC analysis, supplier relationship types and sourcing advice from purchase ledgers.
+
+pub mod abc;
+pub mod relationship;
+pub mod rules;
