@@ -1,0 +1,310 @@
+//! The spend cube: net spend, profit and line counts per (supplier, category, item).
+//!
+//! Memory grows with the number of distinct (supplier, category, item) triples, never with
+//! the number of ledger lines. Cubes merge, so files read separately (or parts of one file
+//! read on different threads) add up to the same cube.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Index of an interned id.
+pub type Ix = u32;
+
+/// Interned ids: each distinct string is stored once.
+#[derive(Debug, Clone, Default)]
+pub struct Interner {
+    ids: Vec<Box<str>>,
+    index: HashMap<Box<str>, Ix>,
+}
+
+impl Interner {
+    /// The index of `id`, adding it when new.
+    pub fn intern(&mut self, id: &str) -> Ix {
+        if let Some(&i) = self.index.get(id) {
+            return i;
+        }
+        let i = self.ids.len() as Ix;
+        self.ids.push(id.into());
+        self.index.insert(id.into(), i);
+        i
+    }
+
+    /// The index of `id`, if known.
+    pub fn get(&self, id: &str) -> Option<Ix> {
+        self.index.get(id).copied()
+    }
+
+    /// The id at an index.
+    pub fn name(&self, i: Ix) -> &str {
+        self.ids.get(i as usize).map(|s| &**s).unwrap_or("")
+    }
+
+    /// Number of ids.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// All ids in order of first appearance.
+    pub fn iter(&self) -> impl Iterator<Item = (Ix, &str)> {
+        self.ids.iter().enumerate().map(|(i, s)| (i as Ix, &**s))
+    }
+}
+
+/// What the cube holds for one (supplier, category, item).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Cell {
+    /// Net spend: purchases minus credit notes.
+    pub spend: Decimal,
+    /// Gross profit the purchased goods take part in.
+    pub profit: Decimal,
+    /// Purchase lines.
+    pub lines: u64,
+    /// Lines with a negative amount (credit notes).
+    pub credit_lines: u64,
+}
+
+impl Cell {
+    fn add(&mut self, other: &Cell) {
+        self.spend += other.spend;
+        self.profit += other.profit;
+        self.lines += other.lines;
+        self.credit_lines += other.credit_lines;
+    }
+}
+
+/// Key of a cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CellKey {
+    /// Supplier index.
+    pub supplier: Ix,
+    /// Category index.
+    pub category: Ix,
+    /// Item index.
+    pub item: Ix,
+}
+
+/// The aggregated ledger.
+#[derive(Debug, Clone, Default)]
+pub struct SpendCube {
+    /// Supplier ids.
+    pub suppliers: Interner,
+    /// First supplier name seen per supplier index (empty when none).
+    pub supplier_names: Vec<String>,
+    /// Category ids.
+    pub categories: Interner,
+    /// Item ids.
+    pub items: Interner,
+    /// The cells.
+    pub cells: HashMap<CellKey, Cell>,
+    /// Whether any line carried profit.
+    pub has_profit: bool,
+    /// Currencies seen, sorted.
+    pub currencies: Vec<String>,
+    /// Earliest and latest date seen (ISO text sorts as dates).
+    pub period: Option<(String, String)>,
+}
+
+/// One purchase line, as the readers hand it to the cube.
+#[derive(Debug, Clone, Copy)]
+pub struct PurchaseLine<'a> {
+    /// Supplier id.
+    pub supplier_id: &'a str,
+    /// Supplier name, if the ledger has one.
+    pub supplier_name: Option<&'a str>,
+    /// Category id.
+    pub category: &'a str,
+    /// Item id.
+    pub item_id: &'a str,
+    /// Net line amount.
+    pub amount: Decimal,
+    /// Profit on the line, if given.
+    pub profit: Option<Decimal>,
+    /// ISO date, if given.
+    pub date: Option<&'a str>,
+    /// Currency code, if given.
+    pub currency: Option<&'a str>,
+}
+
+impl SpendCube {
+    /// Adds one purchase line.
+    pub fn add(&mut self, line: &PurchaseLine<'_>) {
+        let supplier = self.suppliers.intern(line.supplier_id);
+        if supplier as usize == self.supplier_names.len() {
+            self.supplier_names.push(String::new());
+        }
+        if let Some(name) = line.supplier_name
+            && let Some(slot) = self.supplier_names.get_mut(supplier as usize)
+            && slot.is_empty()
+        {
+            *slot = name.to_string();
+        }
+        let key = CellKey {
+            supplier,
+            category: self.categories.intern(line.category),
+            item: self.items.intern(line.item_id),
+        };
+        let cell = self.cells.entry(key).or_default();
+        cell.spend += line.amount;
+        cell.lines += 1;
+        if line.amount < Decimal::ZERO {
+            cell.credit_lines += 1;
+        }
+        if let Some(p) = line.profit {
+            cell.profit += p;
+            self.has_profit = true;
+        }
+        if let Some(c) = line.currency
+            && !c.is_empty()
+            && !self.currencies.iter().any(|x| x == c)
+        {
+            self.currencies.push(c.to_string());
+            self.currencies.sort();
+        }
+        if let Some(d) = line.date
+            && !d.is_empty()
+        {
+            self.period = Some(match self.period.take() {
+                None => (d.to_string(), d.to_string()),
+                Some((a, b)) => (
+                    if d < a.as_str() { d.to_string() } else { a },
+                    if d > b.as_str() { d.to_string() } else { b },
+                ),
+            });
+        }
+    }
+
+    /// Adds another cube into this one.
+    pub fn merge(&mut self, other: SpendCube) {
+        let mut sup_map = Vec::with_capacity(other.suppliers.len());
+        for (i, id) in other.suppliers.iter() {
+            let j = self.suppliers.intern(id);
+            if j as usize == self.supplier_names.len() {
+                self.supplier_names.push(String::new());
+            }
+            if let (Some(slot), Some(name)) = (
+                self.supplier_names.get_mut(j as usize),
+                other.supplier_names.get(i as usize),
+            ) && slot.is_empty()
+            {
+                slot.clone_from(name);
+            }
+            sup_map.push(j);
+        }
+        let cat_map: Vec<Ix> = other
+            .categories
+            .iter()
+            .map(|(_, id)| self.categories.intern(id))
+            .collect();
+        let item_map: Vec<Ix> = other
+            .items
+            .iter()
+            .map(|(_, id)| self.items.intern(id))
+            .collect();
+        for (k, c) in other.cells {
+            let key = CellKey {
+                supplier: sup_map[k.supplier as usize],
+                category: cat_map[k.category as usize],
+                item: item_map[k.item as usize],
+            };
+            self.cells.entry(key).or_default().add(&c);
+        }
+        self.has_profit |= other.has_profit;
+        for c in other.currencies {
+            if !self.currencies.contains(&c) {
+                self.currencies.push(c);
+            }
+        }
+        self.currencies.sort();
+        if let Some((a, b)) = other.period {
+            self.period = Some(match self.period.take() {
+                None => (a, b),
+                Some((x, y)) => (a.min(x), b.max(y)),
+            });
+        }
+    }
+
+    /// Total net spend.
+    pub fn total_spend(&self) -> Decimal {
+        self.cells.values().map(|c| c.spend).sum()
+    }
+
+    /// Total profit.
+    pub fn total_profit(&self) -> Decimal {
+        self.cells.values().map(|c| c.profit).sum()
+    }
+
+    /// Number of purchase lines added.
+    pub fn lines(&self) -> u64 {
+        self.cells.values().map(|c| c.lines).sum()
+    }
+
+    /// Sums cells by a key function, e.g. per supplier or per (supplier, category).
+    pub fn sum_by<K: Ord + Clone>(
+        &self,
+        key: impl Fn(&CellKey) -> K,
+    ) -> std::collections::BTreeMap<K, Cell> {
+        let mut out = std::collections::BTreeMap::new();
+        for (k, c) in &self.cells {
+            out.entry(key(k)).or_insert_with(Cell::default).add(c);
+        }
+        out
+    }
+
+    /// Replaces the profit of every cell: `profit(key)` gives a cell's new profit.
+    pub fn set_profit(&mut self, profit: impl Fn(&CellKey, &Cell) -> Decimal) {
+        for (k, c) in self.cells.iter_mut() {
+            c.profit = profit(k, c);
+        }
+        self.has_profit = true;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line<'a>(s: &'a str, c: &'a str, amount: i64) -> PurchaseLine<'a> {
+        PurchaseLine {
+            supplier_id: s,
+            supplier_name: Some("Name"),
+            category: c,
+            item_id: "i",
+            amount: Decimal::new(amount, 2),
+            profit: None,
+            date: Some("2025-01-02"),
+            currency: Some("EUR"),
+        }
+    }
+
+    #[test]
+    fn merging_two_halves_gives_the_whole() {
+        let lines = [
+            line("a", "x", 100),
+            line("b", "x", 250),
+            line("a", "y", -30),
+            line("c", "y", 5),
+        ];
+        let mut whole = SpendCube::default();
+        lines.iter().for_each(|l| whole.add(l));
+        let mut h1 = SpendCube::default();
+        let mut h2 = SpendCube::default();
+        lines[..2].iter().for_each(|l| h1.add(l));
+        lines[2..].iter().for_each(|l| h2.add(l));
+        h2.merge(h1);
+        let per_supplier = |c: &SpendCube| {
+            c.sum_by(|k| c.suppliers.name(k.supplier).to_string())
+                .into_iter()
+                .map(|(k, v)| (k, v.spend, v.lines))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(per_supplier(&whole), per_supplier(&h2));
+        assert_eq!(whole.total_spend(), h2.total_spend());
+        assert_eq!(whole.total_spend(), Decimal::new(325, 2));
+    }
+}
