@@ -7,3 +7,6 @@ pub mod relationship;
 pub mod rules;
 pub mod spend;
 pub mod suggest;
+pub mod classify;
+pub mod advise;
+pub mod analysis;

@@ -1,0 +1,150 @@
+//! The supply graph: a bipartite petgraph graph of categories and the suppliers we buy
+//! them from, with spend on the edges. The advice reads single sources, suppliers whose
+//! loss leaves categories unserved, and backup candidates from it.
+
+use petgraph::graph::{NodeIndex, UnGraph};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// A node of the supply graph.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Node {
+    /// A supplier, by id.
+    Supplier(String),
+    /// A category, by id.
+    Category(String),
+}
+
+/// Categories ↔ suppliers, edges weighted by spend.
+#[derive(Debug, Clone, Default)]
+pub struct SupplyGraph {
+    graph: UnGraph<Node, Decimal>,
+    suppliers: BTreeMap<String, NodeIndex>,
+    categories: BTreeMap<String, NodeIndex>,
+}
+
+impl SupplyGraph {
+    /// Builds the graph from (supplier, category, spend) edges.
+    pub fn new<'a>(edges: impl IntoIterator<Item = (&'a str, &'a str, Decimal)>) -> Self {
+        let mut g = SupplyGraph::default();
+        for (s, c, spend) in edges {
+            let si = g.node(Node::Supplier(s.to_string()));
+            let ci = g.node(Node::Category(c.to_string()));
+            g.graph.add_edge(si, ci, spend);
+        }
+        g
+    }
+
+    fn node(&mut self, n: Node) -> NodeIndex {
+        let (map, id) = match &n {
+            Node::Supplier(id) => (&mut self.suppliers, id.clone()),
+            Node::Category(id) => (&mut self.categories, id.clone()),
+        };
+        if let Some(&i) = map.get(&id) {
+            return i;
+        }
+        let i = self.graph.add_node(n);
+        match &self.graph[i] {
+            Node::Supplier(_) => self.suppliers.insert(id, i),
+            Node::Category(_) => self.categories.insert(id, i),
+        };
+        i
+    }
+
+    fn neighbours(&self, i: NodeIndex) -> Vec<(String, Decimal)> {
+        let mut out: Vec<(String, Decimal)> = self
+            .graph
+            .edges(i)
+            .map(|e| {
+                let other = if e.source() == i { e.target() } else { e.source() };
+                let id = match &self.graph[other] {
+                    Node::Supplier(s) | Node::Category(s) => s.clone(),
+                };
+                (id, *e.weight())
+            })
+            .collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        out
+    }
+
+    /// The suppliers of a category with their spend, by spend descending, ties by id.
+    pub fn suppliers_of(&self, category: &str) -> Vec<(String, Decimal)> {
+        self.categories
+            .get(category)
+            .map(|&i| self.neighbours(i))
+            .unwrap_or_default()
+    }
+
+    /// The categories a supplier serves with their spend, by spend descending, ties by id.
+    pub fn categories_of(&self, supplier: &str) -> Vec<(String, Decimal)> {
+        self.suppliers
+            .get(supplier)
+            .map(|&i| self.neighbours(i))
+            .unwrap_or_default()
+    }
+
+    /// Categories served by exactly one supplier, in id order.
+    pub fn single_sourced(&self) -> Vec<(String, String)> {
+        self.categories
+            .iter()
+            .filter_map(|(c, &i)| {
+                let n = self.neighbours(i);
+                (n.len() == 1).then(|| (c.clone(), n[0].0.clone()))
+            })
+            .collect()
+    }
+
+    /// Suppliers whose loss would leave at least `min` categories with no supplier, with
+    /// those categories; in supplier id order.
+    pub fn critical_suppliers(&self, min: usize) -> Vec<(String, Vec<String>)> {
+        let mut by_supplier: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (c, s) in self.single_sourced() {
+            by_supplier.entry(s).or_default().push(c);
+        }
+        by_supplier
+            .into_iter()
+            .filter(|(_, cs)| cs.len() >= min)
+            .collect()
+    }
+
+    /// Every supplier id, in order.
+    pub fn supplier_ids(&self) -> impl Iterator<Item = &str> {
+        self.suppliers.keys().map(String::as_str)
+    }
+}
+
+use petgraph::visit::EdgeRef;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn g() -> SupplyGraph {
+        SupplyGraph::new([
+            ("S1", "RAW-MEAT", Decimal::from(100)),
+            ("S1", "RAW-SPICE", Decimal::from(10)),
+            ("S2", "PKG-FILM", Decimal::from(95)),
+            ("S3", "PKG-FILM", Decimal::from(5)),
+            ("S3", "PKG-BOX", Decimal::from(7)),
+        ])
+    }
+
+    #[test]
+    fn reads_single_sources_and_critical_suppliers() {
+        let g = g();
+        assert_eq!(
+            g.single_sourced(),
+            [
+                ("PKG-BOX".to_string(), "S3".to_string()),
+                ("RAW-MEAT".to_string(), "S1".to_string()),
+                ("RAW-SPICE".to_string(), "S1".to_string())
+            ]
+        );
+        assert_eq!(
+            g.critical_suppliers(2),
+            [("S1".to_string(), vec!["RAW-MEAT".to_string(), "RAW-SPICE".to_string()])]
+        );
+        assert_eq!(g.suppliers_of("PKG-FILM")[0].0, "S2");
+        assert_eq!(g.categories_of("S3").len(), 2);
+    }
+}

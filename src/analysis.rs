@@ -1,0 +1,518 @@
+//! The analysis: from the spend cube, the rules and the profiles to ABC classes, the
+//! relationship type of every supplier with its explanation, and the advice.
+
+use crate::abc::{self, AbcClass, AbcEntry, AbcRanking};
+use crate::advise::{self, Advice};
+use crate::classify::{self, Classification, ClassifyError, Facts};
+use crate::profiles::{Layer, Profiles};
+use crate::relationship::RelationshipType;
+use crate::rules::expr::Value;
+use crate::rules::{ExceptionScope, RuleSet};
+use crate::spend::{Cell, SpendCube};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The objects an ABC analysis can rank.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Dimension {
+    /// Per supplier.
+    #[default]
+    Supplier,
+    /// Per category.
+    Category,
+    /// Per item.
+    Item,
+}
+
+/// A finding worth a buyer's attention (a warning), with a stable id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+pub struct Finding {
+    /// Stable kebab-case id of the kind of finding.
+    pub id: String,
+    /// The supplier, category or item it is about.
+    pub subject: String,
+    /// What was found, in words.
+    pub message: String,
+}
+
+/// ABC classes of one object on both measures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AbcResult {
+    /// Object id.
+    pub id: String,
+    /// Spend ranking entry.
+    pub spend: AbcEntry,
+    /// Profit ranking entry, when the ledger has profit.
+    pub profit: Option<AbcEntry>,
+}
+
+impl AbcResult {
+    /// The combined spend×profit cell, e.g. `AB`; `A-` without profit data.
+    pub fn cell(&self) -> String {
+        format!(
+            "{}{}",
+            self.spend.class,
+            self.profit
+                .as_ref()
+                .map(|p| p.class.letter())
+                .unwrap_or('-')
+        )
+    }
+}
+
+/// One (supplier, category) pair.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PairResult {
+    /// Supplier id.
+    pub supplier_id: String,
+    /// Category id.
+    pub category: String,
+    /// Net spend with the supplier in the category.
+    pub spend: Decimal,
+    /// Profit allocated to the pair.
+    pub profit: Decimal,
+    /// The supplier's share of the category's spend, a fraction.
+    pub share_in_category: Decimal,
+    /// The category's share of our spend with the supplier, a fraction.
+    pub share_of_supplier_spend: Decimal,
+    /// Purchase lines.
+    pub lines: u64,
+    /// The classification with its trace.
+    pub classification: Classification,
+}
+
+/// One supplier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SupplierResult {
+    /// Supplier id.
+    pub id: String,
+    /// Name from the ledger (or the profiles).
+    pub name: String,
+    /// ABC classes.
+    pub abc: AbcResult,
+    /// The combined spend×profit cell.
+    pub abc_cell: String,
+    /// The relationship type.
+    pub relationship_type: RelationshipType,
+    /// The categories whose type decided the supplier's type.
+    pub decided_by_categories: Vec<String>,
+    /// Supplier-level exceptions that applied.
+    pub exceptions: Vec<classify::AppliedException>,
+    /// Type before supplier-level exceptions.
+    pub type_from_categories: RelationshipType,
+    /// The supplier's categories, by spend descending.
+    pub categories: Vec<PairResult>,
+}
+
+/// One category.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CategoryResult {
+    /// Category id.
+    pub id: String,
+    /// Name from the profiles, if any.
+    pub name: String,
+    /// ABC classes.
+    pub abc: AbcResult,
+    /// The category's own classification (category facts only).
+    pub classification: Classification,
+    /// Suppliers and their spend in the category, by spend descending, ties by id.
+    pub suppliers: Vec<(String, Decimal)>,
+}
+
+/// One item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ItemResult {
+    /// Item id.
+    pub id: String,
+    /// ABC classes.
+    pub abc: AbcResult,
+    /// Number of suppliers it was bought from.
+    pub suppliers: usize,
+}
+
+/// Totals and provenance of an analysis.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Where the rules came from.
+    pub rules: String,
+    /// Where the profiles came from (empty when none).
+    pub profiles: String,
+    /// ABC cut-offs, percent.
+    pub a_cutoff: Decimal,
+    /// ABC cut-offs, percent.
+    pub b_cutoff: Decimal,
+    /// The boundary convention id.
+    pub boundary: String,
+    /// The one currency of the ledger, when it says.
+    pub currency: Option<String>,
+    /// First and last date in the ledger.
+    pub period: Option<(String, String)>,
+    /// Purchase lines aggregated.
+    pub lines: u64,
+    /// Total net spend.
+    pub total_spend: Decimal,
+    /// Total profit, when the ledger has profit.
+    pub total_profit: Option<Decimal>,
+    /// Counts.
+    pub suppliers: usize,
+    /// Counts.
+    pub categories: usize,
+    /// Counts.
+    pub items: usize,
+    /// Suppliers per type, least to most cooperative.
+    pub suppliers_per_type: BTreeMap<RelationshipType, usize>,
+    /// Suppliers per spend class.
+    pub suppliers_per_spend_class: BTreeMap<AbcClass, usize>,
+}
+
+/// Everything an analysis found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Analysis {
+    /// Totals and provenance.
+    pub summary: Summary,
+    /// Suppliers in spend rank order.
+    pub suppliers: Vec<SupplierResult>,
+    /// Categories in spend rank order.
+    pub categories: Vec<CategoryResult>,
+    /// Items in spend rank order.
+    pub items: Vec<ItemResult>,
+    /// The advice.
+    pub advice: Advice,
+    /// Warnings, sorted by id then subject.
+    pub findings: Vec<Finding>,
+}
+
+impl Analysis {
+    /// A supplier by id.
+    pub fn supplier(&self, id: &str) -> Option<&SupplierResult> {
+        self.suppliers.iter().find(|s| s.id == id)
+    }
+}
+
+/// Why an analysis could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum AnalysisError {
+    /// A rule's condition failed to evaluate.
+    #[error(transparent)]
+    Classify(#[from] ClassifyError),
+}
+
+struct Rankings {
+    spend: AbcRanking,
+    profit: Option<AbcRanking>,
+}
+
+impl Rankings {
+    fn new(rules: &RuleSet, spend: Vec<(String, Decimal)>, profit: Option<Vec<(String, Decimal)>>) -> Self {
+        Rankings {
+            spend: abc::rank(spend, rules.cutoffs, rules.boundary),
+            profit: profit.map(|p| abc::rank(p, rules.cutoffs, rules.boundary)),
+        }
+    }
+
+    fn results(&self) -> Vec<AbcResult> {
+        let profit: BTreeMap<&str, &AbcEntry> = self
+            .profit
+            .iter()
+            .flat_map(|r| r.entries.iter().map(|e| (e.id.as_str(), e)))
+            .collect();
+        self.spend
+            .entries
+            .iter()
+            .map(|e| AbcResult {
+                id: e.id.clone(),
+                spend: e.clone(),
+                profit: profit.get(e.id.as_str()).map(|p| (*p).clone()),
+            })
+            .collect()
+    }
+}
+
+/// Runs ABC, classification and advice over a spend cube.
+pub fn analyze(cube: &SpendCube, rules: &RuleSet, profiles: &Profiles) -> Result<Analysis, AnalysisError> {
+    let has_profit = cube.has_profit;
+    let name = |i| cube.suppliers.name(i).to_string();
+    let per_supplier: BTreeMap<String, Cell> = cube.sum_by(|k| name(k.supplier));
+    let per_category: BTreeMap<String, Cell> = cube.sum_by(|k| cube.categories.name(k.category).to_string());
+    let per_item: BTreeMap<String, Cell> = cube.sum_by(|k| cube.items.name(k.item).to_string());
+    let per_pair: BTreeMap<(String, String), Cell> =
+        cube.sum_by(|k| (name(k.supplier), cube.categories.name(k.category).to_string()));
+
+    let rank = |m: &BTreeMap<String, Cell>| {
+        Rankings::new(
+            rules,
+            m.iter().map(|(k, c)| (k.clone(), c.spend)).collect(),
+            has_profit.then(|| m.iter().map(|(k, c)| (k.clone(), c.profit)).collect()),
+        )
+    };
+    let sup_rank = rank(&per_supplier);
+    let cat_rank = rank(&per_category);
+    let item_rank = rank(&per_item);
+    let total_profit = cube.total_profit();
+
+    let mut findings = Vec::new();
+    for (what, r) in [("supplier", &sup_rank), ("category", &cat_rank)] {
+        for id in &r.spend.non_positive {
+            let v = r.spend.get(id).map(|e| e.value).unwrap_or_default();
+            findings.push(Finding {
+                id: "non-positive-spend".into(),
+                subject: id.clone(),
+                message: format!(
+                    "{what} {id} has net spend {v} (credit notes at least equal to purchases): ranked last, class C"
+                ),
+            });
+        }
+    }
+
+    // Suppliers per category, for data facts and advice.
+    let mut cat_suppliers: BTreeMap<&str, Vec<(String, Decimal)>> = BTreeMap::new();
+    let mut sup_categories: BTreeMap<&str, usize> = BTreeMap::new();
+    for ((s, c), cell) in &per_pair {
+        cat_suppliers.entry(c.as_str()).or_default().push((s.clone(), cell.spend));
+        *sup_categories.entry(s.as_str()).or_default() += 1;
+    }
+    for v in cat_suppliers.values_mut() {
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    }
+
+    let class_of = |r: &Option<AbcRanking>, id: &str| r.as_ref().and_then(|r| r.get(id)).map(|e| e.class);
+    let pct = |part: Decimal, whole: Decimal| {
+        if whole > Decimal::ZERO { (part / whole * Decimal::ONE_HUNDRED).normalize() } else { Decimal::ZERO }
+    };
+    let frac = |part: Decimal, whole: Decimal| {
+        if whole > Decimal::ZERO { (part / whole).normalize() } else { Decimal::ZERO }
+    };
+
+    let category_facts = |c: &str| -> Vec<(&'static str, Value)> {
+        let cell = per_category.get(c).copied().unwrap_or_default();
+        let mut v = vec![
+            ("has-profit-data", Value::Bool(has_profit)),
+            ("category-spend", Value::Number(cell.spend)),
+            (
+                "suppliers-in-category",
+                Value::Number(cat_suppliers.get(c).map(|s| s.len()).unwrap_or(0).into()),
+            ),
+        ];
+        if let Some(e) = cat_rank.spend.get(c) {
+            v.push(("category-spend-class", Value::Text(e.class.to_string())));
+        }
+        if let Some(cls) = class_of(&cat_rank.profit, c) {
+            v.push(("category-profit-class", Value::Text(cls.to_string())));
+            v.push(("category-profit-share", Value::Number(pct(cell.profit, total_profit))));
+        }
+        v
+    };
+
+    // Categories on their own.
+    let mut categories = Vec::new();
+    for r in cat_rank.results() {
+        let facts = DataFacts {
+            data: category_facts(&r.id),
+            profiles,
+            supplier: None,
+            category: Some(&r.id),
+        };
+        let classification = classify::classify(rules, &facts)?;
+        categories.push(CategoryResult {
+            name: profiles
+                .categories
+                .get(&r.id)
+                .and_then(|f| f.text("name"))
+                .unwrap_or("")
+                .to_string(),
+            suppliers: cat_suppliers.get(r.id.as_str()).cloned().unwrap_or_default(),
+            id: r.id.clone(),
+            abc: r,
+            classification,
+        });
+    }
+
+    // Pairs, then suppliers.
+    let mut suppliers = Vec::new();
+    for r in sup_rank.results() {
+        let s = r.id.as_str();
+        let s_cell = per_supplier.get(s).copied().unwrap_or_default();
+        let mut pairs = Vec::new();
+        for ((ps, c), cell) in per_pair.range((s.to_string(), String::new())..) {
+            if ps != s {
+                break;
+            }
+            let c_cell = per_category.get(c).copied().unwrap_or_default();
+            let mut data = category_facts(c);
+            data.push(("supplier-spend", Value::Number(s_cell.spend)));
+            data.push(("supplier-spend-class", Value::Text(r.spend.class.to_string())));
+            if let Some(p) = &r.profit {
+                data.push(("supplier-profit-class", Value::Text(p.class.to_string())));
+            }
+            data.push((
+                "supplier-categories",
+                Value::Number(sup_categories.get(s).copied().unwrap_or(0).into()),
+            ));
+            data.push(("pair-spend", Value::Number(cell.spend)));
+            data.push(("share-in-category", Value::Number(pct(cell.spend, c_cell.spend))));
+            data.push(("share-of-supplier-spend", Value::Number(pct(cell.spend, s_cell.spend))));
+            let facts = DataFacts {
+                data,
+                profiles,
+                supplier: Some(s),
+                category: Some(c),
+            };
+            pairs.push(PairResult {
+                supplier_id: s.to_string(),
+                category: c.clone(),
+                spend: cell.spend,
+                profit: cell.profit,
+                share_in_category: frac(cell.spend, c_cell.spend),
+                share_of_supplier_spend: frac(cell.spend, s_cell.spend),
+                lines: cell.lines,
+                classification: classify::classify(rules, &facts)?,
+            });
+        }
+        pairs.sort_by(|a, b| b.spend.cmp(&a.spend).then_with(|| a.category.cmp(&b.category)));
+        let shares: Vec<(String, RelationshipType, Decimal)> = pairs
+            .iter()
+            .map(|p| {
+                (
+                    p.category.clone(),
+                    p.classification.relationship_type,
+                    p.share_of_supplier_spend * Decimal::ONE_HUNDRED,
+                )
+            })
+            .collect();
+        let (from_categories, decided_by) = classify::supplier_type(rules, &shares)
+            .unwrap_or((RelationshipType::EconomicOpportunistic, Vec::new()));
+        // Supplier-level exceptions see the supplier's facts and its deciding category's criteria.
+        let mut c = pairs
+            .iter()
+            .find(|p| decided_by.first() == Some(&p.category))
+            .map(|p| p.classification.clone())
+            .unwrap_or_else(|| Classification {
+                criteria: Vec::new(),
+                scores: Vec::new(),
+                matched_type: from_categories,
+                exceptions: Vec::new(),
+                relationship_type: from_categories,
+                decided_by: "profile-match".into(),
+            });
+        c.exceptions.clear();
+        c.relationship_type = from_categories;
+        let facts = DataFacts {
+            data: vec![
+                ("has-profit-data", Value::Bool(has_profit)),
+                ("supplier-spend", Value::Number(s_cell.spend)),
+                ("supplier-spend-class", Value::Text(r.spend.class.to_string())),
+                (
+                    "supplier-categories",
+                    Value::Number(sup_categories.get(s).copied().unwrap_or(0).into()),
+                ),
+            ],
+            profiles,
+            supplier: Some(s),
+            category: None,
+        };
+        classify::apply_exceptions(rules, ExceptionScope::Supplier, &facts, &mut c)?;
+        let ledger_name = cube
+            .suppliers
+            .get(s)
+            .and_then(|i| cube.supplier_names.get(i as usize))
+            .cloned()
+            .unwrap_or_default();
+        let name = if ledger_name.is_empty() {
+            profiles
+                .suppliers
+                .get(s)
+                .and_then(|p| p.facts.text("name"))
+                .unwrap_or("")
+                .to_string()
+        } else {
+            ledger_name
+        };
+        suppliers.push(SupplierResult {
+            id: r.id.clone(),
+            name,
+            abc_cell: r.cell(),
+            abc: r,
+            relationship_type: c.relationship_type,
+            type_from_categories: from_categories,
+            decided_by_categories: decided_by,
+            exceptions: c.exceptions,
+            categories: pairs,
+        });
+    }
+
+    let mut item_suppliers: std::collections::HashMap<&str, std::collections::HashSet<u32>> =
+        std::collections::HashMap::new();
+    for k in cube.cells.keys() {
+        item_suppliers
+            .entry(cube.items.name(k.item))
+            .or_default()
+            .insert(k.supplier);
+    }
+    let items = item_rank
+        .results()
+        .into_iter()
+        .map(|r| ItemResult {
+            suppliers: item_suppliers.get(r.id.as_str()).map(|s| s.len()).unwrap_or(0),
+            id: r.id.clone(),
+            abc: r,
+        })
+        .collect();
+
+    let mut per_type = BTreeMap::new();
+    let mut per_class = BTreeMap::new();
+    for s in &suppliers {
+        *per_type.entry(s.relationship_type).or_insert(0) += 1;
+        *per_class.entry(s.abc.spend.class).or_insert(0) += 1;
+    }
+    let summary = Summary {
+        rules: rules.source.clone(),
+        profiles: profiles.source.clone(),
+        a_cutoff: rules.cutoffs.a,
+        b_cutoff: rules.cutoffs.b,
+        boundary: rules.boundary.id().to_string(),
+        currency: cube.currencies.first().cloned(),
+        period: cube.period.clone(),
+        lines: cube.lines(),
+        total_spend: cube.total_spend(),
+        total_profit: has_profit.then_some(total_profit),
+        suppliers: suppliers.len(),
+        categories: categories.len(),
+        items: cube.items.len(),
+        suppliers_per_type: per_type,
+        suppliers_per_spend_class: per_class,
+    };
+    let advice = advise::advise(rules, profiles, &summary, &suppliers, &categories, &mut findings);
+    findings.sort();
+    Ok(Analysis {
+        summary,
+        suppliers,
+        categories,
+        items,
+        advice,
+        findings,
+    })
+}
+
+/// Facts for one pair, category or supplier: profile layers first, then data.
+struct DataFacts<'a> {
+    data: Vec<(&'static str, Value)>,
+    profiles: &'a Profiles,
+    supplier: Option<&'a str>,
+    category: Option<&'a str>,
+}
+
+impl Facts for DataFacts<'_> {
+    fn fact(&self, id: &str) -> Option<(Value, Option<Layer>)> {
+        for (layer, set) in self.profiles.layers(self.supplier, self.category) {
+            if let Some(v) = set.get(id) {
+                return Some((v.clone(), Some(layer)));
+            }
+        }
+        self.data
+            .iter()
+            .find(|(k, _)| *k == id)
+            .map(|(_, v)| (v.clone(), None))
+    }
+}
