@@ -205,7 +205,11 @@ struct Rankings {
 }
 
 impl Rankings {
-    fn new(rules: &RuleSet, spend: Vec<(String, Decimal)>, profit: Option<Vec<(String, Decimal)>>) -> Self {
+    fn new(
+        rules: &RuleSet,
+        spend: Vec<(String, Decimal)>,
+        profit: Option<Vec<(String, Decimal)>>,
+    ) -> Self {
         Rankings {
             spend: abc::rank(spend, rules.cutoffs, rules.boundary),
             profit: profit.map(|p| abc::rank(p, rules.cutoffs, rules.boundary)),
@@ -231,14 +235,23 @@ impl Rankings {
 }
 
 /// Runs ABC, classification and advice over a spend cube.
-pub fn analyze(cube: &SpendCube, rules: &RuleSet, profiles: &Profiles) -> Result<Analysis, AnalysisError> {
+pub fn analyze(
+    cube: &SpendCube,
+    rules: &RuleSet,
+    profiles: &Profiles,
+) -> Result<Analysis, AnalysisError> {
     let has_profit = cube.has_profit;
     let name = |i| cube.suppliers.name(i).to_string();
     let per_supplier: BTreeMap<String, Cell> = cube.sum_by(|k| name(k.supplier));
-    let per_category: BTreeMap<String, Cell> = cube.sum_by(|k| cube.categories.name(k.category).to_string());
+    let per_category: BTreeMap<String, Cell> =
+        cube.sum_by(|k| cube.categories.name(k.category).to_string());
     let per_item: BTreeMap<String, Cell> = cube.sum_by(|k| cube.items.name(k.item).to_string());
-    let per_pair: BTreeMap<(String, String), Cell> =
-        cube.sum_by(|k| (name(k.supplier), cube.categories.name(k.category).to_string()));
+    let per_pair: BTreeMap<(String, String), Cell> = cube.sum_by(|k| {
+        (
+            name(k.supplier),
+            cube.categories.name(k.category).to_string(),
+        )
+    });
 
     let rank = |m: &BTreeMap<String, Cell>| {
         Rankings::new(
@@ -270,19 +283,31 @@ pub fn analyze(cube: &SpendCube, rules: &RuleSet, profiles: &Profiles) -> Result
     let mut cat_suppliers: BTreeMap<&str, Vec<(String, Decimal)>> = BTreeMap::new();
     let mut sup_categories: BTreeMap<&str, usize> = BTreeMap::new();
     for ((s, c), cell) in &per_pair {
-        cat_suppliers.entry(c.as_str()).or_default().push((s.clone(), cell.spend));
+        cat_suppliers
+            .entry(c.as_str())
+            .or_default()
+            .push((s.clone(), cell.spend));
         *sup_categories.entry(s.as_str()).or_default() += 1;
     }
     for v in cat_suppliers.values_mut() {
         v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     }
 
-    let class_of = |r: &Option<AbcRanking>, id: &str| r.as_ref().and_then(|r| r.get(id)).map(|e| e.class);
+    let class_of =
+        |r: &Option<AbcRanking>, id: &str| r.as_ref().and_then(|r| r.get(id)).map(|e| e.class);
     let pct = |part: Decimal, whole: Decimal| {
-        if whole > Decimal::ZERO { (part / whole * Decimal::ONE_HUNDRED).normalize() } else { Decimal::ZERO }
+        if whole > Decimal::ZERO {
+            (part / whole * Decimal::ONE_HUNDRED).normalize()
+        } else {
+            Decimal::ZERO
+        }
     };
     let frac = |part: Decimal, whole: Decimal| {
-        if whole > Decimal::ZERO { (part / whole).normalize() } else { Decimal::ZERO }
+        if whole > Decimal::ZERO {
+            (part / whole).normalize()
+        } else {
+            Decimal::ZERO
+        }
     };
 
     let category_facts = |c: &str| -> Vec<(&'static str, Value)> {
@@ -300,7 +325,10 @@ pub fn analyze(cube: &SpendCube, rules: &RuleSet, profiles: &Profiles) -> Result
         }
         if let Some(cls) = class_of(&cat_rank.profit, c) {
             v.push(("category-profit-class", Value::Text(cls.to_string())));
-            v.push(("category-profit-share", Value::Number(pct(cell.profit, total_profit))));
+            v.push((
+                "category-profit-share",
+                Value::Number(pct(cell.profit, total_profit)),
+            ));
         }
         v
     };
@@ -322,7 +350,10 @@ pub fn analyze(cube: &SpendCube, rules: &RuleSet, profiles: &Profiles) -> Result
                 .and_then(|f| f.text("name"))
                 .unwrap_or("")
                 .to_string(),
-            suppliers: cat_suppliers.get(r.id.as_str()).cloned().unwrap_or_default(),
+            suppliers: cat_suppliers
+                .get(r.id.as_str())
+                .cloned()
+                .unwrap_or_default(),
             id: r.id.clone(),
             abc: r,
             classification,
@@ -342,7 +373,10 @@ pub fn analyze(cube: &SpendCube, rules: &RuleSet, profiles: &Profiles) -> Result
             let c_cell = per_category.get(c).copied().unwrap_or_default();
             let mut data = category_facts(c);
             data.push(("supplier-spend", Value::Number(s_cell.spend)));
-            data.push(("supplier-spend-class", Value::Text(r.spend.class.to_string())));
+            data.push((
+                "supplier-spend-class",
+                Value::Text(r.spend.class.to_string()),
+            ));
             if let Some(p) = &r.profit {
                 data.push(("supplier-profit-class", Value::Text(p.class.to_string())));
             }
@@ -351,8 +385,14 @@ pub fn analyze(cube: &SpendCube, rules: &RuleSet, profiles: &Profiles) -> Result
                 Value::Number(sup_categories.get(s).copied().unwrap_or(0).into()),
             ));
             data.push(("pair-spend", Value::Number(cell.spend)));
-            data.push(("share-in-category", Value::Number(pct(cell.spend, c_cell.spend))));
-            data.push(("share-of-supplier-spend", Value::Number(pct(cell.spend, s_cell.spend))));
+            data.push((
+                "share-in-category",
+                Value::Number(pct(cell.spend, c_cell.spend)),
+            ));
+            data.push((
+                "share-of-supplier-spend",
+                Value::Number(pct(cell.spend, s_cell.spend)),
+            ));
             let facts = DataFacts {
                 data,
                 profiles,
@@ -370,7 +410,11 @@ pub fn analyze(cube: &SpendCube, rules: &RuleSet, profiles: &Profiles) -> Result
                 classification: classify::classify(rules, &facts)?,
             });
         }
-        pairs.sort_by(|a, b| b.spend.cmp(&a.spend).then_with(|| a.category.cmp(&b.category)));
+        pairs.sort_by(|a, b| {
+            b.spend
+                .cmp(&a.spend)
+                .then_with(|| a.category.cmp(&b.category))
+        });
         let shares: Vec<(String, RelationshipType, Decimal)> = pairs
             .iter()
             .map(|p| {
@@ -402,7 +446,10 @@ pub fn analyze(cube: &SpendCube, rules: &RuleSet, profiles: &Profiles) -> Result
             data: vec![
                 ("has-profit-data", Value::Bool(has_profit)),
                 ("supplier-spend", Value::Number(s_cell.spend)),
-                ("supplier-spend-class", Value::Text(r.spend.class.to_string())),
+                (
+                    "supplier-spend-class",
+                    Value::Text(r.spend.class.to_string()),
+                ),
                 (
                     "supplier-categories",
                     Value::Number(sup_categories.get(s).copied().unwrap_or(0).into()),
@@ -454,7 +501,10 @@ pub fn analyze(cube: &SpendCube, rules: &RuleSet, profiles: &Profiles) -> Result
         .results()
         .into_iter()
         .map(|r| ItemResult {
-            suppliers: item_suppliers.get(r.id.as_str()).map(|s| s.len()).unwrap_or(0),
+            suppliers: item_suppliers
+                .get(r.id.as_str())
+                .map(|s| s.len())
+                .unwrap_or(0),
             id: r.id.clone(),
             abc: r,
         })
@@ -483,7 +533,14 @@ pub fn analyze(cube: &SpendCube, rules: &RuleSet, profiles: &Profiles) -> Result
         suppliers_per_type: per_type,
         suppliers_per_spend_class: per_class,
     };
-    let advice = advise::advise(rules, profiles, &summary, &suppliers, &categories, &mut findings);
+    let advice = advise::advise(
+        rules,
+        profiles,
+        &summary,
+        &suppliers,
+        &categories,
+        &mut findings,
+    );
     findings.sort();
     Ok(Analysis {
         summary,

@@ -186,7 +186,10 @@ pub fn classify(rules: &RuleSet, facts: &dyn Facts) -> Result<Classification, Cl
                 missed: Vec::new(),
             };
             for (cid, accepted) in &t.profile {
-                let weight = rules.criterion(cid).map(|c| c.weight).unwrap_or(Decimal::ONE);
+                let weight = rules
+                    .criterion(cid)
+                    .map(|c| c.weight)
+                    .unwrap_or(Decimal::ONE);
                 s.max += weight;
                 let v = values
                     .iter()
@@ -357,7 +360,10 @@ mod tests {
     }
 
     fn value<'a>(c: &'a Classification, id: &str) -> &'a CriterionValue {
-        c.criteria.iter().find(|v| v.criterion == id).expect("criterion")
+        c.criteria
+            .iter()
+            .find(|v| v.criterion == id)
+            .expect("criterion")
     }
 
     #[test]
@@ -370,7 +376,10 @@ mod tests {
         ]);
         let c = classify(&rules(), &f).expect("classifies");
         assert_eq!(c.relationship_type, RelationshipType::EconomicOpportunistic);
-        assert_eq!(value(&c, "product-criticality").source, ValueSource::Assumed);
+        assert_eq!(
+            value(&c, "product-criticality").source,
+            ValueSource::Assumed
+        );
         assert_eq!(c.decided_by, "profile-match");
     }
 
@@ -383,7 +392,11 @@ mod tests {
             ("has-profit-data", Value::Bool(true), false),
         ]);
         let c = classify(&rules(), &f).expect("classifies");
-        assert_eq!(c.relationship_type, RelationshipType::PartialCompetition, "{c:#?}");
+        assert_eq!(
+            c.relationship_type,
+            RelationshipType::PartialCompetition,
+            "{c:#?}"
+        );
         assert!(matches!(
             value(&c, "product-criticality").source,
             ValueSource::Profile { .. }
@@ -422,7 +435,10 @@ mod tests {
             ("category-profit-class", t("A"), false),
         ]);
         let c = classify(&rules(), &f).expect("classifies");
-        assert!(c.relationship_type >= RelationshipType::SelectiveCooperation, "{c:#?}");
+        assert!(
+            c.relationship_type >= RelationshipType::SelectiveCooperation,
+            "{c:#?}"
+        );
     }
 
     #[test]
@@ -454,14 +470,29 @@ mod tests {
     fn supplier_type_is_the_most_cooperative_material_category() {
         let r = rules();
         let pairs = vec![
-            ("A".to_string(), RelationshipType::PartialCompetition, Decimal::from(60)),
-            ("B".to_string(), RelationshipType::Partnership, Decimal::from(5)),
-            ("C".to_string(), RelationshipType::SelectiveCooperation, Decimal::from(35)),
+            (
+                "A".to_string(),
+                RelationshipType::PartialCompetition,
+                Decimal::from(60),
+            ),
+            (
+                "B".to_string(),
+                RelationshipType::Partnership,
+                Decimal::from(5),
+            ),
+            (
+                "C".to_string(),
+                RelationshipType::SelectiveCooperation,
+                Decimal::from(35),
+            ),
         ];
         // B is below the material share, so it does not count.
         assert_eq!(
             supplier_type(&r, &pairs),
-            Some((RelationshipType::SelectiveCooperation, vec!["C".to_string()]))
+            Some((
+                RelationshipType::SelectiveCooperation,
+                vec!["C".to_string()]
+            ))
         );
     }
 }

@@ -108,7 +108,7 @@ impl Profiles {
             match key.as_str() {
                 "categories" => {
                     for (cid, facts) in table(&value, &key, &checker)? {
-                        let set = checker.fact_set(facts, Scope::Category, &cid)?;
+                        let set = checker.fact_set(facts, Scope::Category, cid)?;
                         out.categories.insert(cid.clone(), set);
                     }
                 }
@@ -116,9 +116,9 @@ impl Profiles {
                     for (sid, facts) in table(&value, &key, &checker)? {
                         let mut profile = SupplierProfile::default();
                         let mut own = toml::Table::new();
-                        for (k, v) in table(facts, &sid, &checker)? {
+                        for (k, v) in table(facts, sid, &checker)? {
                             if k == "categories" {
-                                for (cid, f) in table(v, &k, &checker)? {
+                                for (cid, f) in table(v, k, &checker)? {
                                     let set = checker.fact_set(f, Scope::Pair, cid)?;
                                     profile.categories.insert(cid.clone(), set);
                                 }
@@ -127,7 +127,7 @@ impl Profiles {
                             }
                         }
                         profile.facts =
-                            checker.fact_set(&toml::Value::Table(own), Scope::Supplier, &sid)?;
+                            checker.fact_set(&toml::Value::Table(own), Scope::Supplier, sid)?;
                         out.suppliers.insert(sid.clone(), profile);
                     }
                 }
@@ -287,13 +287,13 @@ impl Checker<'_> {
                     ),
                 ));
             };
-            let fits = match (def.about, scope) {
-                (FactAbout::Both, _) | (_, Scope::Pair) => true,
-                (FactAbout::Category, Scope::Category) | (FactAbout::Supplier, Scope::Supplier) => {
-                    true
-                }
-                _ => false,
-            };
+            let fits = matches!(
+                (def.about, scope),
+                (FactAbout::Both, _)
+                    | (_, Scope::Pair)
+                    | (FactAbout::Category, Scope::Category)
+                    | (FactAbout::Supplier, Scope::Supplier)
+            );
             if !fits {
                 return Err(err(
                     raw_key,

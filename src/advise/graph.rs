@@ -56,7 +56,11 @@ impl SupplyGraph {
             .graph
             .edges(i)
             .map(|e| {
-                let other = if e.source() == i { e.target() } else { e.source() };
+                let other = if e.source() == i {
+                    e.target()
+                } else {
+                    e.source()
+                };
                 let id = match &self.graph[other] {
                     Node::Supplier(s) | Node::Category(s) => s.clone(),
                 };
@@ -142,7 +146,10 @@ mod tests {
         );
         assert_eq!(
             g.critical_suppliers(2),
-            [("S1".to_string(), vec!["RAW-MEAT".to_string(), "RAW-SPICE".to_string()])]
+            [(
+                "S1".to_string(),
+                vec!["RAW-MEAT".to_string(), "RAW-SPICE".to_string()]
+            )]
         );
         assert_eq!(g.suppliers_of("PKG-FILM")[0].0, "S2");
         assert_eq!(g.categories_of("S3").len(), 2);

@@ -231,11 +231,11 @@ pub fn advise(
     categories: &[CategoryResult],
     findings: &mut Vec<Finding>,
 ) -> Advice {
-    let graph = SupplyGraph::new(
-        suppliers
+    let graph = SupplyGraph::new(suppliers.iter().flat_map(|s| {
+        s.categories
             .iter()
-            .flat_map(|s| s.categories.iter().map(|p| (p.supplier_id.as_str(), p.category.as_str(), p.spend))),
-    );
+            .map(|p| (p.supplier_id.as_str(), p.category.as_str(), p.spend))
+    }));
     let currency = summary.currency.clone().unwrap_or_default();
     let cat_type: BTreeMap<&str, RelationshipType> = categories
         .iter()
@@ -253,18 +253,26 @@ pub fn advise(
 
     let mut risks = Vec::new();
     for (c, s) in graph.single_sourced() {
-        let t = cat_type.get(c.as_str()).copied().unwrap_or(RelationshipType::EconomicOpportunistic);
+        let t = cat_type
+            .get(c.as_str())
+            .copied()
+            .unwrap_or(RelationshipType::EconomicOpportunistic);
         // A single source is a risk where the type needs competition or the supply matters.
         let critical = categories
             .iter()
             .find(|x| x.id == c)
-            .and_then(|x| x.classification.criteria.iter().find(|v| v.criterion == "product-criticality"))
+            .and_then(|x| {
+                x.classification
+                    .criteria
+                    .iter()
+                    .find(|v| v.criterion == "product-criticality")
+            })
             .and_then(|v| v.value.as_deref())
             .is_some_and(|v| v != "non-critical");
         if t == RelationshipType::EconomicOpportunistic && !critical {
             continue;
         }
-        let candidates = ctx.backup_candidates(&c, &[s.clone()]);
+        let candidates = ctx.backup_candidates(&c, std::slice::from_ref(&s));
         let message = format!(
             "{c} ({}) is bought from {s} alone{}",
             t.id(),
@@ -299,8 +307,11 @@ pub fn advise(
         });
         let mut candidates = Vec::new();
         for c in &cats {
-            for x in ctx.backup_candidates(c, &[s.clone()]) {
-                if !candidates.iter().any(|y: &Candidate| y.supplier_id == x.supplier_id) {
+            for x in ctx.backup_candidates(c, std::slice::from_ref(&s)) {
+                if !candidates
+                    .iter()
+                    .any(|y: &Candidate| y.supplier_id == x.supplier_id)
+                {
                     candidates.push(x);
                 }
             }
@@ -318,7 +329,7 @@ pub fn advise(
             findings.push(Finding {
                 id: x.id.clone(),
                 subject: s.id.clone(),
-                message: format!("{}: {}", x.title, x.explain),
+                message: format!("{} {}: {}", s.id, x.title, x.explain),
             });
         }
     }
@@ -340,18 +351,23 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn group_of(&self, category: &str) -> (String, bool) {
-        match self.profiles.categories.get(category).and_then(|f| f.text("group")) {
-            Some(g) => (g.to_string(), true),
-            None => (category.split('-').next().unwrap_or(category).to_string(), false),
-        }
+    fn group_of(&self, category: &str) -> Option<&str> {
+        self.profiles
+            .categories
+            .get(category)
+            .and_then(|f| f.text("group"))
     }
 
     /// Backup candidates for a category: suppliers qualified for it in the profiles, then
     /// suppliers of related categories (same group), best spend first; never those in `exclude`
     /// or already serving the category.
     fn backup_candidates(&self, category: &str, exclude: &[String]) -> Vec<Candidate> {
-        let serving: Vec<String> = self.graph.suppliers_of(category).into_iter().map(|x| x.0).collect();
+        let serving: Vec<String> = self
+            .graph
+            .suppliers_of(category)
+            .into_iter()
+            .map(|x| x.0)
+            .collect();
         let skip = |s: &str| exclude.iter().any(|x| x == s) || serving.iter().any(|x| x == s);
         let mut out: Vec<Candidate> = Vec::new();
         if let Some(f) = self.profiles.categories.get(category) {
@@ -364,14 +380,18 @@ impl Ctx<'_> {
                 }
             }
         }
-        let (group, from_profile) = self.group_of(category);
+        // Related categories are those the profiles put in the same group; without a
+        // group nothing says two categories are related, so no guess is made.
+        let Some(group) = self.group_of(category) else {
+            return out;
+        };
         let mut related: Vec<(String, String, Decimal)> = Vec::new();
         for s in self.graph.supplier_ids() {
             if skip(s) || out.iter().any(|c| c.supplier_id == s) {
                 continue;
             }
             for (c, spend) in self.graph.categories_of(s) {
-                if c != category && self.group_of(&c).0 == group {
+                if c != category && self.group_of(&c) == Some(group) {
                     related.push((s.to_string(), c, spend));
                     break;
                 }
@@ -379,32 +399,28 @@ impl Ctx<'_> {
         }
         related.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
         for (s, c, _) in related {
-            let how = if from_profile {
-                format!("group {group}")
-            } else {
-                format!("the same prefix {group}-")
-            };
             out.push(Candidate {
                 supplier_id: s,
-                why: format!("already serves the related category {c} ({how})"),
+                why: format!("already serves the related category {c} (group {group})"),
             });
         }
         out
     }
 
-    /// Order for roles: performance against expectation first (where known), then spend.
+    /// Order for roles: a supplier performing below expectation goes last; otherwise the
+    /// current spend decides (moving most of a category away from a supplier that meets
+    /// expectations is a switch, not a split), ties by id.
     fn role_order(&self, current: &mut [(String, Decimal)]) {
-        let perf = |s: &str| -> u8 {
-            match self.profiles.suppliers.get(s).and_then(|p| p.facts.text("performance")) {
-                Some("exceeds") => 0,
-                Some("meets") => 1,
-                Some("below") => 3,
-                _ => 2,
-            }
+        let below = |s: &str| {
+            self.profiles
+                .suppliers
+                .get(s)
+                .and_then(|p| p.facts.text("performance"))
+                == Some("below")
         };
         current.sort_by(|a, b| {
-            perf(&a.0)
-                .cmp(&perf(&b.0))
+            below(&a.0)
+                .cmp(&below(&b.0))
                 .then_with(|| b.1.cmp(&a.1))
                 .then_with(|| a.0.cmp(&b.0))
         });
@@ -452,15 +468,16 @@ impl Ctx<'_> {
             backup_candidates: Vec::new(),
             notes: Vec::new(),
         };
-        let alloc = |s: &str, v: Decimal, role: Role, proposed: Option<Decimal>, why: String| Allocation {
-            supplier_id: s.to_string(),
-            role,
-            current_spend: v,
-            current_share: share(v),
-            proposed_share: proposed,
-            proposed_spend: proposed.map(|p| (p * positive_total).round_dp(2)),
-            why,
-        };
+        let alloc =
+            |s: &str, v: Decimal, role: Role, proposed: Option<Decimal>, why: String| Allocation {
+                supplier_id: s.to_string(),
+                role,
+                current_spend: v,
+                current_share: share(v),
+                proposed_share: proposed,
+                proposed_spend: proposed.map(|p| (p * positive_total).round_dp(2)),
+                why,
+            };
         match rec.sourcing {
             SourcingPattern::Split => {
                 plan.rule = "splits.partial-competition".into();
@@ -473,7 +490,13 @@ impl Ctx<'_> {
                 match ordered.as_slice() {
                     [] => {}
                     [(s, v)] => {
-                        plan.allocations.push(alloc(s, *v, Role::Main, Some(main), self.why_role(s, share(*v), "the only supplier today")));
+                        plan.allocations.push(alloc(
+                            s,
+                            *v,
+                            Role::Main,
+                            Some(main),
+                            self.why_role(s, share(*v), "the only supplier today"),
+                        ));
                         if let Some(x) = candidates.first() {
                             plan.allocations.push(Allocation {
                                 supplier_id: x.supplier_id.clone(),
@@ -492,14 +515,35 @@ impl Ctx<'_> {
                         ));
                     }
                     [first, second, rest @ ..] => {
-                        plan.allocations.push(alloc(&first.0, first.1, Role::Main, Some(main), self.why_role(&first.0, share(first.1), "main supplier")));
-                        plan.allocations.push(alloc(&second.0, second.1, Role::Background, Some(background), self.why_role(&second.0, share(second.1), "background supplier")));
+                        plan.allocations.push(alloc(
+                            &first.0,
+                            first.1,
+                            Role::Main,
+                            Some(main),
+                            self.why_role(&first.0, share(first.1), "main supplier"),
+                        ));
+                        plan.allocations.push(alloc(
+                            &second.0,
+                            second.1,
+                            Role::Background,
+                            Some(background),
+                            self.why_role(&second.0, share(second.1), "background supplier"),
+                        ));
                         let n_known = ordered.len() + candidates.len();
                         for (i, (s, v)) in rest.iter().enumerate() {
                             if i == 0 && n_known >= split.backup_from {
                                 plan.allocations.push(alloc(s, *v, Role::Backup, None, format!("backup supplier ({}): third by performance and spend, current share {}", split.backup_orders, pct1(share(*v)))));
                             } else {
-                                plan.allocations.push(alloc(s, *v, Role::PhaseOut, Some(Decimal::ZERO), format!("beyond main, background and backup: current share {}", pct1(share(*v)))));
+                                plan.allocations.push(alloc(
+                                    s,
+                                    *v,
+                                    Role::PhaseOut,
+                                    Some(Decimal::ZERO),
+                                    format!(
+                                        "beyond main, background and backup: current share {}",
+                                        pct1(share(*v))
+                                    ),
+                                ));
                             }
                         }
                         if rest.is_empty()
@@ -513,7 +557,10 @@ impl Ctx<'_> {
                                 current_share: Decimal::ZERO,
                                 proposed_share: None,
                                 proposed_spend: None,
-                                why: format!("backup supplier ({}): {}", split.backup_orders, x.why),
+                                why: format!(
+                                    "backup supplier ({}): {}",
+                                    split.backup_orders, x.why
+                                ),
                             });
                         }
                     }
@@ -521,57 +568,91 @@ impl Ctx<'_> {
                 plan.backup_candidates = candidates;
             }
             SourcingPattern::Bundle => {
-                // One supplier for several low-value categories: prefer the supplier that
-                // already serves the most economic-opportunistic categories.
-                let bundlers = |s: &str| {
+                // As few suppliers as possible: keep the current supplier that already
+                // serves the most economic-opportunistic categories (then the largest), and
+                // name the suppliers that could take this category into a bundle. Volume is
+                // only moved between suppliers that serve the category today: a bundling
+                // candidate must quote first.
+                let bundled = |s: &str| -> Vec<String> {
                     self.graph
                         .categories_of(s)
-                        .iter()
-                        .filter(|(c, _)| self.cat_type.get(c.as_str()) == Some(&RelationshipType::EconomicOpportunistic))
-                        .count()
+                        .into_iter()
+                        .filter(|(c, _)| {
+                            self.cat_type.get(c.as_str())
+                                == Some(&RelationshipType::EconomicOpportunistic)
+                        })
+                        .map(|(c, _)| c)
+                        .collect()
                 };
-                let mut options: Vec<(String, usize, Decimal, bool)> = current
+                let mut keep: Vec<(String, usize, Decimal)> = current
                     .iter()
-                    .map(|(s, v)| (s.clone(), bundlers(s), *v, true))
+                    .map(|(s, v)| (s.clone(), bundled(s).len(), *v))
                     .collect();
-                for s in self.graph.supplier_ids() {
-                    if ids.iter().any(|x| x == s) {
-                        continue;
-                    }
-                    let n = bundlers(s);
-                    if n >= 2 {
-                        options.push((s.to_string(), n, Decimal::ZERO, false));
-                    }
-                }
-                options.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| b.2.cmp(&a.2)).then_with(|| a.0.cmp(&b.0)));
-                if let Some((best, n, _, serves)) = options.first().cloned() {
+                keep.sort_by(|a, b| {
+                    b.1.cmp(&a.1)
+                        .then_with(|| b.2.cmp(&a.2))
+                        .then_with(|| a.0.cmp(&b.0))
+                });
+                if let Some((best, n, _)) = keep.first().cloned() {
                     for (s, v) in &current {
                         if *s == best {
-                            plan.allocations.push(alloc(s, *v, Role::Bundle, Some(Decimal::ONE), format!("bundle: serves {n} economic-opportunistic categories; current share {}", pct1(share(*v)))));
+                            let why = if n > 1 {
+                                format!(
+                                    "bundle: already serves {n} economic-opportunistic categories; current share {}",
+                                    pct1(share(*v))
+                                )
+                            } else {
+                                format!(
+                                    "bundle: the largest supplier; current share {}",
+                                    pct1(share(*v))
+                                )
+                            };
+                            plan.allocations.push(alloc(
+                                s,
+                                *v,
+                                Role::Bundle,
+                                Some(Decimal::ONE),
+                                why,
+                            ));
                         } else {
-                            plan.allocations.push(alloc(s, *v, Role::PhaseOut, Some(Decimal::ZERO), format!("bundle the category with {best}: current share {}", pct1(share(*v)))));
+                            plan.allocations.push(alloc(
+                                s,
+                                *v,
+                                Role::PhaseOut,
+                                Some(Decimal::ZERO),
+                                format!(
+                                    "consolidate with {best}: current share {}",
+                                    pct1(share(*v))
+                                ),
+                            ));
                         }
                     }
-                    if !serves {
-                        plan.allocations.push(Allocation {
-                            supplier_id: best.clone(),
-                            role: Role::Candidate,
-                            current_spend: Decimal::ZERO,
-                            current_share: Decimal::ZERO,
-                            proposed_share: Some(Decimal::ONE),
-                            proposed_spend: Some(positive_total),
-                            why: format!("bundle: already serves {n} economic-opportunistic categories"),
-                        });
-                    }
-                    let others: Vec<String> = options.iter().skip(1).filter(|o| o.1 >= 2).map(|o| o.0.clone()).take(3).collect();
-                    if !others.is_empty() {
-                        plan.notes.push(format!("other bundling candidates: {}", others.join(", ")));
-                    }
+                }
+                let mut others: Vec<(String, Vec<String>)> = self
+                    .graph
+                    .supplier_ids()
+                    .filter(|s| !ids.iter().any(|x| x == s))
+                    .map(|s| (s.to_string(), bundled(s)))
+                    .filter(|(_, cs)| cs.len() >= 2)
+                    .collect();
+                others.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
+                for (s, cs) in others.into_iter().take(3) {
+                    plan.notes.push(format!(
+                        "bundling candidate {s} already serves {}: ask it to quote for {} too",
+                        cs.join(", "),
+                        c.id
+                    ));
                 }
             }
             SourcingPattern::FrameAgreements => {
                 for (s, v) in &current {
-                    plan.allocations.push(alloc(s, *v, Role::Frame, None, format!("frame agreement: current share {}", pct1(share(*v)))));
+                    plan.allocations.push(alloc(
+                        s,
+                        *v,
+                        Role::Frame,
+                        None,
+                        format!("frame agreement: current share {}", pct1(share(*v))),
+                    ));
                 }
                 let candidates = self.backup_candidates(&c.id, &[]);
                 if current.len() < 2 {
@@ -585,9 +666,26 @@ impl Ctx<'_> {
             SourcingPattern::SingleOrDual => {
                 for (i, (s, v)) in current.iter().enumerate() {
                     let role = if i < 2 { Role::Partner } else { Role::PhaseOut };
-                    plan.allocations.push(alloc(s, *v, role, None, format!("{}: current share {}", if i < 2 { "partner" } else { "beyond a dual source" }, pct1(share(*v)))));
+                    plan.allocations.push(alloc(
+                        s,
+                        *v,
+                        role,
+                        None,
+                        format!(
+                            "{}: current share {}",
+                            if i < 2 {
+                                "partner"
+                            } else {
+                                "beyond a dual source"
+                            },
+                            pct1(share(*v))
+                        ),
+                    ));
                 }
-                plan.notes.push("a single or a developed dual source; long-term agreement with joint planning".into());
+                plan.notes.push(
+                    "a single or a developed dual source; long-term agreement with joint planning"
+                        .into(),
+                );
                 plan.backup_candidates = self.backup_candidates(&c.id, &[]);
             }
         }
@@ -615,7 +713,10 @@ impl Ctx<'_> {
                     relationship_type: pt,
                     spend: p.spend,
                     band,
-                    methods: self.rules.recommendations[&pt].methods.for_band(band).to_vec(),
+                    methods: self.rules.recommendations[&pt]
+                        .methods
+                        .for_band(band)
+                        .to_vec(),
                     rule: format!("recommendations.{}.methods.{}", pt.id(), band.id()),
                 }
             })
@@ -676,7 +777,9 @@ fn moves(allocations: &[Allocation]) -> Vec<Move> {
             take.push((a.supplier_id.clone(), delta));
         }
     }
-    let order = |v: &mut Vec<(String, Decimal)>| v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let order = |v: &mut Vec<(String, Decimal)>| {
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)))
+    };
     order(&mut give);
     order(&mut take);
     let mut out = Vec::new();
@@ -720,7 +823,11 @@ mod tests {
 
     #[test]
     fn moves_balance_gains_and_losses() {
-        let m = moves(&[a("S1", 950, Some(700)), a("S2", 50, Some(300)), a("S3", 0, None)]);
+        let m = moves(&[
+            a("S1", 950, Some(700)),
+            a("S2", 50, Some(300)),
+            a("S3", 0, None),
+        ]);
         assert_eq!(
             m,
             [Move {
@@ -729,7 +836,11 @@ mod tests {
                 amount: Decimal::from(250)
             }]
         );
-        let m = moves(&[a("A", 600, Some(0)), a("B", 400, Some(0)), a("C", 0, Some(1000))]);
+        let m = moves(&[
+            a("A", 600, Some(0)),
+            a("B", 400, Some(0)),
+            a("C", 0, Some(1000)),
+        ]);
         assert_eq!(m.len(), 2);
         assert_eq!(m[0].from, "A");
         assert_eq!(m[1].amount, Decimal::from(400));

@@ -1,0 +1,170 @@
+//! CSV: one row per supplier, category or item; money with 2 decimals, shares exact.
+
+use super::{ReportError, exact, money};
+use crate::analysis::{AbcResult, Analysis, Dimension};
+
+fn abc_columns(r: &AbcResult) -> Vec<String> {
+    let mut v = vec![
+        money(r.spend.value),
+        exact(r.spend.share),
+        exact(r.spend.cumulative_share),
+        r.spend.class.to_string(),
+    ];
+    match &r.profit {
+        Some(p) => v.extend([
+            money(p.value),
+            exact(p.share),
+            exact(p.cumulative_share),
+            p.class.to_string(),
+        ]),
+        None => v.extend(std::iter::repeat_n(String::new(), 4)),
+    }
+    v
+}
+
+const ABC_HEADER: [&str; 8] = [
+    "spend",
+    "spend_share",
+    "spend_cumulative_share",
+    "spend_class",
+    "profit",
+    "profit_share",
+    "profit_cumulative_share",
+    "profit_class",
+];
+
+pub(super) fn render(a: &Analysis, by: Dimension) -> Result<Vec<u8>, ReportError> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    match by {
+        Dimension::Supplier => {
+            let mut h = vec!["supplier_id", "supplier_name"];
+            h.extend(ABC_HEADER);
+            h.extend([
+                "relationship_type",
+                "abc_cell",
+                "decided_by",
+                "categories",
+                "procurement_methods",
+                "contract_horizon",
+                "review",
+                "relationship_level",
+                "exceptions",
+            ]);
+            w.write_record(&h)?;
+            for s in &a.suppliers {
+                let plan = a.advice.supplier(&s.id);
+                let mut row = vec![s.id.clone(), s.name.clone()];
+                row.extend(abc_columns(&s.abc));
+                let exceptions: Vec<String> = s
+                    .categories
+                    .iter()
+                    .flat_map(|p| p.classification.exceptions.iter())
+                    .chain(&s.exceptions)
+                    .map(|x| x.id.clone())
+                    .fold(Vec::new(), |mut v, id| {
+                        if !v.contains(&id) {
+                            v.push(id);
+                        }
+                        v
+                    });
+                let methods: Vec<String> = plan
+                    .map(|p| {
+                        p.methods
+                            .iter()
+                            .map(|m| format!("{}:{}", m.category, m.methods.join("+")))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                row.extend([
+                    s.relationship_type.id().to_string(),
+                    s.abc_cell.clone(),
+                    s.decided_by_categories.join(" "),
+                    s.categories
+                        .iter()
+                        .map(|p| p.category.clone())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    methods.join(" "),
+                    plan.map(|p| p.contract_horizon.clone()).unwrap_or_default(),
+                    plan.map(|p| p.review.clone()).unwrap_or_default(),
+                    plan.map(|p| p.relationship_level.clone())
+                        .unwrap_or_default(),
+                    exceptions.join(" "),
+                ]);
+                w.write_record(&row)?;
+            }
+        }
+        Dimension::Category => {
+            let mut h = vec!["category", "category_name"];
+            h.extend(ABC_HEADER);
+            h.extend([
+                "relationship_type",
+                "abc_cell",
+                "suppliers",
+                "top_share",
+                "hhi",
+                "sourcing",
+                "proposal",
+                "moves",
+            ]);
+            w.write_record(&h)?;
+            for c in &a.categories {
+                let plan = a.advice.category(&c.id);
+                let mut row = vec![c.id.clone(), c.name.clone()];
+                row.extend(abc_columns(&c.abc));
+                row.extend([
+                    c.classification.relationship_type.id().to_string(),
+                    c.abc.cell(),
+                    c.suppliers.len().to_string(),
+                    plan.map(|p| exact(p.top_share)).unwrap_or_default(),
+                    plan.map(|p| exact(p.hhi)).unwrap_or_default(),
+                    plan.map(|p| format!("{:?}", p.sourcing).to_lowercase())
+                        .unwrap_or_default(),
+                    plan.map(|p| {
+                        p.allocations
+                            .iter()
+                            .map(|x| {
+                                format!(
+                                    "{}={}{}",
+                                    x.supplier_id,
+                                    x.role.id(),
+                                    x.proposed_share
+                                        .map(|s| format!(":{}", exact(s)))
+                                        .unwrap_or_default()
+                                )
+                            })
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
+                    .unwrap_or_default(),
+                    plan.map(|p| {
+                        p.moves
+                            .iter()
+                            .map(|m| format!("{}>{}:{}", m.from, m.to, money(m.amount)))
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
+                    .unwrap_or_default(),
+                ]);
+                w.write_record(&row)?;
+            }
+        }
+        Dimension::Item => {
+            let mut h = vec!["item_id"];
+            h.extend(ABC_HEADER);
+            h.extend(["abc_cell", "suppliers"]);
+            w.write_record(&h)?;
+            for i in &a.items {
+                let mut row = vec![i.id.clone()];
+                row.extend(abc_columns(&i.abc));
+                row.extend([i.abc.cell(), i.suppliers.to_string()]);
+                w.write_record(&row)?;
+            }
+        }
+    }
+    w.flush().map_err(csv::Error::from)?;
+    w.into_inner()
+        .map_err(|e| ReportError::Csv(csv::Error::from(e.into_error())))
+}

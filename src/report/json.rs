@@ -1,0 +1,23 @@
+//! JSON: the whole analysis, explanation included; decimals as strings so nothing is lost.
+
+use super::ReportError;
+use crate::analysis::{Analysis, Dimension};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    procura: &'static str,
+    by: Dimension,
+    #[serde(flatten)]
+    analysis: &'a Analysis,
+}
+
+pub(super) fn render(a: &Analysis, by: Dimension) -> Result<Vec<u8>, ReportError> {
+    let mut out = serde_json::to_vec_pretty(&Document {
+        procura: env!("CARGO_PKG_VERSION"),
+        by,
+        analysis: a,
+    })?;
+    out.push(b'\n');
+    Ok(out)
+}
