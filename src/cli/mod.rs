@@ -1,11 +1,11 @@
 //! Command-line definitions (clap) and the wiring of library stages.
 
+mod analyze;
+mod explain;
 mod output;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use procura::analysis::Dimension;
+use clap::{Args, Parser, Subcommand};
 use procura::pipeline::{self, Inputs};
-use procura::report::{self, Format};
 use procura::rules::RuleSet;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -34,69 +34,34 @@ struct Cli {
 enum Command {
     /// Rank suppliers (or categories, items) by spend and profit, class them A/B/C, place
     /// every supplier on the four-step relationship scale and advise.
-    Analyze(AnalyzeArgs),
+    Analyze(analyze::AnalyzeArgs),
     /// Explain one supplier's classes, relationship type and advice.
-    Explain(ExplainArgs),
+    Explain(explain::ExplainArgs),
 }
 
+/// Options shared by the commands that read ledgers.
 #[derive(Debug, Args)]
-struct CommonArgs {
+pub struct CommonArgs {
     /// Ledger CSV files (one ledger when several are given).
     #[arg(required = true, value_name = "LEDGER")]
-    ledgers: Vec<PathBuf>,
+    pub ledgers: Vec<PathBuf>,
     /// A rule file that replaces the shipped default rules.
     #[arg(long, value_name = "FILE")]
-    rules: Option<PathBuf>,
+    pub rules: Option<PathBuf>,
     /// A profiles file: facts per category and per supplier (TOML).
     #[arg(long, value_name = "FILE")]
-    profiles: Option<PathBuf>,
+    pub profiles: Option<PathBuf>,
     /// A profit file keyed by item_id or category (CSV), allocated by spend.
     #[arg(long, value_name = "FILE")]
-    profit: Option<PathBuf>,
-}
-
-#[derive(Debug, Args)]
-struct AnalyzeArgs {
-    #[command(flatten)]
-    common: CommonArgs,
-    /// What to rank.
-    #[arg(long, value_enum, default_value_t = By::Supplier)]
-    by: By,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    format: FormatArg,
-    /// Write to this file instead of stdout (written whole or not at all).
-    #[arg(long, short, value_name = "PATH")]
-    output: Option<PathBuf>,
-}
-
-#[derive(Debug, Args)]
-struct ExplainArgs {
-    /// The supplier id, as in the ledger.
-    supplier_id: String,
-    #[command(flatten)]
-    common: CommonArgs,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum By {
-    Supplier,
-    Category,
-    Item,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum FormatArg {
-    Table,
-    Csv,
-    Json,
-    Md,
+    pub profit: Option<PathBuf>,
 }
 
 /// An error for people, with its exit code.
-struct Failure {
-    code: u8,
-    message: String,
+pub struct Failure {
+    /// The exit code.
+    pub code: u8,
+    /// The message.
+    pub message: String,
 }
 
 impl From<pipeline::Error> for Failure {
@@ -131,7 +96,7 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn load_rules(path: &Option<PathBuf>) -> Result<RuleSet, Failure> {
+pub fn load_rules(path: &Option<PathBuf>) -> Result<RuleSet, Failure> {
     match path {
         Some(p) => RuleSet::from_path(p),
         None => RuleSet::default_rules(),
@@ -142,7 +107,7 @@ fn load_rules(path: &Option<PathBuf>) -> Result<RuleSet, Failure> {
     })
 }
 
-fn inputs(c: &CommonArgs) -> Inputs {
+pub fn inputs(c: &CommonArgs) -> Inputs {
     Inputs {
         ledgers: c.ledgers.clone(),
         profiles: c.profiles.clone(),
@@ -152,40 +117,7 @@ fn inputs(c: &CommonArgs) -> Inputs {
 
 fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
-        Command::Analyze(a) => {
-            let rules = load_rules(&a.common.rules)?;
-            let analysis = pipeline::run(&inputs(&a.common), &rules)?;
-            let by = match a.by {
-                By::Supplier => Dimension::Supplier,
-                By::Category => Dimension::Category,
-                By::Item => Dimension::Item,
-            };
-            let format = match a.format {
-                FormatArg::Table => Format::Table,
-                FormatArg::Csv => Format::Csv,
-                FormatArg::Json => Format::Json,
-                FormatArg::Md => Format::Markdown,
-            };
-            let bytes = report::render(&analysis, by, format).map_err(|e| Failure {
-                code: exit::OUTPUT,
-                message: e.to_string(),
-            })?;
-            output::write(a.output.as_deref(), &bytes)
-        }
-        Command::Explain(e) => {
-            let rules = load_rules(&e.common.rules)?;
-            let analysis = pipeline::run(&inputs(&e.common), &rules)?;
-            let text = report::explain(&analysis, &e.supplier_id).ok_or_else(|| {
-                let ids: Vec<&str> = analysis.suppliers.iter().map(|s| s.id.as_str()).collect();
-                let hint = procura::suggest::did_you_mean(&e.supplier_id, ids.iter().copied())
-                    .map(|s| format!(" — did you mean {s}?"))
-                    .unwrap_or_default();
-                Failure {
-                    code: exit::DATA,
-                    message: format!("supplier {:?} is not in the ledger{hint}", e.supplier_id),
-                }
-            })?;
-            output::write(None, text.as_bytes())
-        }
+        Command::Analyze(a) => analyze::run(a),
+        Command::Explain(e) => explain::run(e),
     }
 }

@@ -16,12 +16,15 @@ fn source(s: &ValueSource) -> String {
 fn classification(o: &mut String, c: &Classification, indent: &str) {
     o.push_str(&format!("{indent}criteria:\n"));
     for v in &c.criteria {
+        let why = match v.source {
+            ValueSource::Profile { .. } => String::new(),
+            _ => format!(" — {}", v.why),
+        };
         o.push_str(&format!(
-            "{indent}  {:<22} {:<14} {} — {}\n",
+            "{indent}  {:<22} {:<14} {}{why}\n",
             v.criterion,
             v.value.as_deref().unwrap_or("?"),
             source(&v.source),
-            v.why
         ));
     }
     o.push_str(&format!(
@@ -47,7 +50,7 @@ fn classification(o: &mut String, c: &Classification, indent: &str) {
     }
     for x in &c.exceptions {
         let change = if x.before == x.after {
-            "flag only".to_string()
+            format!("no change: already {}", x.after)
         } else {
             format!("{} → {}", x.before, x.after)
         };

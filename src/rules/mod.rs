@@ -685,13 +685,38 @@ fn order_criteria(
             }
         }
     }
-    match petgraph::algo::toposort(&graph, None) {
+    // Kahn's algorithm, always taking the earliest-declared ready criterion, so that the
+    // evaluation order (and the explanation) follows the file wherever the graph allows.
+    let mut indegree: Vec<usize> = nodes
+        .iter()
+        .map(|&n| {
+            graph
+                .neighbors_directed(n, petgraph::Direction::Incoming)
+                .count()
+        })
+        .collect();
+    let mut ready: std::collections::BTreeSet<usize> =
+        (0..nodes.len()).filter(|&i| indegree[i] == 0).collect();
+    let mut order = Vec::with_capacity(nodes.len());
+    while let Some(i) = ready.pop_first() {
+        order.push(i);
+        for m in graph.neighbors_directed(nodes[i], petgraph::Direction::Outgoing) {
+            let j = graph[m];
+            indegree[j] -= 1;
+            if indegree[j] == 0 {
+                ready.insert(j);
+            }
+        }
+    }
+    let sorted = if order.len() == nodes.len() {
+        Ok(order)
+    } else {
+        Err(())
+    };
+    match sorted {
         Ok(order) => {
             let mut slots: Vec<Option<Criterion>> = criteria.into_iter().map(Some).collect();
-            Ok(order
-                .into_iter()
-                .filter_map(|n| slots[graph[n]].take())
-                .collect())
+            Ok(order.into_iter().filter_map(|i| slots[i].take()).collect())
         }
         Err(_) => {
             let sccs = petgraph::algo::tarjan_scc(&graph);

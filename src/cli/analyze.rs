@@ -1,0 +1,60 @@
+//! `procura analyze`: the main job.
+
+use super::{CommonArgs, Failure, exit, inputs, load_rules, output};
+use clap::{Args, ValueEnum};
+use procura::analysis::Dimension;
+use procura::pipeline;
+use procura::report::{self, Format};
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// What to rank.
+    #[arg(long, value_enum, default_value_t = By::Supplier)]
+    pub by: By,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+    /// Write to this file instead of stdout (written whole or not at all).
+    #[arg(long, short, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum By {
+    Supplier,
+    Category,
+    Item,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    Table,
+    Csv,
+    Json,
+    Md,
+}
+
+/// Runs `procura analyze`.
+pub fn run(a: AnalyzeArgs) -> Result<(), Failure> {
+    let rules = load_rules(&a.common.rules)?;
+    let analysis = pipeline::run(&inputs(&a.common), &rules)?;
+    let by = match a.by {
+        By::Supplier => Dimension::Supplier,
+        By::Category => Dimension::Category,
+        By::Item => Dimension::Item,
+    };
+    let format = match a.format {
+        FormatArg::Table => Format::Table,
+        FormatArg::Csv => Format::Csv,
+        FormatArg::Json => Format::Json,
+        FormatArg::Md => Format::Markdown,
+    };
+    let bytes = report::render(&analysis, by, format).map_err(|e| Failure {
+        code: exit::OUTPUT,
+        message: e.to_string(),
+    })?;
+    output::write(a.output.as_deref(), &bytes)
+}
