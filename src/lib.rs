@@ -67,5 +67,6 @@ pub mod profit;
 pub mod relationship;
 pub mod report;
 pub mod rules;
+pub mod scorecard;
 pub mod spend;
 pub mod suggest;

@@ -1,18 +1,30 @@
-//! Advice: from classes and types to what to do — sourcing splits per category, methods
-//! and actions per supplier, and the supply risks the supply graph shows.
+//! Advice: from classes and types to what to do — a plan per category (current split,
+//! concentration, the proposal of its type, who takes which role and why, the money to
+//! move), a plan per supplier (methods per category with their parameters, relationship
+//! actions, guided actions for exceptions, the scorecard review) and the supply risks the
+//! supply graph shows, each with a backup candidate.
 //!
-//! Every recommendation carries the stable id of the rule that produced it.
+//! Every recommendation carries the stable id of the rule that produced it; every number
+//! and word comes from the rules (`[advice.*]`, `[recommendations.*]`, `[splits.*]`).
 
 pub mod graph;
+mod plan;
+pub mod review;
+mod supplier;
+pub mod text;
 
-use crate::analysis::{CategoryResult, Finding, Summary, SupplierResult};
+use crate::analysis::{CategoryResult, Finding, PairResult, Summary, SupplierResult};
 use crate::profiles::Profiles;
 use crate::relationship::RelationshipType;
+use crate::rules::expr::Value;
 use crate::rules::{RuleSet, SourcingPattern, VolumeBand};
 use graph::SupplyGraph;
+pub use review::{Quadrant, ReviewCell, apply_scorecard};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
+pub use text::Period;
+use text::fill;
 
 /// A supplier's role in a category's sourcing proposal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -22,7 +34,7 @@ pub enum Role {
     Main,
     /// The background supplier of a split (30 % by default).
     Background,
-    /// A backup ("reserve") supplier with occasional orders.
+    /// A backup ("reserve") supplier with occasional orders, or kept warm.
     Backup,
     /// The one supplier a low-value category is bundled with.
     Bundle,
@@ -57,18 +69,34 @@ impl Role {
 pub struct Allocation {
     /// Supplier id.
     pub supplier_id: String,
+    /// Supplier name (ledger, else profiles; empty when unknown).
+    pub name: String,
     /// Its role.
     pub role: Role,
     /// Current spend in the category.
     pub current_spend: Decimal,
     /// Current share of the category, a fraction.
     pub current_share: Decimal,
-    /// Proposed share, a fraction (none where the plan does not set one, e.g. a backup).
+    /// Proposed share, a fraction (none where the plan does not set one).
     pub proposed_share: Option<Decimal>,
     /// Proposed spend over the same period.
     pub proposed_spend: Option<Decimal>,
-    /// Why this supplier takes this role.
+    /// Profit the supplier's goods take part in, in this category.
+    pub profit: Decimal,
+    /// Its share of the category's profit, a fraction (none without profit data).
+    pub profit_share: Option<Decimal>,
+    /// The `performance` fact, where known.
+    pub performance: Option<String>,
+    /// The `capacity` fact, where known.
+    pub capacity: Option<String>,
+    /// The `free-capacity` fact, where known.
+    pub free_capacity: Option<bool>,
+    /// The role's reason alone, in words (short, for tables).
+    pub reason: String,
+    /// Why this supplier takes this role, in words: the role's reason, then the facts.
     pub why: String,
+    /// Stable id of the rule that gave the role.
+    pub rule: String,
 }
 
 /// Money to move between suppliers of one category, over the ledger's period.
@@ -78,8 +106,14 @@ pub struct Move {
     pub from: String,
     /// To this supplier.
     pub to: String,
-    /// The amount.
+    /// The amount over the ledger's period.
     pub amount: Decimal,
+    /// The unit, e.g. `EUR/year` (see [`Period`]).
+    pub per: String,
+    /// In words: "move 312,442.05 EUR/year from S-005 to S-037".
+    pub text: String,
+    /// Stable id of the rule: `advice.period.move`.
+    pub rule: String,
 }
 
 /// A supplier proposed as a backup, with the reason.
@@ -87,8 +121,23 @@ pub struct Move {
 pub struct Candidate {
     /// Supplier id.
     pub supplier_id: String,
+    /// Supplier name (ledger, else profiles; empty when unknown).
+    pub name: String,
     /// Why it is a candidate.
     pub why: String,
+    /// Stable id of the rule: `advice.risks.qualified`, `.related` or `.serving`.
+    pub rule: String,
+}
+
+impl Candidate {
+    /// `S-045 (Schlachthof Südmark eG)`, or the id alone without a name.
+    pub fn label(&self) -> String {
+        if self.name.is_empty() {
+            self.supplier_id.clone()
+        } else {
+            format!("{} ({})", self.supplier_id, self.name)
+        }
+    }
 }
 
 /// The plan for one category.
@@ -96,6 +145,8 @@ pub struct Candidate {
 pub struct CategoryPlan {
     /// Category id.
     pub category: String,
+    /// Category name from the profiles (empty when none).
+    pub name: String,
     /// The category's relationship type.
     pub relationship_type: RelationshipType,
     /// The sourcing pattern of that type.
@@ -104,6 +155,10 @@ pub struct CategoryPlan {
     pub rule: String,
     /// The category's net spend.
     pub spend: Decimal,
+    /// Suppliers with purchases in the category.
+    pub suppliers: usize,
+    /// The largest supplier.
+    pub top_supplier: Option<String>,
     /// Share of the largest supplier, a fraction.
     pub top_share: Decimal,
     /// Herfindahl–Hirschman index of the current split (0–10,000).
@@ -116,9 +171,22 @@ pub struct CategoryPlan {
     pub backup_candidates: Vec<Candidate>,
     /// Notes in words.
     pub notes: Vec<String>,
+    /// The stable id of the rule behind each note, in the same order as `notes`.
+    pub note_rules: Vec<String>,
 }
 
-/// Methods for one (supplier, category) pair.
+/// A procurement method with its description from the rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MethodRef {
+    /// Method id.
+    pub id: String,
+    /// Readable name.
+    pub name: String,
+    /// What it is.
+    pub description: String,
+}
+
+/// Methods for one (supplier, category) pair, with their parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PairMethods {
     /// Category id.
@@ -129,19 +197,83 @@ pub struct PairMethods {
     pub spend: Decimal,
     /// The volume band of that spend.
     pub band: VolumeBand,
+    /// The band's lower limit (exclusive), none for the small band.
+    pub band_above: Option<Decimal>,
+    /// The band's upper limit (inclusive), none for the large band.
+    pub band_up_to: Option<Decimal>,
     /// Method ids, in order of preference.
     pub methods: Vec<String>,
+    /// The methods with their names and descriptions.
+    pub method_details: Vec<MethodRef>,
+    /// Steps before the method (pre-screening, pre-qualification).
+    pub pre_steps: Vec<String>,
+    /// Contract horizon of the pair's type.
+    pub contract_horizon: String,
+    /// Review frequency of the pair's type.
+    pub review: String,
+    /// What decides between suppliers.
+    pub decisive_factor: String,
     /// Stable id of the rule: `recommendations.TYPE.methods.BAND`.
     pub rule: String,
+}
+
+/// What kind of action an [`Action`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActionKind {
+    /// An action of the supplier's type.
+    Type,
+    /// The relationship level or a bond to build.
+    Relationship,
+    /// The supplier's role in a category, with the money to move.
+    Sourcing,
+    /// A step of a guided sequence for an exception.
+    Exception,
+    /// An exception's own action (no guide in the rules).
+    ExceptionAction,
+    /// An "act" cell of the scorecard review.
+    Review,
 }
 
 /// An action, with the rule that produced it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Action {
+    /// What kind of action.
+    pub kind: ActionKind,
     /// What to do.
     pub text: String,
     /// Stable id of the rule.
     pub rule: String,
+}
+
+/// One step of a guided sequence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GuideStep {
+    /// 1-based position.
+    pub step: usize,
+    /// What to do.
+    pub text: String,
+    /// Stable id of the rule.
+    pub rule: String,
+    /// For a way out: whether procura found evidence that it fits.
+    pub fits: Option<bool>,
+    /// For a way out that fits: the evidence, in words.
+    pub why: Option<String>,
+}
+
+/// The guided actions for one exception that applies to a supplier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Guide {
+    /// The exception id.
+    pub exception: String,
+    /// Its title.
+    pub title: String,
+    /// The categories it applies in (empty for a supplier-level exception).
+    pub categories: Vec<String>,
+    /// Stable id of the rule: `advice.guides.EXCEPTION`.
+    pub rule: String,
+    /// The steps in order.
+    pub steps: Vec<GuideStep>,
 }
 
 /// The plan for one supplier.
@@ -149,6 +281,8 @@ pub struct Action {
 pub struct SupplierPlan {
     /// Supplier id.
     pub supplier_id: String,
+    /// Supplier name.
+    pub name: String,
     /// Its type.
     pub relationship_type: RelationshipType,
     /// The goal of the relationship.
@@ -167,14 +301,18 @@ pub struct SupplierPlan {
     pub pre_steps: Vec<String>,
     /// Methods per category.
     pub methods: Vec<PairMethods>,
-    /// Actions, type actions first, then those of exceptions.
+    /// Guided sequences for the exceptions that apply.
+    pub guides: Vec<Guide>,
+    /// The scorecard review (empty without a scorecard).
+    pub scorecard: Vec<ReviewCell>,
+    /// Every action in order: type, relationship, sourcing, exceptions, review.
     pub actions: Vec<Action>,
 }
 
 /// A risk the supply graph shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SupplyRisk {
-    /// Stable id: `single-source` or `supplier-loss`.
+    /// Stable id: `single-source`, `concentration` or `supplier-loss`.
     pub id: String,
     /// The category or supplier.
     pub subject: String,
@@ -184,17 +322,23 @@ pub struct SupplyRisk {
     pub message: String,
     /// Backup candidates.
     pub backup_candidates: Vec<Candidate>,
+    /// Stable id of the rule: `advice.risks.ID`.
+    pub rule: String,
 }
 
 /// All advice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Advice {
+    /// The ledger's period and the unit of money to move.
+    pub period: Period,
     /// Per category, in category spend rank order.
     pub categories: Vec<CategoryPlan>,
     /// Per supplier, in supplier spend rank order.
     pub suppliers: Vec<SupplierPlan>,
-    /// Supply risks, single sources first.
+    /// Supply risks: single sources, then concentrations, then supplier losses.
     pub risks: Vec<SupplyRisk>,
+    /// The scorecard file the review came from (none without one).
+    pub scorecard: Option<String>,
 }
 
 impl Advice {
@@ -222,7 +366,7 @@ pub(crate) fn pct1(f: Decimal) -> String {
     format!("{:.1} %", (f * Decimal::ONE_HUNDRED).round_dp(1))
 }
 
-/// Builds the advice. Findings for single sources and supplier losses are added to `findings`.
+/// Builds the advice. Supply risks and supplier exceptions are added to `findings`.
 pub fn advise(
     rules: &RuleSet,
     profiles: &Profiles,
@@ -237,93 +381,34 @@ pub fn advise(
             .map(|p| (p.supplier_id.as_str(), p.category.as_str(), p.spend))
     }));
     let currency = summary.currency.clone().unwrap_or_default();
+    let period = Period::new(&rules.advice.period, summary.period.as_ref(), &currency);
     let cat_type: BTreeMap<&str, RelationshipType> = categories
         .iter()
         .map(|c| (c.id.as_str(), c.classification.relationship_type))
+        .collect();
+    let pairs: BTreeMap<(&str, &str), &PairResult> = suppliers
+        .iter()
+        .flat_map(|s| s.categories.iter())
+        .map(|p| ((p.supplier_id.as_str(), p.category.as_str()), p))
+        .collect();
+    let names: BTreeMap<&str, &str> = suppliers
+        .iter()
+        .map(|s| (s.id.as_str(), s.name.as_str()))
         .collect();
     let ctx = Ctx {
         rules,
         profiles,
         graph: &graph,
         cat_type: &cat_type,
+        pairs: &pairs,
+        names: &names,
         currency: &currency,
+        has_profit: summary.total_profit.is_some(),
+        period: &period,
     };
 
     let plans: Vec<CategoryPlan> = categories.iter().map(|c| ctx.category_plan(c)).collect();
-
-    let mut risks = Vec::new();
-    for (c, s) in graph.single_sourced() {
-        let t = cat_type
-            .get(c.as_str())
-            .copied()
-            .unwrap_or(RelationshipType::EconomicOpportunistic);
-        // A single source is a risk where the type needs competition or the supply matters.
-        let critical = categories
-            .iter()
-            .find(|x| x.id == c)
-            .and_then(|x| {
-                x.classification
-                    .criteria
-                    .iter()
-                    .find(|v| v.criterion == "product-criticality")
-            })
-            .and_then(|v| v.value.as_deref())
-            .is_some_and(|v| v != "non-critical");
-        if t == RelationshipType::EconomicOpportunistic && !critical {
-            continue;
-        }
-        let candidates = ctx.backup_candidates(&c, std::slice::from_ref(&s));
-        let message = format!(
-            "{c} ({}) is bought from {s} alone{}",
-            t.id(),
-            match candidates.first() {
-                Some(x) => format!("; backup candidate: {}", x.supplier_id),
-                None => "; no backup candidate is known: qualify one".into(),
-            }
-        );
-        findings.push(Finding {
-            id: "single-source".into(),
-            subject: c.clone(),
-            message: message.clone(),
-        });
-        risks.push(SupplyRisk {
-            id: "single-source".into(),
-            subject: c.clone(),
-            categories: vec![c],
-            message,
-            backup_candidates: candidates,
-        });
-    }
-    for (s, cats) in graph.critical_suppliers(2) {
-        let message = format!(
-            "losing {s} would leave {} categories without a supplier: {}",
-            cats.len(),
-            cats.join(", ")
-        );
-        findings.push(Finding {
-            id: "supplier-loss".into(),
-            subject: s.clone(),
-            message: message.clone(),
-        });
-        let mut candidates = Vec::new();
-        for c in &cats {
-            for x in ctx.backup_candidates(c, std::slice::from_ref(&s)) {
-                if !candidates
-                    .iter()
-                    .any(|y: &Candidate| y.supplier_id == x.supplier_id)
-                {
-                    candidates.push(x);
-                }
-            }
-        }
-        risks.push(SupplyRisk {
-            id: "supplier-loss".into(),
-            subject: s,
-            categories: cats,
-            message,
-            backup_candidates: candidates,
-        });
-    }
+    let risks = ctx.risks(categories, &plans, findings);
     for s in suppliers {
         for x in &s.exceptions {
             findings.push(Finding {
@@ -333,21 +418,30 @@ pub fn advise(
             });
         }
     }
-
-    let supplier_plans = suppliers.iter().map(|s| ctx.supplier_plan(s)).collect();
+    let supplier_plans = suppliers
+        .iter()
+        .map(|s| ctx.supplier_plan(s, &plans))
+        .collect();
     Advice {
+        period,
         categories: plans,
         suppliers: supplier_plans,
         risks,
+        scorecard: None,
     }
 }
 
+/// What the advice reads, shared by the category and supplier plans.
 struct Ctx<'a> {
     rules: &'a RuleSet,
     profiles: &'a Profiles,
     graph: &'a SupplyGraph,
     cat_type: &'a BTreeMap<&'a str, RelationshipType>,
+    pairs: &'a BTreeMap<(&'a str, &'a str), &'a PairResult>,
+    names: &'a BTreeMap<&'a str, &'a str>,
     currency: &'a str,
+    has_profit: bool,
+    period: &'a Period,
 }
 
 impl Ctx<'_> {
@@ -358,24 +452,99 @@ impl Ctx<'_> {
             .and_then(|f| f.text("group"))
     }
 
-    /// Backup candidates for a category: suppliers qualified for it in the profiles, then
-    /// suppliers of related categories (same group), best spend first; never those in `exclude`
-    /// or already serving the category.
-    fn backup_candidates(&self, category: &str, exclude: &[String]) -> Vec<Candidate> {
-        let serving: Vec<String> = self
-            .graph
-            .suppliers_of(category)
-            .into_iter()
-            .map(|x| x.0)
-            .collect();
-        let skip = |s: &str| exclude.iter().any(|x| x == s) || serving.iter().any(|x| x == s);
+    /// A supplier's name: from the ledger, else the profiles' `name` fact.
+    fn name(&self, supplier: &str) -> String {
+        match self.names.get(supplier) {
+            Some(n) if !n.is_empty() => n.to_string(),
+            _ => self
+                .profiles
+                .suppliers
+                .get(supplier)
+                .and_then(|p| p.facts.text("name"))
+                .unwrap_or("")
+                .to_string(),
+        }
+    }
+
+    /// A supplier fact, the (supplier, category) layer first when a category is given.
+    fn supplier_fact(&self, supplier: &str, category: Option<&str>, id: &str) -> Option<&Value> {
+        let p = self.profiles.suppliers.get(supplier)?;
+        category
+            .and_then(|c| p.categories.get(c))
+            .and_then(|f| f.get(id))
+            .or_else(|| p.facts.get(id))
+    }
+
+    fn supplier_text(&self, supplier: &str, category: Option<&str>, id: &str) -> Option<String> {
+        match self.supplier_fact(supplier, category, id) {
+            Some(Value::Text(s)) => Some(s.clone()),
+            _ => None,
+        }
+    }
+
+    fn supplier_bool(&self, supplier: &str, id: &str) -> Option<bool> {
+        match self.supplier_fact(supplier, None, id) {
+            Some(Value::Bool(b)) => Some(*b),
+            _ => None,
+        }
+    }
+
+    fn supplier_number(&self, supplier: &str, id: &str) -> Option<Decimal> {
+        match self.supplier_fact(supplier, None, id) {
+            Some(Value::Number(n)) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// Money in words, as in the reports (rounded to cents, thousands grouped).
+    fn money(&self, amount: Decimal) -> String {
+        crate::report::money_grouped(amount)
+    }
+
+    /// Backup candidates for a category: with `serving`, its current suppliers other than
+    /// those in `exclude` first (largest first); then suppliers qualified for it in the
+    /// profiles; then suppliers of related categories (same `group`), largest related spend
+    /// first. Never a supplier in `exclude`.
+    fn backup_candidates(
+        &self,
+        category: &str,
+        exclude: &[String],
+        serving: bool,
+    ) -> Vec<Candidate> {
+        let words = &self.rules.advice.risks;
+        let current = self.graph.suppliers_of(category);
+        let total: Decimal = current.iter().map(|x| x.1.max(Decimal::ZERO)).sum();
+        let excluded = |s: &str| exclude.iter().any(|x| x == s);
         let mut out: Vec<Candidate> = Vec::new();
+        if serving {
+            for (s, v) in &current {
+                if excluded(s) || *v <= Decimal::ZERO {
+                    continue;
+                }
+                out.push(Candidate {
+                    supplier_id: s.clone(),
+                    name: self.name(s),
+                    why: fill(
+                        &words.serving,
+                        &[("category", category), ("share", &pct1(frac(*v, total)))],
+                    ),
+                    rule: "advice.risks.serving".into(),
+                });
+            }
+        }
+        let skip = |s: &str, out: &[Candidate]| {
+            excluded(s)
+                || current.iter().any(|x| x.0 == s)
+                || out.iter().any(|c| c.supplier_id == s)
+        };
         if let Some(f) = self.profiles.categories.get(category) {
             for s in f.list("qualified-suppliers") {
-                if !skip(s) && !out.iter().any(|c| &c.supplier_id == s) {
+                if !skip(s, &out) {
                     out.push(Candidate {
                         supplier_id: s.clone(),
-                        why: format!("listed as qualified for {category} in the profiles"),
+                        name: self.name(s),
+                        why: fill(&words.qualified, &[("category", category)]),
+                        rule: "advice.risks.qualified".into(),
                     });
                 }
             }
@@ -387,385 +556,186 @@ impl Ctx<'_> {
         };
         let mut related: Vec<(String, String, Decimal)> = Vec::new();
         for s in self.graph.supplier_ids() {
-            if skip(s) || out.iter().any(|c| c.supplier_id == s) {
+            if skip(s, &out) {
                 continue;
             }
-            for (c, spend) in self.graph.categories_of(s) {
-                if c != category && self.group_of(&c) == Some(group) {
-                    related.push((s.to_string(), c, spend));
-                    break;
-                }
+            if let Some((c, spend)) = self
+                .graph
+                .categories_of(s)
+                .into_iter()
+                .find(|(c, _)| c != category && self.group_of(c) == Some(group))
+            {
+                related.push((s.to_string(), c, spend));
             }
         }
         related.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
         for (s, c, _) in related {
             out.push(Candidate {
+                name: self.name(&s),
                 supplier_id: s,
-                why: format!("already serves the related category {c} (group {group})"),
+                why: fill(&words.related, &[("related", &c), ("group", group)]),
+                rule: "advice.risks.related".into(),
             });
         }
         out
     }
 
-    /// Order for roles: a supplier performing below expectation goes last; otherwise the
-    /// current spend decides (moving most of a category away from a supplier that meets
-    /// expectations is a switch, not a split), ties by id.
-    fn role_order(&self, current: &mut [(String, Decimal)]) {
-        let below = |s: &str| {
-            self.profiles
-                .suppliers
-                .get(s)
-                .and_then(|p| p.facts.text("performance"))
-                == Some("below")
+    /// The risks of the supply graph: single sources, concentrations, supplier losses.
+    fn risks(
+        &self,
+        categories: &[CategoryResult],
+        plans: &[CategoryPlan],
+        findings: &mut Vec<Finding>,
+    ) -> Vec<SupplyRisk> {
+        let words = &self.rules.advice.risks;
+        let with_backup = |message: String, candidates: &[Candidate]| match candidates.first() {
+            Some(x) => format!(
+                "{message}; {}",
+                fill(&words.backup, &[("candidate", &x.label())])
+            ),
+            None => format!("{message}; {}", words.no_backup),
         };
-        current.sort_by(|a, b| {
-            below(&a.0)
-                .cmp(&below(&b.0))
-                .then_with(|| b.1.cmp(&a.1))
-                .then_with(|| a.0.cmp(&b.0))
-        });
-    }
-
-    fn why_role(&self, s: &str, share: Decimal, role: &str) -> String {
-        let perf = self
-            .profiles
-            .suppliers
-            .get(s)
-            .and_then(|p| p.facts.text("performance"))
-            .map(|p| format!(", performance {p} expectation"))
-            .unwrap_or_default();
-        format!("{role}: current share {}{perf}", pct1(share))
-    }
-
-    fn category_plan(&self, c: &CategoryResult) -> CategoryPlan {
-        let t = c.classification.relationship_type;
-        let rec = &self.rules.recommendations[&t];
-        let spend = c.abc.spend.value;
-        let current: Vec<(String, Decimal)> = c.suppliers.clone();
-        let positive_total: Decimal = current.iter().map(|x| x.1.max(Decimal::ZERO)).sum();
-        let share = |v: Decimal| frac(v.max(Decimal::ZERO), positive_total);
-        let hhi: Decimal = current
-            .iter()
-            .map(|(_, v)| {
-                let p = share(*v) * Decimal::ONE_HUNDRED;
-                p * p
-            })
-            .sum::<Decimal>()
-            .round_dp(2)
-            .normalize();
-        let top_share = current.first().map(|x| share(x.1)).unwrap_or_default();
-        let ids: Vec<String> = current.iter().map(|x| x.0.clone()).collect();
-        let mut plan = CategoryPlan {
-            category: c.id.clone(),
-            relationship_type: t,
-            sourcing: rec.sourcing,
-            rule: format!("recommendations.{}.sourcing", t.id()),
-            spend,
-            top_share,
-            hhi,
-            allocations: Vec::new(),
-            moves: Vec::new(),
-            backup_candidates: Vec::new(),
-            notes: Vec::new(),
-        };
-        let alloc =
-            |s: &str, v: Decimal, role: Role, proposed: Option<Decimal>, why: String| Allocation {
-                supplier_id: s.to_string(),
-                role,
-                current_spend: v,
-                current_share: share(v),
-                proposed_share: proposed,
-                proposed_spend: proposed.map(|p| (p * positive_total).round_dp(2)),
-                why,
-            };
-        match rec.sourcing {
-            SourcingPattern::Split => {
-                plan.rule = "splits.partial-competition".into();
-                let split = &self.rules.split;
-                let main = split.main / Decimal::ONE_HUNDRED;
-                let background = split.background / Decimal::ONE_HUNDRED;
-                let mut ordered = current.clone();
-                self.role_order(&mut ordered);
-                let candidates = self.backup_candidates(&c.id, &[]);
-                match ordered.as_slice() {
-                    [] => {}
-                    [(s, v)] => {
-                        plan.allocations.push(alloc(
-                            s,
-                            *v,
-                            Role::Main,
-                            Some(main),
-                            self.why_role(s, share(*v), "the only supplier today"),
-                        ));
-                        if let Some(x) = candidates.first() {
-                            plan.allocations.push(Allocation {
-                                supplier_id: x.supplier_id.clone(),
-                                role: Role::Candidate,
-                                current_spend: Decimal::ZERO,
-                                current_share: Decimal::ZERO,
-                                proposed_share: Some(background),
-                                proposed_spend: Some((background * positive_total).round_dp(2)),
-                                why: format!("proposed background supplier: {}", x.why),
-                            });
-                        }
-                        plan.notes.push(format!(
-                            "single source: partial competition needs a background supplier; qualify {} and give it {} % of the volume",
-                            candidates.first().map(|x| x.supplier_id.as_str()).unwrap_or("a second supplier"),
-                            split.background
-                        ));
-                    }
-                    [first, second, rest @ ..] => {
-                        plan.allocations.push(alloc(
-                            &first.0,
-                            first.1,
-                            Role::Main,
-                            Some(main),
-                            self.why_role(&first.0, share(first.1), "main supplier"),
-                        ));
-                        plan.allocations.push(alloc(
-                            &second.0,
-                            second.1,
-                            Role::Background,
-                            Some(background),
-                            self.why_role(&second.0, share(second.1), "background supplier"),
-                        ));
-                        let n_known = ordered.len() + candidates.len();
-                        for (i, (s, v)) in rest.iter().enumerate() {
-                            if i == 0 && n_known >= split.backup_from {
-                                plan.allocations.push(alloc(s, *v, Role::Backup, None, format!("backup supplier ({}): third by performance and spend, current share {}", split.backup_orders, pct1(share(*v)))));
-                            } else {
-                                plan.allocations.push(alloc(
-                                    s,
-                                    *v,
-                                    Role::PhaseOut,
-                                    Some(Decimal::ZERO),
-                                    format!(
-                                        "beyond main, background and backup: current share {}",
-                                        pct1(share(*v))
-                                    ),
-                                ));
-                            }
-                        }
-                        if rest.is_empty()
-                            && n_known >= split.backup_from
-                            && let Some(x) = candidates.first()
-                        {
-                            plan.allocations.push(Allocation {
-                                supplier_id: x.supplier_id.clone(),
-                                role: Role::Backup,
-                                current_spend: Decimal::ZERO,
-                                current_share: Decimal::ZERO,
-                                proposed_share: None,
-                                proposed_spend: None,
-                                why: format!(
-                                    "backup supplier ({}): {}",
-                                    split.backup_orders, x.why
-                                ),
-                            });
-                        }
-                    }
-                }
-                plan.backup_candidates = candidates;
-            }
-            SourcingPattern::Bundle => {
-                // As few suppliers as possible: keep the current supplier that already
-                // serves the most economic-opportunistic categories (then the largest), and
-                // name the suppliers that could take this category into a bundle. Volume is
-                // only moved between suppliers that serve the category today: a bundling
-                // candidate must quote first.
-                let bundled = |s: &str| -> Vec<String> {
-                    self.graph
-                        .categories_of(s)
-                        .into_iter()
-                        .filter(|(c, _)| {
-                            self.cat_type.get(c.as_str())
-                                == Some(&RelationshipType::EconomicOpportunistic)
-                        })
-                        .map(|(c, _)| c)
-                        .collect()
-                };
-                let mut keep: Vec<(String, usize, Decimal)> = current
+        let mut risks = Vec::new();
+        for (c, s) in self.graph.single_sourced() {
+            let t = self
+                .cat_type
+                .get(c.as_str())
+                .copied()
+                .unwrap_or(RelationshipType::EconomicOpportunistic);
+            let criticality = categories
+                .iter()
+                .find(|x| x.id == c)
+                .and_then(|x| {
+                    x.classification
+                        .criteria
+                        .iter()
+                        .find(|v| v.criterion == "product-criticality")
+                })
+                .and_then(|v| v.value.clone());
+            // A single source is a risk where the type needs competition or the supply matters.
+            let ignored = criticality.as_deref().is_none_or(|v| {
+                words
+                    .single_source_ignore_criticality
                     .iter()
-                    .map(|(s, v)| (s.clone(), bundled(s).len(), *v))
-                    .collect();
-                keep.sort_by(|a, b| {
-                    b.1.cmp(&a.1)
-                        .then_with(|| b.2.cmp(&a.2))
-                        .then_with(|| a.0.cmp(&b.0))
-                });
-                if let Some((best, n, _)) = keep.first().cloned() {
-                    for (s, v) in &current {
-                        if *s == best {
-                            let why = if n > 1 {
-                                format!(
-                                    "bundle: already serves {n} economic-opportunistic categories; current share {}",
-                                    pct1(share(*v))
-                                )
-                            } else {
-                                format!(
-                                    "bundle: the largest supplier; current share {}",
-                                    pct1(share(*v))
-                                )
-                            };
-                            plan.allocations.push(alloc(
-                                s,
-                                *v,
-                                Role::Bundle,
-                                Some(Decimal::ONE),
-                                why,
-                            ));
-                        } else {
-                            plan.allocations.push(alloc(
-                                s,
-                                *v,
-                                Role::PhaseOut,
-                                Some(Decimal::ZERO),
-                                format!(
-                                    "consolidate with {best}: current share {}",
-                                    pct1(share(*v))
-                                ),
-                            ));
-                        }
-                    }
-                }
-                let mut others: Vec<(String, Vec<String>)> = self
-                    .graph
-                    .supplier_ids()
-                    .filter(|s| !ids.iter().any(|x| x == s))
-                    .map(|s| (s.to_string(), bundled(s)))
-                    .filter(|(_, cs)| cs.len() >= 2)
-                    .collect();
-                others.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
-                for (s, cs) in others.into_iter().take(3) {
-                    plan.notes.push(format!(
-                        "bundling candidate {s} already serves {}: ask it to quote for {} too",
-                        cs.join(", "),
-                        c.id
-                    ));
-                }
-            }
-            SourcingPattern::FrameAgreements => {
-                for (s, v) in &current {
-                    plan.allocations.push(alloc(
-                        s,
-                        *v,
-                        Role::Frame,
-                        None,
-                        format!("frame agreement: current share {}", pct1(share(*v))),
-                    ));
-                }
-                let candidates = self.backup_candidates(&c.id, &[]);
-                if current.len() < 2 {
-                    match candidates.first() {
-                        Some(x) => plan.notes.push(format!("keep {} warm as a qualified backup with regular small orders", x.supplier_id)),
-                        None => plan.notes.push("no qualified backup is known: develop one (a local supplier, a substitute specification)".into()),
-                    }
-                }
-                plan.backup_candidates = candidates;
-            }
-            SourcingPattern::SingleOrDual => {
-                for (i, (s, v)) in current.iter().enumerate() {
-                    let role = if i < 2 { Role::Partner } else { Role::PhaseOut };
-                    plan.allocations.push(alloc(
-                        s,
-                        *v,
-                        role,
-                        None,
-                        format!(
-                            "{}: current share {}",
-                            if i < 2 {
-                                "partner"
-                            } else {
-                                "beyond a dual source"
-                            },
-                            pct1(share(*v))
-                        ),
-                    ));
-                }
-                plan.notes.push(
-                    "a single or a developed dual source; long-term agreement with joint planning"
-                        .into(),
-                );
-                plan.backup_candidates = self.backup_candidates(&c.id, &[]);
-            }
-        }
-        plan.moves = moves(&plan.allocations);
-        for m in &plan.moves {
-            plan.notes.push(format!(
-                "move {} {} from {} to {} over the period",
-                m.amount, self.currency, m.from, m.to
-            ));
-        }
-        plan
-    }
-
-    fn supplier_plan(&self, s: &SupplierResult) -> SupplierPlan {
-        let t = s.relationship_type;
-        let rec = &self.rules.recommendations[&t];
-        let methods = s
-            .categories
-            .iter()
-            .map(|p| {
-                let pt = p.classification.relationship_type;
-                let band = self.rules.volume_band(p.spend);
-                PairMethods {
-                    category: p.category.clone(),
-                    relationship_type: pt,
-                    spend: p.spend,
-                    band,
-                    methods: self.rules.recommendations[&pt]
-                        .methods
-                        .for_band(band)
-                        .to_vec(),
-                    rule: format!("recommendations.{}.methods.{}", pt.id(), band.id()),
-                }
-            })
-            .collect();
-        let mut actions: Vec<Action> = rec
-            .actions
-            .iter()
-            .map(|a| Action {
-                text: a.clone(),
-                rule: format!("recommendations.{}.actions", t.id()),
-            })
-            .collect();
-        let mut seen: Vec<&str> = Vec::new();
-        for x in s
-            .categories
-            .iter()
-            .flat_map(|p| p.classification.exceptions.iter())
-            .chain(s.exceptions.iter())
-        {
-            if seen.contains(&x.id.as_str()) {
+                    .any(|x| x == v)
+            });
+            if t == RelationshipType::EconomicOpportunistic && ignored {
                 continue;
             }
-            seen.push(&x.id);
-            for a in &x.actions {
-                actions.push(Action {
-                    text: a.clone(),
-                    rule: format!("exceptions.{}", x.id),
-                });
+            let candidates = self.backup_candidates(&c, std::slice::from_ref(&s), false);
+            let message = with_backup(
+                fill(
+                    &words.single_source,
+                    &[("category", &c), ("type", t.id()), ("supplier", &s)],
+                ),
+                &candidates,
+            );
+            findings.push(Finding {
+                id: "single-source".into(),
+                subject: c.clone(),
+                message: message.clone(),
+            });
+            risks.push(SupplyRisk {
+                id: "single-source".into(),
+                subject: c.clone(),
+                categories: vec![c],
+                message,
+                backup_candidates: candidates,
+                rule: "advice.risks.single-source".into(),
+            });
+        }
+        let limit = words.concentration_top_share / Decimal::ONE_HUNDRED;
+        for p in plans {
+            let active = p
+                .allocations
+                .iter()
+                .filter(|a| a.current_spend > Decimal::ZERO)
+                .count();
+            let Some(top) = p.top_supplier.clone() else {
+                continue;
+            };
+            if active < 2
+                || p.top_share < limit
+                || !words
+                    .concentration_types
+                    .iter()
+                    .any(|t| t == p.relationship_type.id())
+            {
+                continue;
             }
+            let candidates = self.backup_candidates(&p.category, std::slice::from_ref(&top), true);
+            let message = with_backup(
+                fill(
+                    &words.concentration,
+                    &[
+                        ("category", &p.category),
+                        ("type", p.relationship_type.id()),
+                        ("supplier", &top),
+                        ("share", &pct1(p.top_share)),
+                        ("hhi", &p.hhi.round_dp(0).to_string()),
+                    ],
+                ),
+                &candidates,
+            );
+            findings.push(Finding {
+                id: "concentration".into(),
+                subject: p.category.clone(),
+                message: message.clone(),
+            });
+            risks.push(SupplyRisk {
+                id: "concentration".into(),
+                subject: p.category.clone(),
+                categories: vec![p.category.clone()],
+                message,
+                backup_candidates: candidates,
+                rule: "advice.risks.concentration".into(),
+            });
         }
-        SupplierPlan {
-            supplier_id: s.id.clone(),
-            relationship_type: t,
-            goal: rec.goal.clone(),
-            relationship_level: rec.relationship_level.clone(),
-            bonds: rec.bonds.clone(),
-            contract_horizon: rec.contract_horizon.clone(),
-            review: rec.review.clone(),
-            decisive_factor: rec.decisive_factor.clone(),
-            pre_steps: rec.pre_steps.clone(),
-            methods,
-            actions,
+        for (s, cats) in self
+            .graph
+            .critical_suppliers(words.supplier_loss_min_categories.max(1))
+        {
+            let mut candidates: Vec<Candidate> = Vec::new();
+            for c in &cats {
+                for x in self.backup_candidates(c, std::slice::from_ref(&s), false) {
+                    if !candidates.iter().any(|y| y.supplier_id == x.supplier_id) {
+                        candidates.push(x);
+                    }
+                }
+            }
+            let message = with_backup(
+                fill(
+                    &words.supplier_loss,
+                    &[
+                        ("supplier", &s),
+                        ("count", &cats.len().to_string()),
+                        ("categories", &cats.join(", ")),
+                    ],
+                ),
+                &candidates,
+            );
+            findings.push(Finding {
+                id: "supplier-loss".into(),
+                subject: s.clone(),
+                message: message.clone(),
+            });
+            risks.push(SupplyRisk {
+                id: "supplier-loss".into(),
+                subject: s,
+                categories: cats,
+                message,
+                backup_candidates: candidates,
+                rule: "advice.risks.supplier-loss".into(),
+            });
         }
+        risks
     }
 }
 
 /// The moves that turn current spend into proposed spend: suppliers that lose volume give
-/// it to those that gain, largest first, ties by id.
-fn moves(allocations: &[Allocation]) -> Vec<Move> {
+/// it to those that gain, largest first, ties by id. Amounts are exact (cents at most, as
+/// proposed spend is); the report rounds.
+fn moves(allocations: &[Allocation]) -> Vec<(String, String, Decimal)> {
     let mut give: Vec<(String, Decimal)> = Vec::new();
     let mut take: Vec<(String, Decimal)> = Vec::new();
     for a in allocations {
@@ -787,11 +757,7 @@ fn moves(allocations: &[Allocation]) -> Vec<Move> {
     while i < give.len() && j < take.len() {
         let amount = give[i].1.min(take[j].1);
         if amount > Decimal::ZERO {
-            out.push(Move {
-                from: give[i].0.clone(),
-                to: take[j].0.clone(),
-                amount: amount.round_dp(2),
-            });
+            out.push((give[i].0.clone(), take[j].0.clone(), amount));
         }
         give[i].1 -= amount;
         take[j].1 -= amount;
@@ -812,12 +778,20 @@ mod tests {
     fn a(s: &str, current: i64, proposed: Option<i64>) -> Allocation {
         Allocation {
             supplier_id: s.into(),
+            name: String::new(),
             role: Role::Main,
             current_spend: Decimal::from(current),
             current_share: Decimal::ZERO,
             proposed_share: None,
             proposed_spend: proposed.map(Decimal::from),
+            profit: Decimal::ZERO,
+            profit_share: None,
+            performance: None,
+            capacity: None,
+            free_capacity: None,
+            reason: String::new(),
             why: String::new(),
+            rule: String::new(),
         }
     }
 
@@ -828,21 +802,14 @@ mod tests {
             a("S2", 50, Some(300)),
             a("S3", 0, None),
         ]);
-        assert_eq!(
-            m,
-            [Move {
-                from: "S1".into(),
-                to: "S2".into(),
-                amount: Decimal::from(250)
-            }]
-        );
+        assert_eq!(m, [("S1".into(), "S2".into(), Decimal::from(250))]);
         let m = moves(&[
             a("A", 600, Some(0)),
             a("B", 400, Some(0)),
             a("C", 0, Some(1000)),
         ]);
         assert_eq!(m.len(), 2);
-        assert_eq!(m[0].from, "A");
-        assert_eq!(m[1].amount, Decimal::from(400));
+        assert_eq!(m[0].0, "A");
+        assert_eq!(m[1].2, Decimal::from(400));
     }
 }

@@ -1,5 +1,6 @@
 //! Command-line definitions (clap) and the wiring of library stages.
 
+mod advise;
 mod analyze;
 mod explain;
 mod output;
@@ -37,6 +38,9 @@ enum Command {
     Analyze(analyze::AnalyzeArgs),
     /// Explain one supplier's classes, relationship type and advice.
     Explain(explain::ExplainArgs),
+    /// Advise: a plan per category (split, roles, money to move, backups) and an action
+    /// list per supplier (methods, relationship, exceptions, scorecard review).
+    Advise(advise::AdviseArgs),
 }
 
 /// Options shared by the commands that read ledgers.
@@ -119,5 +123,6 @@ fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Analyze(a) => analyze::run(a),
         Command::Explain(e) => explain::run(e),
+        Command::Advise(a) => advise::run(a),
     }
 }

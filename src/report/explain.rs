@@ -1,6 +1,7 @@
 //! The explanation of one supplier's classification, in words a buyer understands.
 
 use super::{money_grouped, percent};
+use crate::advise::ActionKind;
 use crate::analysis::Analysis;
 use crate::classify::{Classification, ValueSource};
 
@@ -160,19 +161,52 @@ pub fn explain(a: &Analysis, supplier_id: &str) -> Option<String> {
         for step in &plan.pre_steps {
             o.push_str(&format!("  before: {step}\n"));
         }
-        for act in &plan.actions {
+        // The roles in the category plans follow below, in more detail.
+        for act in plan
+            .actions
+            .iter()
+            .filter(|x| x.kind != ActionKind::Sourcing)
+        {
             o.push_str(&format!("  - {} [`{}`]\n", act.text, act.rule));
         }
     }
     for p in &a.advice.categories {
         if let Some(x) = p.allocations.iter().find(|x| x.supplier_id == s.id) {
             o.push_str(&format!(
-                "\nIn {} ({}): {} — {}\n",
-                p.category,
-                p.relationship_type,
-                x.role.id(),
-                x.why
+                "\nIn {} ({}): {} [`{}`]\n",
+                p.category, p.relationship_type, x.why, x.rule
             ));
+            o.push_str(&format!(
+                "  current {} % → proposed {} (top supplier {} %, HHI {}) [`{}`]\n",
+                percent(x.current_share),
+                x.proposed_share
+                    .map(|v| format!("{} %", percent(v)))
+                    .unwrap_or_else(|| "—".into()),
+                percent(p.top_share),
+                p.hhi.round_dp(0),
+                p.rule
+            ));
+            for m in p.moves.iter().filter(|m| m.from == s.id || m.to == s.id) {
+                o.push_str(&format!("  {} [`{}`]\n", m.text, m.rule));
+            }
+        }
+    }
+    let risks: Vec<_> = a
+        .advice
+        .risks
+        .iter()
+        .filter(|r| {
+            r.subject == s.id
+                || r.backup_candidates.iter().any(|c| c.supplier_id == s.id)
+                || s.categories
+                    .iter()
+                    .any(|p| r.categories.contains(&p.category))
+        })
+        .collect();
+    if !risks.is_empty() {
+        o.push_str("\nSupply risks:\n");
+        for r in risks {
+            o.push_str(&format!("  [{}] {} [`{}`]\n", r.id, r.message, r.rule));
         }
     }
     Some(o)

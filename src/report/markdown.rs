@@ -111,6 +111,9 @@ pub(super) fn render(a: &Analysis, by: Dimension) -> String {
             for n in &p.notes {
                 o.push_str(&format!("- {}\n", cell(n)));
             }
+            for m in &p.moves {
+                o.push_str(&format!("- {}\n", cell(&m.text)));
+            }
         }
     }
     if !a.findings.is_empty() {

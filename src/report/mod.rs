@@ -2,12 +2,14 @@
 //! happens here and nowhere else (money to 2 decimals, shares as percent with 2 decimals
 //! in human formats, exact decimals in CSV and JSON).
 
+mod advice;
 mod csv_out;
 mod explain;
 mod json;
 mod markdown;
 mod table;
 
+pub use advice::render_advice;
 pub use explain::explain;
 
 use crate::analysis::{Analysis, Dimension};

@@ -96,7 +96,6 @@ pub(super) fn render(a: &Analysis, by: Dimension) -> String {
     out.push('\n');
 
     if by != Dimension::Item {
-        let cur = a.summary.currency.as_deref().unwrap_or("");
         let mut b = Builder::default();
         b.push_record([
             "category",
@@ -127,7 +126,7 @@ pub(super) fn render(a: &Analysis, by: Dimension) -> String {
                     x.proposed_share
                         .map(percent)
                         .unwrap_or_else(|| "occasional".into()),
-                    x.why.clone(),
+                    x.reason.clone(),
                 ]);
             }
         }
@@ -137,13 +136,7 @@ pub(super) fn render(a: &Analysis, by: Dimension) -> String {
             out.push('\n');
             for p in &a.advice.categories {
                 for m in &p.moves {
-                    out.push_str(&format!(
-                        "  {}: move {} {cur} from {} to {}\n",
-                        p.category,
-                        money_grouped(m.amount),
-                        m.from,
-                        m.to
-                    ));
+                    out.push_str(&format!("  {}: {}\n", p.category, m.text));
                 }
             }
         }

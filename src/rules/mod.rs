@@ -199,6 +199,8 @@ pub struct RuleSet {
     pub recommendations: BTreeMap<RelationshipType, RecommendationDef>,
     /// The 30:70 split.
     pub split: SplitDef,
+    /// The numbers and words of the advice.
+    pub advice: AdviceDef,
 }
 
 impl RuleSet {
@@ -658,6 +660,7 @@ fn compile(raw: RawRules, text: &str, file: &Path) -> Result<RuleSet, RulesError
         volume_bands: raw.volume_bands,
         recommendations,
         split,
+        advice: raw.advice,
     })
 }
 

@@ -24,6 +24,7 @@ pub(crate) struct RawRules {
     pub volume_bands: VolumeBandsDef,
     pub recommendations: BTreeMap<String, RecommendationDef>,
     pub splits: RawSplits,
+    pub advice: AdviceDef,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -294,6 +295,10 @@ pub struct RecommendationDef {
     pub methods: MethodsByBand,
     /// Actions.
     pub actions: Vec<String>,
+    /// The relationship level as an action: `{level}`.
+    pub level_action: String,
+    /// One action per bond (financial, social, customization, structural), by bond id.
+    pub bond_actions: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -314,4 +319,260 @@ pub struct SplitDef {
     pub backup_from: usize,
     /// What the backup gets.
     pub backup_orders: String,
+    /// The backup keeps at most this share of the category, percent.
+    pub backup_max_share: Decimal,
+}
+
+// --- Advice: the numbers and words of `procura advise` ([advice.*] and the per-type
+// `level-action` / `bond-actions`). Added after the rest so that the file's order stays.
+
+/// Everything `procura advise` reads from the `[advice.*]` tables.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct AdviceDef {
+    /// How the ledger's period is named in money to move.
+    pub period: PeriodDef,
+    /// How roles are chosen and explained.
+    pub roles: RolesDef,
+    /// Selective cooperation: frame agreements and the warm backup.
+    pub frame_agreements: FrameAgreementsDef,
+    /// Partnership: single or dual source.
+    pub single_or_dual: SingleOrDualDef,
+    /// Economic-opportunistic: bundling candidates.
+    pub bundling: BundlingDef,
+    /// Partial competition: words for the split.
+    pub split: SplitWordsDef,
+    /// Supply risks read from the supply graph.
+    pub risks: RisksDef,
+    /// Guided actions per exception id.
+    pub guides: BTreeMap<String, GuideDef>,
+    /// Supplier review with a scorecard.
+    pub scorecard: ScorecardDef,
+}
+
+/// The period's length and how money per period is worded.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PeriodDef {
+    /// From this many days (first to last date, both included) the period is about a year.
+    pub year_min_days: u32,
+    /// Up to this many days the period is about a year.
+    pub year_max_days: u32,
+    /// The unit of money per year: `{currency}`.
+    pub per_year: String,
+    /// The unit of money per other period: `{currency}`, `{days}`, `{from}`, `{to}`.
+    pub per_period: String,
+    /// The unit of money when the ledger has no dates: `{currency}`.
+    pub per_unknown: String,
+    /// A move in words: `{amount}`, `{per}`, `{from}`, `{to}`, `{category}`.
+    pub r#move: String,
+}
+
+/// How suppliers are put in roles, and the words that say why.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RolesDef {
+    /// Performance values that keep a supplier out of the main and background roles.
+    pub demote_performance: Vec<String>,
+    /// Capacity values that keep a supplier out of the main role.
+    pub not_main_capacity: Vec<String>,
+    /// Reason of the main supplier.
+    pub main: String,
+    /// Reason of the background supplier.
+    pub background: String,
+    /// Reason of the backup supplier: `{orders}`.
+    pub backup: String,
+    /// Reason of a backup not used in the category today: `{orders}`.
+    pub backup_candidate: String,
+    /// Reason of a proposed supplier not used today.
+    pub candidate: String,
+    /// Reason of the bundle supplier: `{count}`, `{categories}`.
+    pub bundle: String,
+    /// Reason of the bundle supplier when it serves no other such category.
+    pub bundle_largest: String,
+    /// Reason of a frame-agreement supplier.
+    pub frame: String,
+    /// Reason of the warm backup.
+    pub warm_backup: String,
+    /// Reason of a partner.
+    pub partner: String,
+    /// Reason of a supplier to phase out: `{best}`.
+    pub phase_out: String,
+    /// Reason of a supplier beyond those the type needs: `{best}`.
+    pub beyond: String,
+    /// Reason of a supplier without net spend.
+    pub inactive: String,
+    /// Spend fact: `{spend}`, `{currency}`, `{share}`.
+    pub fact_spend: String,
+    /// Profit fact: `{profit}`, `{currency}`, `{share}`.
+    pub fact_profit: String,
+    /// Performance fact: `{value}`.
+    pub fact_performance: String,
+    /// Capacity fact: `{value}`.
+    pub fact_capacity: String,
+    /// Free capacity known to be there.
+    pub fact_free_capacity: String,
+    /// Free capacity known not to be there.
+    pub fact_no_free_capacity: String,
+}
+
+/// Frame agreements with a few suppliers and a warm backup.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FrameAgreementsDef {
+    /// At most this many frame-agreement suppliers.
+    pub max_suppliers: usize,
+    /// The warm backup's minimum share, percent.
+    pub warm_backup_share: Decimal,
+    /// Note naming the warm backup: `{candidate}`.
+    pub keep_warm: String,
+    /// Note when no backup is known.
+    pub no_backup: String,
+}
+
+/// A single or a developed dual source.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SingleOrDualDef {
+    /// At most this many partners.
+    pub max_suppliers: usize,
+    /// Note on the plan.
+    pub note: String,
+}
+
+/// Bundling candidates for economic-opportunistic categories.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct BundlingDef {
+    /// At most this many candidates are named.
+    pub max_candidates: usize,
+    /// A candidate in words: `{supplier}`, `{categories}`, `{category}`.
+    pub candidate: String,
+}
+
+/// Words of the partial-competition split.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SplitWordsDef {
+    /// Note for a single-sourced category: `{candidate}`, `{background}`.
+    pub single_source: String,
+    /// Stands for the candidate when none is known.
+    pub no_candidate: String,
+}
+
+/// Supply risks: thresholds and words.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RisksDef {
+    /// Top-1 share from which a category is concentrated, percent.
+    pub concentration_top_share: Decimal,
+    /// Type ids for which concentration is a risk.
+    pub concentration_types: Vec<String>,
+    /// A supplier is a risk when its loss leaves this many categories unserved.
+    pub supplier_loss_min_categories: usize,
+    /// Criticality values for which a single economic-opportunistic source is no risk.
+    pub single_source_ignore_criticality: Vec<String>,
+    /// `{category}`, `{type}`, `{supplier}`.
+    pub single_source: String,
+    /// `{category}`, `{type}`, `{supplier}`, `{share}`, `{hhi}`.
+    pub concentration: String,
+    /// `{supplier}`, `{count}`, `{categories}`.
+    pub supplier_loss: String,
+    /// `{candidate}`.
+    pub backup: String,
+    /// When no backup candidate is known.
+    pub no_backup: String,
+    /// Why a qualified supplier is a candidate: `{category}`.
+    pub qualified: String,
+    /// Why a supplier of a related category is a candidate: `{related}`, `{group}`.
+    pub related: String,
+    /// Why a current supplier is a candidate: `{category}`, `{share}`.
+    pub serving: String,
+}
+
+/// A guided sequence of actions for one exception.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct GuideDef {
+    /// Steps in order: `{supplier}`, `{categories}`, `{candidates}`, `{share}`.
+    #[serde(default)]
+    pub steps: Vec<String>,
+    /// Stands for `{candidates}` when none is known.
+    pub none_known: String,
+    /// First step when free capacity is known to be there.
+    #[serde(default)]
+    pub free_capacity_yes: Option<String>,
+    /// First step when free capacity is known not to be there.
+    #[serde(default)]
+    pub free_capacity_no: Option<String>,
+    /// First step when free capacity is unknown.
+    #[serde(default)]
+    pub free_capacity_unknown: Option<String>,
+    /// Capacity values of a supplier keen to grow with us.
+    #[serde(default)]
+    pub keen_capacity: Vec<String>,
+    /// Below this share of the supplier's revenue our volumes are small for it.
+    #[serde(default)]
+    pub small_share: Option<Decimal>,
+    /// Spend classes of a supplier that matters to us.
+    #[serde(default)]
+    pub important_classes: Vec<String>,
+    /// Ways out, in the sources' order.
+    #[serde(default)]
+    pub ways: Vec<WayOutDef>,
+    /// The closing warning.
+    #[serde(default)]
+    pub warning: Option<String>,
+}
+
+/// One way out of an exception.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct WayOutDef {
+    /// Stable id.
+    pub id: String,
+    /// The action: `{supplier}`, `{categories}`, `{candidates}`, `{share}`.
+    pub text: String,
+    /// What procura looks for to decide that the way fits.
+    pub evidence: Evidence,
+    /// Why it fits, when it does: `{share}`, `{class}`.
+    pub fits: String,
+}
+
+/// Evidence that a way out fits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Evidence {
+    /// Another supplier interested in our volumes, with a keen capacity.
+    KeenSupplier,
+    /// We are a small share of the supplier's revenue.
+    SmallShare,
+    /// The supplier is in an important spend class.
+    Important,
+    /// Nothing procura can read.
+    None,
+}
+
+/// Scorecard review: scale, thresholds and words.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ScorecardDef {
+    /// Lowest score.
+    pub scale_min: Decimal,
+    /// Highest score.
+    pub scale_max: Decimal,
+    /// Important from this importance up.
+    pub important_from: Decimal,
+    /// Met or exceeded from this performance up.
+    pub met_from: Decimal,
+    /// Quadrant: important and exceeded. `{supplier}`, `{criterion}`.
+    pub leverage: String,
+    /// Quadrant: important and missed.
+    pub act: String,
+    /// Quadrant: unimportant and missed.
+    pub status_quo: String,
+    /// Quadrant: unimportant and exceeded.
+    pub move_resources: String,
+    /// The action for an "act" cell: `{supplier}`, `{criterion}`, `{importance}`, `{performance}`.
+    pub act_action: String,
 }

@@ -1,5 +1,6 @@
 //! procura's integration tests: one test binary, one module per area.
 
+mod advise;
 mod analyze;
 mod common;
 mod library;

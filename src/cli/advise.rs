@@ -1,0 +1,57 @@
+//! `procura advise`: the per-category plans and the per-supplier action lists.
+
+use super::analyze::FormatArg;
+use super::{CommonArgs, Failure, exit, inputs, load_rules, output};
+use clap::Args;
+use procura::report::{self, Format};
+use procura::scorecard::Scorecard;
+use procura::{advise, pipeline};
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct AdviseArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// A scorecard file (CSV: supplier_id, criterion, importance, performance) for the
+    /// supplier review.
+    #[arg(long, value_name = "FILE")]
+    pub scorecard: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+    /// Write to this file instead of stdout (written whole or not at all).
+    #[arg(long, short, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+}
+
+/// Runs `procura advise`.
+pub fn run(a: AdviseArgs) -> Result<(), Failure> {
+    let rules = load_rules(&a.common.rules)?;
+    // The scorecard is checked before the ledger is read, so that a typo in it fails fast.
+    let scorecard = match &a.scorecard {
+        Some(p) => Some(Scorecard::from_path(p, &rules).map_err(data)?),
+        None => None,
+    };
+    let mut analysis = pipeline::run(&inputs(&a.common), &rules)?;
+    if let Some(s) = &scorecard {
+        advise::apply_scorecard(&mut analysis.advice, &rules, s).map_err(data)?;
+    }
+    let format = match a.format {
+        FormatArg::Table => Format::Table,
+        FormatArg::Csv => Format::Csv,
+        FormatArg::Json => Format::Json,
+        FormatArg::Md => Format::Markdown,
+    };
+    let bytes = report::render_advice(&analysis, format).map_err(|e| Failure {
+        code: exit::OUTPUT,
+        message: e.to_string(),
+    })?;
+    output::write(a.output.as_deref(), &bytes)
+}
+
+fn data(e: procura::scorecard::ScorecardError) -> Failure {
+    Failure {
+        code: exit::DATA,
+        message: e.to_string(),
+    }
+}
