@@ -13,6 +13,8 @@
 //! - [`profiles`] holds what the buyer knows about categories and suppliers;
 //! - [`analysis::analyze`] runs [`abc`], [`classify`] and [`advise`];
 //! - [`report`] renders the result as a table, CSV, JSON or Markdown.
+//! - [`scorecard`] reads the supplier review that [`advise::apply_scorecard`] places in
+//!   the four quadrants.
 //!
 //! [`pipeline::run`] wires them together as the CLI does. The library never prints or exits.
 //!

@@ -812,4 +812,38 @@ mod tests {
         assert_eq!(m[0].0, "A");
         assert_eq!(m[1].2, Decimal::from(400));
     }
+
+    proptest::proptest! {
+        /// Whatever the split, the moves take each supplier from its current to its
+        /// proposed spend when the proposal keeps the category's total.
+        #[test]
+        fn moves_turn_current_into_proposed_spend(
+            current in proptest::collection::vec(0i64..1_000_000, 1..8),
+            weights in proptest::collection::vec(0i64..100, 8),
+        ) {
+            let total: i64 = current.iter().sum();
+            let wsum: i64 = weights.iter().take(current.len()).sum::<i64>().max(1);
+            let mut proposed: Vec<i64> = weights
+                .iter()
+                .take(current.len())
+                .map(|w| total * w / wsum)
+                .collect();
+            let rest = total - proposed.iter().sum::<i64>();
+            proposed[0] += rest;
+            let allocations: Vec<Allocation> = current
+                .iter()
+                .zip(&proposed)
+                .enumerate()
+                .map(|(i, (c, p))| a(&format!("S{i}"), *c, Some(*p)))
+                .collect();
+            let m = moves(&allocations);
+            for (i, (c, p)) in current.iter().zip(&proposed).enumerate() {
+                let id = format!("S{i}");
+                let out: Decimal = m.iter().filter(|x| x.0 == id).map(|x| x.2).sum();
+                let inn: Decimal = m.iter().filter(|x| x.1 == id).map(|x| x.2).sum();
+                proptest::prop_assert_eq!(Decimal::from(*c) - out + inn, Decimal::from(*p));
+                proptest::prop_assert!(out.is_zero() || inn.is_zero(), "a supplier gives or takes");
+            }
+        }
+    }
 }
