@@ -220,3 +220,87 @@ fn a_bad_scorecard_names_file_line_column_and_value() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("scale.csv:2:3: `importance` is 9"), "{err}");
 }
+
+/// A small analysis through the library: (supplier, category, amount) lines and profiles.
+fn analyse(lines: &[(&str, &str, i64)], profiles: &str) -> procura::analysis::Analysis {
+    use procura::spend::{PurchaseLine, SpendCube};
+    let rules = procura::rules::RuleSet::default_rules().expect("rules");
+    let profiles = procura::profiles::Profiles::from_toml(
+        profiles,
+        std::path::Path::new("inline.toml"),
+        &rules,
+    )
+    .expect("profiles");
+    let mut cube = SpendCube::default();
+    // The first line on New Year's Day, the others at the end of June: a half-year ledger.
+    for (i, (s, c, amount)) in lines.iter().enumerate() {
+        cube.add(&PurchaseLine {
+            supplier_id: s,
+            supplier_name: None,
+            category: c,
+            item_id: "",
+            amount: rust_decimal::Decimal::from(*amount),
+            profit: None,
+            date: Some(if i == 0 { "2025-01-01" } else { "2025-06-30" }),
+            currency: Some("EUR"),
+        });
+    }
+    procura::analysis::analyze(&cube, &rules, &profiles).expect("analysis")
+}
+
+#[test]
+fn a_single_source_in_partial_competition_gets_a_qualified_background_supplier() {
+    let a = analyse(
+        &[("S1", "FILM", 400), ("S1", "FILM", 600)],
+        "[categories.FILM]\ncriticality = \"core\"\nsuppliers_in_market = 8\nqualified_suppliers = [\"Q9\"]\n\n[suppliers.Q9]\nname = \"Qualified Films\"\n",
+    );
+    let plan = a.advice.category("FILM").expect("plan");
+    let roles: Vec<(&str, &str)> = plan
+        .allocations
+        .iter()
+        .map(|x| (x.supplier_id.as_str(), x.role.id()))
+        .collect();
+    assert_eq!(roles, [("S1", "main"), ("Q9", "candidate")]);
+    assert_eq!(plan.moves.len(), 1);
+    assert_eq!(plan.moves[0].amount, rust_decimal::Decimal::from(300));
+    // Half a year is not about a year, so the money is per period.
+    assert_eq!(
+        plan.moves[0].text,
+        "move 300.00 EUR over the period (181 days, 2025-01-01 to 2025-06-30) from S1 to Q9"
+    );
+    assert!(plan.notes[0].contains("qualify Q9 (Qualified Films)"));
+}
+
+#[test]
+fn no_free_capacity_sends_the_buyer_to_the_ways_out() {
+    let a = analyse(
+        &[("BIG", "FLOUR", 900), ("KEEN", "FLOUR", 100)],
+        "[categories.FLOUR]\ncriticality = \"core\"\nsuppliers_in_market = 8\n\n[suppliers.BIG]\ninterested_in_our_volume = false\nfree_capacity = false\nour_share_of_supplier_revenue = 0.5\n\n[suppliers.KEEN]\ninterested_in_our_volume = true\ncapacity = \"small\"\n",
+    );
+    let plan = a.advice.supplier("BIG").expect("plan");
+    let guide = plan
+        .guides
+        .iter()
+        .find(|g| g.exception == "not-interested-in-volume")
+        .expect("guide");
+    let rules: Vec<&str> = guide.steps.iter().map(|s| s.rule.as_str()).collect();
+    assert_eq!(
+        rules,
+        [
+            "advice.guides.not-interested-in-volume.free-capacity-no",
+            "advice.guides.not-interested-in-volume.ways.small-keen-supplier",
+            "advice.guides.not-interested-in-volume.ways.creative-negotiation",
+            "advice.guides.not-interested-in-volume.ways.make-or-buy",
+            "advice.guides.not-interested-in-volume.ways.joint-purchasing",
+            "advice.guides.not-interested-in-volume.warning",
+        ],
+        "a keen small supplier fits; we are half its revenue, so joint purchasing does not"
+    );
+    assert!(guide.steps[1].text.contains("KEEN"));
+    // Mutual dependence is flagged too, whatever the type.
+    assert!(
+        plan.guides
+            .iter()
+            .any(|g| g.exception == "mutual-dependence")
+    );
+}
