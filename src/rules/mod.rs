@@ -647,6 +647,16 @@ fn compile(raw: RawRules, text: &str, file: &Path) -> Result<RuleSet, RulesError
         ));
     }
 
+    // The advice's numbers and references (checked in the model, located here).
+    let by_id: Vec<(&str, &RecommendationDef)> =
+        recommendations.iter().map(|(t, r)| (t.id(), r)).collect();
+    let exception_ids: Vec<&str> = exceptions
+        .iter()
+        .map(|x: &Exception| x.id.as_str())
+        .collect();
+    if let Err(p) = model::check_advice(&raw.advice, &split, &by_id, &exception_ids) {
+        return Err(err(locate(text, &p.needle), p.message));
+    }
     Ok(RuleSet {
         source: file.display().to_string(),
         cutoffs,

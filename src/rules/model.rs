@@ -576,3 +576,182 @@ pub struct ScorecardDef {
     /// The action for an "act" cell: `{supplier}`, `{criterion}`, `{importance}`, `{performance}`.
     pub act_action: String,
 }
+
+/// A problem in the advice tables: a snippet of the file to point at (e.g. `key =` or a
+/// table header) and what is wrong.
+pub(crate) struct AdviceProblem {
+    /// Text to find in the rule file for the line and column.
+    pub needle: String,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+fn problem(needle: impl Into<String>, message: String) -> Result<(), AdviceProblem> {
+    Err(AdviceProblem {
+        needle: needle.into(),
+        message,
+    })
+}
+
+fn percent_key(table: &str, key: &str, v: Decimal) -> Result<(), AdviceProblem> {
+    if v < Decimal::ZERO || v > Decimal::ONE_HUNDRED {
+        return problem(
+            format!("{key} ="),
+            format!("`{table}.{key}` is {v}: expected a percentage from 0 to 100"),
+        );
+    }
+    Ok(())
+}
+
+/// Checks what serde cannot in the advice: ranges, and references to types, exceptions and
+/// bonds. `recommendations` are by type id; `exceptions` are the exception ids.
+pub(crate) fn check_advice(
+    advice: &AdviceDef,
+    split: &SplitDef,
+    recommendations: &[(&str, &RecommendationDef)],
+    exceptions: &[&str],
+) -> Result<(), AdviceProblem> {
+    let p = &advice.period;
+    if p.year_min_days > p.year_max_days {
+        return problem(
+            "year-min-days =",
+            format!(
+                "`advice.period.year-min-days` ({}) is above `year-max-days` ({}): expected a range of days",
+                p.year_min_days, p.year_max_days
+            ),
+        );
+    }
+    percent_key(
+        "splits.partial-competition",
+        "backup-max-share",
+        split.backup_max_share,
+    )?;
+    percent_key(
+        "advice.frame-agreements",
+        "warm-backup-share",
+        advice.frame_agreements.warm_backup_share,
+    )?;
+    percent_key(
+        "advice.risks",
+        "concentration-top-share",
+        advice.risks.concentration_top_share,
+    )?;
+    for (table, key, n) in [
+        (
+            "advice.frame-agreements",
+            "max-suppliers",
+            advice.frame_agreements.max_suppliers,
+        ),
+        (
+            "advice.single-or-dual",
+            "max-suppliers",
+            advice.single_or_dual.max_suppliers,
+        ),
+        (
+            "advice.risks",
+            "supplier-loss-min-categories",
+            advice.risks.supplier_loss_min_categories,
+        ),
+    ] {
+        if n == 0 {
+            return problem(
+                format!("[{table}]"),
+                format!("`{table}.{key}` is 0: expected at least 1"),
+            );
+        }
+    }
+    for t in &advice.risks.concentration_types {
+        if !recommendations.iter().any(|(id, _)| id == t) {
+            let ids: Vec<&str> = recommendations.iter().map(|(id, _)| *id).collect();
+            return problem(
+                "concentration-types =",
+                format!(
+                    "`advice.risks.concentration-types` names unknown type `{t}`: expected one of {}",
+                    ids.join(", ")
+                ),
+            );
+        }
+    }
+    for id in advice.guides.keys() {
+        if !exceptions.contains(&id.as_str()) {
+            return problem(
+                format!("[advice.guides.{id}]"),
+                format!(
+                    "`advice.guides.{id}` is a guide for an unknown exception: expected one of {}",
+                    exceptions.join(", ")
+                ),
+            );
+        }
+    }
+    for (tid, r) in recommendations {
+        for bond in r.bond_actions.keys() {
+            if !r.bonds.contains(bond) {
+                return problem(
+                    format!("[recommendations.{tid}]"),
+                    format!(
+                        "`recommendations.{tid}.bond-actions` has an action for `{bond}`, which is not among its bonds ({})",
+                        r.bonds.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+    let s = &advice.scorecard;
+    if s.scale_min >= s.scale_max
+        || !(s.scale_min..=s.scale_max).contains(&s.important_from)
+        || !(s.scale_min..=s.scale_max).contains(&s.met_from)
+    {
+        return problem(
+            "[advice.scorecard]",
+            format!(
+                "`advice.scorecard`: expected scale-min < scale-max and both thresholds on the scale (scale {}–{}, important-from {}, met-from {})",
+                s.scale_min, s.scale_max, s.important_from, s.met_from
+            ),
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod advice_tests {
+    use crate::rules::{DEFAULT_RULES, RuleSet, RulesError};
+    use std::path::Path;
+
+    fn with(replace: &str, by: &str) -> Result<RuleSet, RulesError> {
+        assert!(DEFAULT_RULES.contains(replace), "{replace}");
+        RuleSet::from_toml(&DEFAULT_RULES.replace(replace, by), Path::new("r.toml"))
+    }
+
+    #[test]
+    fn advice_numbers_and_references_are_checked_with_their_position() {
+        let e = with("warm-backup-share = 5", "warm-backup-share = 500").expect_err("range");
+        assert!(
+            e.message
+                .contains("`advice.frame-agreements.warm-backup-share` is 500")
+        );
+        assert!(e.location.is_some());
+        let e = with(
+            "concentration-types = [\"partial-competition\"",
+            "concentration-types = [\"partial-competiton\"",
+        )
+        .expect_err("unknown type");
+        assert!(
+            e.message.contains("unknown type `partial-competiton`"),
+            "{}",
+            e.message
+        );
+        let e = with("[advice.guides.no-bidders]", "[advice.guides.no-bidder]")
+            .expect_err("unknown exception");
+        assert!(e.message.contains("unknown exception"), "{}", e.message);
+        let e = with("year-min-days = 335", "year-min-days = 400").expect_err("days");
+        assert!(e.message.contains("year-min-days"));
+        let e = with("met-from = 3", "met-from = 7").expect_err("scale");
+        assert!(e.message.contains("advice.scorecard"));
+        let e = with(
+            "bond-actions = { financial = \"Financial bond: fix prices",
+            "bond-actions = { structural = \"x\", financial = \"Financial bond: fix prices",
+        )
+        .expect_err("bond not of the type");
+        assert!(e.message.contains("`structural`"), "{}", e.message);
+    }
+}
