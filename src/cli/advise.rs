@@ -1,8 +1,9 @@
 //! `procura advise`: the per-category plans and the per-supplier action lists.
 
-use super::analyze::FormatArg;
+use super::analyze::{By, FormatArg};
 use super::{CommonArgs, Failure, exit, inputs, load_rules, output};
 use clap::Args;
+use procura::analysis::Dimension;
 use procura::report::{self, Format};
 use procura::scorecard::Scorecard;
 use procura::{advise, pipeline};
@@ -16,6 +17,10 @@ pub struct AdviseArgs {
     /// supplier review.
     #[arg(long, value_name = "FILE")]
     pub scorecard: Option<PathBuf>,
+    /// Show only the category plans (with the supply risks) or only the supplier action
+    /// lists; both when not given (JSON always carries both).
+    #[arg(long, value_enum)]
+    pub by: Option<By>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     pub format: FormatArg,
@@ -42,7 +47,12 @@ pub fn run(a: AdviseArgs) -> Result<(), Failure> {
         FormatArg::Json => Format::Json,
         FormatArg::Md => Format::Markdown,
     };
-    let bytes = report::render_advice(&analysis, format).map_err(|e| Failure {
+    let by = a.by.map(|b| match b {
+        By::Supplier => Dimension::Supplier,
+        By::Category => Dimension::Category,
+        By::Item => Dimension::Item,
+    });
+    let bytes = report::render_advice(&analysis, format, by).map_err(|e| Failure {
         code: exit::OUTPUT,
         message: e.to_string(),
     })?;

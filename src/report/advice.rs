@@ -4,20 +4,39 @@
 
 use super::{Format, ReportError, exact, header_lines, money, money_grouped, percent};
 use crate::advise::{Advice, CategoryPlan, PairMethods, SupplierPlan};
-use crate::analysis::{Analysis, Summary};
+use crate::analysis::{Analysis, Dimension, Summary};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use tabled::builder::Builder;
 use tabled::settings::object::Columns;
 use tabled::settings::{Alignment, Style};
 
-/// Renders the advice of an analysis in a format.
-pub fn render_advice(a: &Analysis, format: Format) -> Result<Vec<u8>, ReportError> {
+/// Which parts of the advice a report shows.
+#[derive(Debug, Clone, Copy)]
+struct Parts {
+    /// The category plans and the supply risks.
+    categories: bool,
+    /// The supplier plans.
+    suppliers: bool,
+}
+
+/// Renders the advice of an analysis in a format. `by` limits the table, CSV and Markdown
+/// to the category plans (with the supply risks) or to the supplier action lists; `None`
+/// and `Dimension::Item` show both. JSON always carries everything.
+pub fn render_advice(
+    a: &Analysis,
+    format: Format,
+    by: Option<Dimension>,
+) -> Result<Vec<u8>, ReportError> {
+    let parts = Parts {
+        categories: by != Some(Dimension::Supplier),
+        suppliers: by != Some(Dimension::Category),
+    };
     match format {
-        Format::Table => Ok(table(a).into_bytes()),
-        Format::Csv => csv(a),
+        Format::Table => Ok(table(a, parts).into_bytes()),
+        Format::Csv => csv(a, parts),
         Format::Json => json(a),
-        Format::Markdown => Ok(markdown(a).into_bytes()),
+        Format::Markdown => Ok(markdown(a, parts).into_bytes()),
     }
 }
 
@@ -128,7 +147,7 @@ fn finish(b: Builder, right: &[usize]) -> String {
     t.to_string()
 }
 
-fn table(a: &Analysis) -> String {
+fn table(a: &Analysis, parts: Parts) -> String {
     let cur = a.summary.currency.as_deref().unwrap_or("");
     let adv = &a.advice;
     let mut o = header_lines(a).join("\n");
@@ -137,8 +156,11 @@ fn table(a: &Analysis) -> String {
     if let Some(s) = &adv.scorecard {
         o.push_str(&format!("\nscorecard: {s}"));
     }
-    o.push_str("\n\n== Category plans ==\n");
-    for p in &adv.categories {
+    o.push('\n');
+    if parts.categories {
+        o.push_str("\n== Category plans ==\n");
+    }
+    for p in adv.categories.iter().filter(|_| parts.categories) {
         o.push_str(&format!("\n{}\n", plan_heading(p, cur)));
         if !p.allocations.is_empty() {
             let mut b = Builder::default();
@@ -181,14 +203,16 @@ fn table(a: &Analysis) -> String {
             o.push_str(&format!("  note: {n} [{r}]\n"));
         }
     }
-    if !adv.risks.is_empty() {
+    if parts.categories && !adv.risks.is_empty() {
         o.push_str("\n== Supply risks ==\n\n");
-        for r in &adv.risks {
+        for r in adv.risks.iter().filter(|_| parts.categories) {
             o.push_str(&format!("  [{}] {} [{}]\n", r.id, r.message, r.rule));
         }
     }
-    o.push_str("\n== Supplier actions ==\n");
-    for s in &adv.suppliers {
+    if parts.suppliers {
+        o.push_str("\n== Supplier actions ==\n");
+    }
+    for s in adv.suppliers.iter().filter(|_| parts.suppliers) {
         o.push_str(&format!("\n{}\n", supplier_heading(s)));
         o.push_str(&format!("  goal: {}\n", s.goal));
         for m in &s.methods {
@@ -220,7 +244,7 @@ fn markdown_cell(s: &str) -> String {
         .replace('\n', " ")
 }
 
-fn markdown(a: &Analysis) -> String {
+fn markdown(a: &Analysis, parts: Parts) -> String {
     let cur = a.summary.currency.as_deref().unwrap_or("");
     let adv = &a.advice;
     let c = markdown_cell;
@@ -232,8 +256,10 @@ fn markdown(a: &Analysis) -> String {
     if let Some(s) = &adv.scorecard {
         o.push_str(&format!("- scorecard: {}\n", c(s)));
     }
-    o.push_str("\n## Category plans\n");
-    for p in &adv.categories {
+    if parts.categories {
+        o.push_str("\n## Category plans\n");
+    }
+    for p in adv.categories.iter().filter(|_| parts.categories) {
         o.push_str(&format!("\n### {}\n\n", c(&plan_heading(p, cur))));
         if !p.allocations.is_empty() {
             o.push_str("| supplier | role | current spend | current % | proposed % | proposed spend | why | rule |\n|---|---|---:|---:|---:|---:|---|---|\n");
@@ -267,14 +293,16 @@ fn markdown(a: &Analysis) -> String {
             o.push_str(&format!("- {} `{r}`\n", c(n)));
         }
     }
-    if !adv.risks.is_empty() {
+    if parts.categories && !adv.risks.is_empty() {
         o.push_str("\n## Supply risks\n\n");
-        for r in &adv.risks {
+        for r in adv.risks.iter().filter(|_| parts.categories) {
             o.push_str(&format!("- `{}` {} `{}`\n", r.id, c(&r.message), r.rule));
         }
     }
-    o.push_str("\n## Supplier actions\n");
-    for s in &adv.suppliers {
+    if parts.suppliers {
+        o.push_str("\n## Supplier actions\n");
+    }
+    for s in adv.suppliers.iter().filter(|_| parts.suppliers) {
         o.push_str(&format!("\n### {}\n\n", c(&supplier_heading(s))));
         o.push_str(&format!("Goal: {}\n\n", c(&s.goal)));
         for m in &s.methods {
@@ -319,14 +347,14 @@ const CSV_HEADER: [&str; 11] = [
     "rule",
 ];
 
-fn csv(a: &Analysis) -> Result<Vec<u8>, ReportError> {
+fn csv(a: &Analysis, parts: Parts) -> Result<Vec<u8>, ReportError> {
     let adv = &a.advice;
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
     w.write_record(CSV_HEADER)?;
     let opt = |v: Option<Decimal>, f: fn(Decimal) -> String| v.map(f).unwrap_or_default();
-    for p in &adv.categories {
+    for p in adv.categories.iter().filter(|_| parts.categories) {
         w.write_record([
             "category",
             &p.category,
@@ -389,7 +417,7 @@ fn csv(a: &Analysis) -> Result<Vec<u8>, ReportError> {
             w.write_record(["note", &p.category, "", "", "", "", "", "", "", n, r])?;
         }
     }
-    for r in &adv.risks {
+    for r in adv.risks.iter().filter(|_| parts.categories) {
         let (cat, sup) = if r.id == "supplier-loss" {
             (r.categories.join(" "), r.subject.clone())
         } else {
@@ -405,7 +433,7 @@ fn csv(a: &Analysis) -> Result<Vec<u8>, ReportError> {
             "risk", &cat, &sup, &r.id, "", "", "", "", "", &r.message, &r.rule,
         ])?;
     }
-    for s in &adv.suppliers {
+    for s in adv.suppliers.iter().filter(|_| parts.suppliers) {
         for m in &s.methods {
             w.write_record([
                 "method",

@@ -304,3 +304,55 @@ fn no_free_capacity_sends_the_buyer_to_the_ways_out() {
             .any(|g| g.exception == "mutual-dependence")
     );
 }
+
+#[test]
+fn by_limits_the_report_to_the_category_plans_or_the_supplier_actions() {
+    let cats = ok(&["advise", FOOD, "--profiles", PROFILES, "--by", "category"]);
+    assert!(cats.contains("== Category plans ==") && cats.contains("== Supply risks =="));
+    assert!(!cats.contains("== Supplier actions =="));
+    let sups = ok(&[
+        "advise",
+        FOOD,
+        "--profiles",
+        PROFILES,
+        "--by",
+        "supplier",
+        "--format",
+        "csv",
+    ]);
+    assert!(
+        sups.lines().skip(1).all(|l| l.starts_with("method,")
+            || l.starts_with("action,")
+            || l.starts_with("review,"))
+    );
+    // Both parts together are the whole report.
+    let all = food("csv");
+    let cats = ok(&[
+        "advise",
+        FOOD,
+        "--profiles",
+        PROFILES,
+        "--scorecard",
+        SCORECARD,
+        "--by",
+        "category",
+        "--format",
+        "csv",
+    ]);
+    let sups = ok(&[
+        "advise",
+        FOOD,
+        "--profiles",
+        PROFILES,
+        "--scorecard",
+        SCORECARD,
+        "--by",
+        "supplier",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(
+        cats.lines().count() + sups.lines().count() - 1,
+        all.lines().count()
+    );
+}
