@@ -5,8 +5,24 @@ use crate::rules::PeriodDef;
 use serde::Serialize;
 
 /// Replaces every `{name}` in `template` by its value. A name without a value stays as
-/// written, so that a typo in a rule file shows in the output instead of vanishing.
+/// written, so that a typo in a rule file shows in the output instead of vanishing. An
+/// empty value (e.g. no currency in the ledger) leaves no double or edge spaces.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let filled = fill_raw(template, values);
+    if !values.iter().any(|(_, v)| v.is_empty()) {
+        return filled;
+    }
+    let mut out = String::with_capacity(filled.len());
+    for word in filled.split(' ').filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+fn fill_raw(template: &str, values: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -118,6 +134,14 @@ mod tests {
             "move 5 EUR/year from {from}"
         );
         assert_eq!(fill("no names {", &[]), "no names {");
+        assert_eq!(
+            fill(
+                "{amount} {currency} over the period",
+                &[("amount", "5"), ("currency", "")]
+            ),
+            "5 over the period"
+        );
+        assert_eq!(fill("{currency}/year", &[("currency", "")]), "/year");
     }
 
     fn rules() -> PeriodDef {

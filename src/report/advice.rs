@@ -52,10 +52,10 @@ fn period_line(a: &Advice) -> String {
     let p = &a.period;
     match (&p.from, &p.to, p.days) {
         (Some(from), Some(to), Some(days)) => format!(
-            "money to move is in {} (period {from} to {to}, {days} days) [{}]",
+            "money to move: {} (period {from} to {to}, {days} days) [{}]",
             p.per, p.rule
         ),
-        _ => format!("money to move is in {} [{}]", p.per, p.rule),
+        _ => format!("money to move: {} [{}]", p.per, p.rule),
     }
 }
 
