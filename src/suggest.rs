@@ -1,13 +1,26 @@
 //! "Did you mean …?" suggestions for misspelt ids.
 
-/// The closest candidate to `word` by edit distance, when it is close enough to be a typo.
+/// The closest candidate to `word` by edit distance, when it is close enough to be a typo;
+/// failing that, the one candidate that `word` (of four characters or more) begins, since a
+/// shortened id (`selective` for `selective-cooperation`) is a common slip too.
 pub fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).max(1);
-    candidates
-        .map(|c| (levenshtein(word, c), c))
+    let candidates: Vec<&'a str> = candidates.collect();
+    let close = candidates
+        .iter()
+        .map(|c| (levenshtein(word, c), *c))
         .filter(|(d, _)| *d <= limit)
         .min()
-        .map(|(_, c)| c)
+        .map(|(_, c)| c);
+    close.or_else(|| {
+        let mut starts = candidates
+            .iter()
+            .filter(|c| word.chars().count() >= 4 && c.starts_with(word));
+        match (starts.next(), starts.next()) {
+            (Some(c), None) => Some(*c),
+            _ => None,
+        }
+    })
 }
 
 /// Edit distance between two strings, in characters.
@@ -41,6 +54,9 @@ mod tests {
             Some("supply-risk")
         );
         assert_eq!(did_you_mean("colour", c.into_iter()), None);
+        // A shortened id, when only one candidate begins with it.
+        assert_eq!(did_you_mean("supply", c.into_iter()), Some("supply-risk"));
+        assert_eq!(did_you_mean("s", c.into_iter()), None);
         assert_eq!(levenshtein("kitten", "sitting"), 3);
     }
 }

@@ -4,10 +4,11 @@ mod advise;
 mod analyze;
 mod explain;
 mod output;
+mod rules;
 
 use clap::{Args, Parser, Subcommand};
 use procura::pipeline::{self, Inputs};
-use procura::rules::RuleSet;
+use procura::rules::{RuleSet, RuleSource, RulesError};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -38,6 +39,9 @@ enum Command {
     Analyze(analyze::AnalyzeArgs),
     /// Explain one supplier's classes, relationship type and advice.
     Explain(explain::ExplainArgs),
+    /// Check rule files, or show the effective rules and where each value came from.
+    #[command(subcommand)]
+    Rules(rules::RulesCommand),
     /// Advise: a plan per category (split, roles, money to move, backups) and an action
     /// list per supplier (methods, relationship, exceptions, scorecard review).
     Advise(advise::AdviseArgs),
@@ -49,15 +53,58 @@ pub struct CommonArgs {
     /// Ledger CSV files (one ledger when several are given).
     #[arg(required = true, value_name = "LEDGER")]
     pub ledgers: Vec<PathBuf>,
-    /// A rule file that replaces the shipped default rules.
-    #[arg(long, value_name = "FILE")]
-    pub rules: Option<PathBuf>,
+    #[command(flatten)]
+    pub rules: RulesArgs,
     /// A profiles file: facts per category and per supplier (TOML).
     #[arg(long, value_name = "FILE")]
     pub profiles: Option<PathBuf>,
     /// A profit file keyed by item_id or category (CSV), allocated by spend.
     #[arg(long, value_name = "FILE")]
     pub profit: Option<PathBuf>,
+}
+
+/// Which rule files to use: the shipped default with the given files layered on top.
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// A rule file layered on top of the shipped default rules; may be given several times,
+    /// later files override earlier ones key by key.
+    #[arg(long = "rules", value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Do not start from the shipped default rules: the first --rules file must be complete.
+    #[arg(long, requires = "files")]
+    pub no_default_rules: bool,
+}
+
+impl RulesArgs {
+    /// The rule sources, in layering order.
+    pub fn sources(&self) -> Result<Vec<RuleSource>, Failure> {
+        let mut sources = Vec::new();
+        if !self.no_default_rules {
+            sources.push(RuleSource::default_rules());
+        }
+        for f in &self.files {
+            sources.push(RuleSource::read(f).map_err(|e| rules_failure(&e))?);
+        }
+        Ok(sources)
+    }
+}
+
+/// Whether messages on stderr may be coloured: a terminal, and no `NO_COLOR`.
+pub fn color_stderr() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+pub fn rules_failure(e: &RulesError) -> Failure {
+    let n = e.errors().count();
+    Failure {
+        code: exit::RULES,
+        message: format!(
+            "the rules have {n} error{}:\n\n{}",
+            if n == 1 { "" } else { "s" },
+            e.render(color_stderr()).trim_end()
+        ),
+    }
 }
 
 /// An error for people, with its exit code.
@@ -100,15 +147,17 @@ pub fn main() -> ExitCode {
     }
 }
 
-pub fn load_rules(path: &Option<PathBuf>) -> Result<RuleSet, Failure> {
-    match path {
-        Some(p) => RuleSet::from_path(p),
-        None => RuleSet::default_rules(),
+/// Loads the shipped default rules with the `--rules` files layered on top; warnings go to
+/// stderr, errors become a failure with every diagnostic rendered.
+pub fn load_rules(args: &RulesArgs) -> Result<RuleSet, Failure> {
+    let rules = RuleSet::layered(args.sources()?).map_err(|e| rules_failure(&e))?;
+    if !rules.warnings.is_empty() {
+        eprint!(
+            "{}",
+            procura::rules::render(&rules.warnings, &args.sources()?, color_stderr())
+        );
     }
-    .map_err(|e| Failure {
-        code: exit::RULES,
-        message: e.to_string(),
-    })
+    Ok(rules)
 }
 
 pub fn inputs(c: &CommonArgs) -> Inputs {
@@ -123,6 +172,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Analyze(a) => analyze::run(a),
         Command::Explain(e) => explain::run(e),
+        Command::Rules(r) => rules::run(r),
         Command::Advise(a) => advise::run(a),
     }
 }

@@ -1,40 +1,10 @@
-//! The rule file as written: serde structs that mirror `rules/default.toml`.
-//!
-//! Unknown keys are rejected (`deny_unknown_fields`) so that a typo is an error.
+//! The parts of the rule set that are used as written: serde structs that mirror sections of
+//! `rules/default.toml`. The schema check (`schema.rs`) runs first and reports unknown keys and
+//! wrong types with their positions; `deny_unknown_fields` stays as a second guard.
 
-use crate::abc::BoundaryConvention;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-
-/// The whole file as parsed.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub(crate) struct RawRules {
-    pub version: u32,
-    pub abc: RawAbc,
-    #[serde(default)]
-    pub facts: BTreeMap<String, FactDef>,
-    pub criteria: Vec<RawCriterion>,
-    pub classification: ClassificationDef,
-    pub types: Vec<RawType>,
-    #[serde(default)]
-    pub exceptions: Vec<RawException>,
-    pub methods: BTreeMap<String, MethodDef>,
-    pub volume_bands: VolumeBandsDef,
-    pub recommendations: BTreeMap<String, RecommendationDef>,
-    pub splits: RawSplits,
-    pub advice: AdviceDef,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub(crate) struct RawAbc {
-    pub a_cutoff: f64,
-    pub b_cutoff: f64,
-    #[serde(default)]
-    pub boundary: BoundaryConvention,
-}
 
 /// A fact the profiles file may give.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -81,37 +51,6 @@ pub enum FactAbout {
     Both,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub(crate) struct RawCriterion {
-    pub id: String,
-    pub name: String,
-    #[serde(default)]
-    pub question: Option<String>,
-    pub values: Vec<String>,
-    #[serde(default)]
-    pub profile_key: Option<String>,
-    #[serde(default = "one")]
-    pub weight: f64,
-    #[serde(default)]
-    pub default: Option<String>,
-    #[serde(default)]
-    pub derive: Vec<RawDerive>,
-}
-
-fn one() -> f64 {
-    1.0
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub(crate) struct RawDerive {
-    pub when: String,
-    pub value: String,
-    #[serde(default)]
-    pub why: Option<String>,
-}
-
 /// How types are chosen.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -144,18 +83,6 @@ pub enum SupplierTypeRule {
     LargestCategory,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub(crate) struct RawType {
-    pub id: String,
-    pub name: String,
-    #[serde(default)]
-    pub also_called: Vec<String>,
-    #[serde(default)]
-    pub motto: String,
-    pub profile: BTreeMap<String, Vec<String>>,
-}
-
 /// Whether an exception is checked per (supplier, category) pair or per supplier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -164,27 +91,6 @@ pub enum ExceptionScope {
     Pair,
     /// Per supplier.
     Supplier,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub(crate) struct RawException {
-    pub id: String,
-    pub title: String,
-    pub scope: ExceptionScope,
-    pub when: String,
-    #[serde(default)]
-    pub set: Option<String>,
-    #[serde(default)]
-    pub at_least: Option<String>,
-    #[serde(default)]
-    pub at_most: Option<String>,
-    #[serde(default)]
-    pub step_up: Option<u8>,
-    #[serde(default)]
-    pub explain: String,
-    #[serde(default)]
-    pub actions: Vec<String>,
 }
 
 /// A procurement method.
@@ -251,10 +157,6 @@ impl MethodsByBand {
             VolumeBand::Large => &self.large,
         }
     }
-
-    pub(crate) fn all(&self) -> impl Iterator<Item = &String> {
-        self.small.iter().chain(&self.medium).chain(&self.large)
-    }
 }
 
 /// How a type's sourcing is organised.
@@ -299,12 +201,6 @@ pub struct RecommendationDef {
     pub level_action: String,
     /// One action per bond (financial, social, customization, structural), by bond id.
     pub bond_actions: BTreeMap<String, String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub(crate) struct RawSplits {
-    pub partial_competition: SplitDef,
 }
 
 /// The main / background split of partial competition.
@@ -717,41 +613,41 @@ mod advice_tests {
     use crate::rules::{DEFAULT_RULES, RuleSet, RulesError};
     use std::path::Path;
 
-    fn with(replace: &str, by: &str) -> Result<RuleSet, RulesError> {
+    /// The message of the one error the edit causes (every error is positioned).
+    fn with(replace: &str, by: &str) -> Result<RuleSet, String> {
         assert!(DEFAULT_RULES.contains(replace), "{replace}");
-        RuleSet::from_toml(&DEFAULT_RULES.replace(replace, by), Path::new("r.toml"))
+        RuleSet::from_toml(&DEFAULT_RULES.replace(replace, by), Path::new("r.toml")).map_err(
+            |e: RulesError| {
+                let errors: Vec<_> = e.errors().collect();
+                assert_eq!(errors.len(), 1, "{e}");
+                assert!(errors[0].line > 1, "{e}");
+                errors[0].message.clone()
+            },
+        )
     }
 
     #[test]
     fn advice_numbers_and_references_are_checked_with_their_position() {
         let e = with("warm-backup-share = 5", "warm-backup-share = 500").expect_err("range");
-        assert!(
-            e.message
-                .contains("`advice.frame-agreements.warm-backup-share` is 500")
-        );
-        assert!(e.location.is_some());
+        assert!(e.contains("`advice.frame-agreements.warm-backup-share` is 500"));
         let e = with(
             "concentration-types = [\"partial-competition\"",
             "concentration-types = [\"partial-competiton\"",
         )
         .expect_err("unknown type");
-        assert!(
-            e.message.contains("unknown type `partial-competiton`"),
-            "{}",
-            e.message
-        );
+        assert!(e.contains("unknown type `partial-competiton`"), "{e}");
         let e = with("[advice.guides.no-bidders]", "[advice.guides.no-bidder]")
             .expect_err("unknown exception");
-        assert!(e.message.contains("unknown exception"), "{}", e.message);
+        assert!(e.contains("unknown exception"), "{e}");
         let e = with("year-min-days = 335", "year-min-days = 400").expect_err("days");
-        assert!(e.message.contains("year-min-days"));
+        assert!(e.contains("year-min-days"));
         let e = with("met-from = 3", "met-from = 7").expect_err("scale");
-        assert!(e.message.contains("advice.scorecard"));
+        assert!(e.contains("advice.scorecard"));
         let e = with(
             "bond-actions = { financial = \"Financial bond: fix prices",
             "bond-actions = { structural = \"x\", financial = \"Financial bond: fix prices",
         )
         .expect_err("bond not of the type");
-        assert!(e.message.contains("`structural`"), "{}", e.message);
+        assert!(e.contains("`structural`"), "{e}");
     }
 }
