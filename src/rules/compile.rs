@@ -511,7 +511,7 @@ impl Compiler<'_> {
                 criterion_origins.push(c.get("id").map(|i| i.origin.clone()).unwrap_or_default());
             }
         }
-        let criteria = self.order_criteria(criteria, &criterion_origins);
+        let criteria = self.order_criteria(criteria, &criterion_origins, &criteria_items);
 
         let types = self.types(root, &names);
         let exceptions = self.exceptions(root, &names);
@@ -1010,6 +1010,7 @@ impl Compiler<'_> {
         &mut self,
         criteria: Vec<Criterion>,
         origins: &[Origin],
+        items: &[Item],
     ) -> Option<Vec<Criterion>> {
         let mut graph: DiGraph<usize, ()> = DiGraph::new();
         let nodes: Vec<NodeIndex> = (0..criteria.len()).map(|i| graph.add_node(i)).collect();
@@ -1056,7 +1057,7 @@ impl Compiler<'_> {
             let mut slots: Vec<Option<Criterion>> = criteria.into_iter().map(Some).collect();
             return Some(order.into_iter().filter_map(|i| slots[i].take()).collect());
         }
-        self.report_cycles(&criteria, origins, &graph, &reads);
+        self.report_cycles(&criteria, origins, items, &graph, &reads);
         // The declaration order, so that later checks still run; the cycle's error keeps the
         // rule set from being used.
         Some(criteria)
@@ -1066,6 +1067,7 @@ impl Compiler<'_> {
         &mut self,
         criteria: &[Criterion],
         origins: &[Origin],
+        items: &[Item],
         graph: &DiGraph<usize, ()>,
         reads: &[BTreeSet<usize>],
     ) {
@@ -1098,12 +1100,16 @@ impl Compiler<'_> {
                 })
                 .collect();
             words.push(format!("`{}`", criteria[scc[0]].id));
-            let item = Item {
-                node: Node::Bool(true),
-                origin: origin.clone(),
-            };
-            self.err(
-                &item,
+            // Point at the name, in a condition of the first member, that reads the next one:
+            // the likely edit. The message lists every member with its line.
+            let next = &criteria[cycle.get(1).copied().unwrap_or(scc[0])].id;
+            let (at_origin, at_span) = self
+                .reading(items, &criteria[scc[0]].id, next)
+                .unwrap_or_else(|| (origin.clone(), origin.span.clone()));
+            self.push(
+                Severity::Error,
+                &at_origin,
+                at_span,
                 "criteria-cycle",
                 format!(
                     "derived criteria read each other in a cycle: {}",
@@ -1112,6 +1118,19 @@ impl Compiler<'_> {
                 Some("a criterion can only be derived from criteria that do not, in turn, read it: remove one of these conditions or read a fact instead".into()),
             );
         }
+    }
+
+    /// Where a derive condition of criterion `id` reads `name`: the name inside the string.
+    fn reading(&self, items: &[Item], id: &str, name: &str) -> Option<(Origin, Range<usize>)> {
+        let c = items
+            .iter()
+            .find(|c| c.str_at("id").map(expr::canonical_id).as_deref() == Some(id))?;
+        c.get("derive")?.elements().iter().find_map(|r| {
+            let when = r.get("when")?;
+            let e: Expr = when.as_str()?.parse().ok()?;
+            let range = e.names().into_iter().find(|(n, _)| *n == name)?.1;
+            Some((when.origin.clone(), self.inner_span(when, range)))
+        })
     }
 
     fn types(&mut self, root: &Item, names: &Names<'_>) -> Option<Vec<TypeDef>> {

@@ -4,3 +4,4 @@ mod advise;
 mod analyze;
 mod common;
 mod library;
+mod rules;
