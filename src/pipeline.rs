@@ -91,3 +91,20 @@ pub fn run(inputs: &Inputs, rules: &RuleSet) -> Result<Analysis, Error> {
     a.findings.sort();
     Ok(a)
 }
+
+/// Reads everything and runs the analysis, keeping what each ledger file read did (for the
+/// data-quality section of the full reports).
+pub fn run_with_files(
+    inputs: &Inputs,
+    rules: &RuleSet,
+) -> Result<(Analysis, Vec<FileReport>), Error> {
+    let profiles = match &inputs.profiles {
+        Some(p) => Profiles::from_path(p, rules)?,
+        None => Profiles::default(),
+    };
+    let ledger = read(inputs)?;
+    let mut a = analysis::analyze(&ledger.cube, rules, &profiles)?;
+    a.findings.extend(ledger.findings);
+    a.findings.sort();
+    Ok((a, ledger.files))
+}

@@ -37,7 +37,7 @@ pub fn run(a: AdviseArgs) -> Result<(), Failure> {
         Some(p) => Some(Scorecard::from_path(p, &rules).map_err(data)?),
         None => None,
     };
-    let mut analysis = pipeline::run(&inputs(&a.common), &rules)?;
+    let (mut analysis, files) = pipeline::run_with_files(&inputs(&a.common), &rules)?;
     if let Some(s) = &scorecard {
         advise::apply_scorecard(&mut analysis.advice, &rules, s).map_err(data)?;
     }
@@ -46,13 +46,27 @@ pub fn run(a: AdviseArgs) -> Result<(), Failure> {
         FormatArg::Csv => Format::Csv,
         FormatArg::Json => Format::Json,
         FormatArg::Md => Format::Markdown,
+        FormatArg::Xlsx => Format::Xlsx,
+        FormatArg::Html => Format::Html,
     };
+    super::report::refuse_terminal(format, a.output.as_deref())?;
     let by = a.by.map(|b| match b {
         By::Supplier => Dimension::Supplier,
         By::Category => Dimension::Category,
         By::Item => Dimension::Item,
     });
-    let bytes = report::render_advice(&analysis, format, by).map_err(|e| Failure {
+    let bytes = match format {
+        // The full report, with the files read and the rules used.
+        Format::Xlsx | Format::Html => {
+            let ctx = report::Context {
+                files: &files,
+                rules: Some(&rules),
+            };
+            report::render_with(&analysis, &ctx, by.unwrap_or_default(), format)
+        }
+        _ => report::render_advice(&analysis, format, by),
+    }
+    .map_err(|e| Failure {
         code: exit::OUTPUT,
         message: e.to_string(),
     })?;

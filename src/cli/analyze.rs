@@ -35,12 +35,16 @@ pub enum FormatArg {
     Csv,
     Json,
     Md,
+    /// An Excel workbook (needs --output, or stdout redirected to a file).
+    Xlsx,
+    /// One self-contained HTML page (needs --output, or stdout redirected to a file).
+    Html,
 }
 
 /// Runs `procura analyze`.
 pub fn run(a: AnalyzeArgs) -> Result<(), Failure> {
     let rules = load_rules(&a.common.rules)?;
-    let analysis = pipeline::run(&inputs(&a.common), &rules)?;
+    let (analysis, files) = pipeline::run_with_files(&inputs(&a.common), &rules)?;
     let by = match a.by {
         By::Supplier => Dimension::Supplier,
         By::Category => Dimension::Category,
@@ -51,8 +55,15 @@ pub fn run(a: AnalyzeArgs) -> Result<(), Failure> {
         FormatArg::Csv => Format::Csv,
         FormatArg::Json => Format::Json,
         FormatArg::Md => Format::Markdown,
+        FormatArg::Xlsx => Format::Xlsx,
+        FormatArg::Html => Format::Html,
     };
-    let bytes = report::render(&analysis, by, format).map_err(|e| Failure {
+    super::report::refuse_terminal(format, a.output.as_deref())?;
+    let ctx = report::Context {
+        files: &files,
+        rules: Some(&rules),
+    };
+    let bytes = report::render_with(&analysis, &ctx, by, format).map_err(|e| Failure {
         code: exit::OUTPUT,
         message: e.to_string(),
     })?;

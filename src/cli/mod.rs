@@ -4,6 +4,7 @@ mod advise;
 mod analyze;
 mod explain;
 mod output;
+mod report;
 mod rules;
 
 use clap::{Args, Parser, Subcommand};
@@ -45,6 +46,8 @@ enum Command {
     /// Advise: a plan per category (split, roles, money to move, backups) and an action
     /// list per supplier (methods, relationship, exceptions, scorecard review).
     Advise(advise::AdviseArgs),
+    /// A one-page report on one supplier for a supplier meeting (Markdown, HTML or XLSX).
+    Report(report::ReportArgs),
 }
 
 /// Options shared by the commands that read ledgers.
@@ -174,5 +177,6 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Explain(e) => explain::run(e),
         Command::Rules(r) => rules::run(r),
         Command::Advise(a) => advise::run(a),
+        Command::Report(r) => report::run(r),
     }
 }

@@ -37,6 +37,13 @@ pub fn render_advice(
         Format::Csv => csv(a, parts),
         Format::Json => json(a),
         Format::Markdown => Ok(markdown(a, parts).into_bytes()),
+        // The workbook and the page are the full report, whose advice sections carry the plans.
+        Format::Xlsx | Format::Html => super::render_with(
+            a,
+            &super::Context::default(),
+            by.unwrap_or_default(),
+            format,
+        ),
     }
 }
 

@@ -1,6 +1,24 @@
 //! CSV: one row per supplier, category or item; money with 2 decimals, shares exact.
+//!
+//! Spreadsheet formula injection: a text cell that starts with `=`, `+`, `-`, `@`, a tab or
+//! a carriage return would be run as a formula by Excel or LibreOffice when the CSV is
+//! opened (a supplier name `=HYPERLINK(…)` from an ERP export, say). Such a cell is written
+//! with a leading `'`, which spreadsheets read as "this is text" and do not show. Numbers
+//! (`-12.50`, a credit note) are not text and stay as they are.
 
 use super::{ReportError, exact, money};
+use std::borrow::Cow;
+
+/// A cell as written: text that a spreadsheet would run as a formula gets a leading `'`.
+pub(crate) fn neutralise(cell: &str) -> Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.parse::<rust_decimal::Decimal>().is_err() {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
 use crate::analysis::{AbcResult, Analysis, Dimension};
 
 fn abc_columns(r: &AbcResult) -> Vec<String> {
@@ -93,7 +111,7 @@ pub(super) fn render(a: &Analysis, by: Dimension) -> Result<Vec<u8>, ReportError
                         .unwrap_or_default(),
                     exceptions.join(" "),
                 ]);
-                w.write_record(&row)?;
+                w.write_record(row.iter().map(|c| neutralise(c).into_owned()))?;
             }
         }
         Dimension::Category => {
@@ -148,7 +166,7 @@ pub(super) fn render(a: &Analysis, by: Dimension) -> Result<Vec<u8>, ReportError
                     })
                     .unwrap_or_default(),
                 ]);
-                w.write_record(&row)?;
+                w.write_record(row.iter().map(|c| neutralise(c).into_owned()))?;
             }
         }
         Dimension::Item => {
@@ -160,11 +178,34 @@ pub(super) fn render(a: &Analysis, by: Dimension) -> Result<Vec<u8>, ReportError
                 let mut row = vec![i.id.clone()];
                 row.extend(abc_columns(&i.abc));
                 row.extend([i.abc.cell(), i.suppliers.to_string()]);
-                w.write_record(&row)?;
+                w.write_record(row.iter().map(|c| neutralise(c).into_owned()))?;
             }
         }
     }
     w.flush().map_err(csv::Error::from)?;
     w.into_inner()
         .map_err(|e| ReportError::Csv(csv::Error::from(e.into_error())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_like_text_is_neutralised_and_numbers_are_not() {
+        for bad in [
+            "=1+1",
+            "+SUM(A1)",
+            "-2+3",
+            "@cmd",
+            "\tx",
+            "\rx",
+            "=HYPERLINK(\"x\")",
+        ] {
+            assert_eq!(neutralise(bad), format!("'{bad}"), "{bad:?}");
+        }
+        for fine in ["-12.50", "+3", "S-001", "Müller & Co", "", "0.25"] {
+            assert_eq!(neutralise(fine), fine, "{fine:?}");
+        }
+    }
 }

@@ -1,126 +1,260 @@
-//! Markdown: the same sections as the table, to paste into a wiki or an e-mail.
+//! Markdown: the sections of the HTML report, to paste into a wiki or an e-mail; and the
+//! one-supplier report.
 
-use super::{header_lines, money_grouped, percent};
-use crate::analysis::{AbcResult, Analysis, Dimension};
+use super::sections::{self, Cell, Table};
+use super::supplier::{display_name, roles, why};
+use super::{Context, header_lines, money_grouped, percent};
+use crate::analysis::{Analysis, Dimension, SupplierResult};
 
 /// Escapes the characters that would break a Markdown table cell.
 fn cell(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('|', "\\|")
-        .replace('\n', " ")
+        .replace(['\r', '\n'], " ")
 }
 
-fn abc(r: &AbcResult) -> String {
-    let profit = match &r.profit {
-        Some(p) => format!(
-            "{} | {} | {}",
-            money_grouped(p.value),
-            percent(p.share),
-            p.class
-        ),
-        None => "— | — | —".into(),
-    };
+/// A table with a heading at `level` (`##`, `###`); nothing for an empty table except a line
+/// that says so, so that a reader knows the section was not forgotten.
+fn table(o: &mut String, t: &Table, level: &str) {
+    o.push_str(&format!("\n{level} {}\n\n", cell(&t.title)));
+    if t.rows.is_empty() {
+        o.push_str("(none)\n");
+        return;
+    }
+    o.push('|');
+    for h in &t.head {
+        o.push_str(&format!(" {} |", cell(h)));
+    }
+    o.push_str("\n|");
+    for (i, _) in t.head.iter().enumerate() {
+        let numeric = t
+            .rows
+            .first()
+            .and_then(|r| r.get(i))
+            .is_some_and(Cell::numeric);
+        o.push_str(if numeric { "---:|" } else { "---|" });
+    }
+    o.push('\n');
+    for r in &t.rows {
+        o.push('|');
+        for c in r {
+            o.push_str(&format!(" {} |", cell(&c.shown())));
+        }
+        o.push('\n');
+    }
+}
+
+/// The first lines every full report starts with.
+fn headline(a: &Analysis) -> String {
+    let a_suppliers = a
+        .suppliers
+        .iter()
+        .filter(|s| s.abc.spend.class == crate::abc::AbcClass::A);
+    let (n, share) = a_suppliers.fold((0usize, rust_decimal::Decimal::ZERO), |(n, sh), s| {
+        (n + 1, sh + s.abc.spend.share)
+    });
     format!(
-        "{} | {} | {} | {} | {profit}",
-        money_grouped(r.spend.value),
-        percent(r.spend.share),
-        percent(r.spend.cumulative_share),
-        r.spend.class
+        "{n} of {} suppliers (class A) make up {} % of spend.",
+        a.suppliers.len(),
+        percent(share)
     )
 }
 
-pub(super) fn render(a: &Analysis, by: Dimension) -> String {
+pub(super) fn render(a: &Analysis, ctx: &Context<'_>, _by: Dimension) -> String {
     let cur = a.summary.currency.as_deref().unwrap_or("");
-    let mut o = String::from("# procura analysis\n\n");
+    let mut o = String::from("# Supplier report\n\n");
     for l in header_lines(a) {
         o.push_str(&format!("- {}\n", cell(&l)));
     }
-    let head = "spend | share % | cum % | ABC | profit | profit % | ABC profit";
-    let sep = "---: | ---: | ---: | :-: | ---: | ---: | :-:";
-    match by {
-        Dimension::Supplier => {
-            o.push_str(&format!("\n## Suppliers\n\n| # | supplier | name | {head} | relationship type |\n|---:|---|---|{sep}|---|\n"));
-            for s in &a.suppliers {
+    o.push_str(&format!("\n{}\n", headline(a)));
+
+    o.push_str("\n## ABC Pareto curve\n");
+    table(&mut o, &sections::classes(a), "###");
+
+    o.push_str("\n## Portfolio matrix\n");
+    if let Some(t) = sections::spend_profit(a) {
+        table(&mut o, &t, "###");
+    }
+    table(&mut o, &sections::risk_by_type(a, ctx), "###");
+
+    table(&mut o, &sections::suppliers(a), "##");
+    table(&mut o, &sections::categories(a), "##");
+
+    o.push_str("\n## Sourcing splits\n");
+    for p in &a.advice.categories {
+        o.push_str(&format!(
+            "\n### {} — {} ({} {cur}, top supplier {} %, HHI {})\n\nRule: `{}`\n\n",
+            cell(&p.category),
+            p.relationship_type,
+            money_grouped(p.spend),
+            percent(p.top_share),
+            p.hhi.round_dp(0),
+            p.rule
+        ));
+        if !p.allocations.is_empty() {
+            o.push_str(
+                "| supplier | role | current % | proposed % | why |\n|---|---|---:|---:|---|\n",
+            );
+            for x in &p.allocations {
                 o.push_str(&format!(
                     "| {} | {} | {} | {} | {} |\n",
-                    s.abc.spend.rank,
-                    cell(&s.id),
-                    cell(&s.name),
-                    abc(&s.abc),
-                    s.relationship_type
+                    cell(&x.supplier_id),
+                    x.role.id(),
+                    percent(x.current_share),
+                    x.proposed_share.map(percent).unwrap_or_else(|| "—".into()),
+                    cell(&x.why)
                 ));
             }
+            o.push('\n');
         }
-        Dimension::Category => {
-            o.push_str(&format!("\n## Categories\n\n| # | category | name | {head} | suppliers | relationship type |\n|---:|---|---|{sep}|---:|---|\n"));
-            for c in &a.categories {
-                o.push_str(&format!(
-                    "| {} | {} | {} | {} | {} | {} |\n",
-                    c.abc.spend.rank,
-                    cell(&c.id),
-                    cell(&c.name),
-                    abc(&c.abc),
-                    c.suppliers.len(),
-                    c.classification.relationship_type
-                ));
-            }
-        }
-        Dimension::Item => {
+        for m in &p.moves {
             o.push_str(&format!(
-                "\n## Items\n\n| # | item | {head} | suppliers |\n|---:|---|{sep}|---:|\n"
+                "- move {} {cur} from {} to {}\n",
+                money_grouped(m.amount),
+                cell(&m.from),
+                cell(&m.to)
             ));
-            for i in &a.items {
-                o.push_str(&format!(
-                    "| {} | {} | {} | {} |\n",
-                    i.abc.spend.rank,
-                    cell(&i.id),
-                    abc(&i.abc),
-                    i.suppliers
-                ));
-            }
+        }
+        for n in &p.notes {
+            o.push_str(&format!("- {}\n", cell(n)));
         }
     }
-    if by != Dimension::Item {
-        o.push_str("\n## Category plans\n");
-        for p in &a.advice.categories {
+
+    o.push_str("\n## Advice\n");
+    table(&mut o, &sections::advice(a), "###");
+    table(&mut o, &sections::risks(a), "###");
+
+    table(&mut o, &sections::explanation(a), "##");
+    table(&mut o, &sections::items(a), "##");
+
+    o.push_str("\n## Data quality\n");
+    if !ctx.files.is_empty() {
+        table(&mut o, &sections::files(ctx), "###");
+    }
+    table(&mut o, &sections::findings(a), "###");
+
+    table(&mut o, &sections::rules(a, ctx), "##");
+    o
+}
+
+/// The one-supplier report in Markdown.
+pub(super) fn supplier(a: &Analysis, s: &SupplierResult) -> String {
+    let cur = a.summary.currency.as_deref().unwrap_or("");
+    let mut o = format!("# {} — {}\n\n", cell(&s.id), cell(display_name(s)));
+    let period = a
+        .summary
+        .period
+        .as_ref()
+        .map(|(f, t)| format!("{f} to {t}"))
+        .unwrap_or_else(|| "the whole ledger".into());
+    o.push_str(&format!(
+        "Supplier meeting brief · period {period} · rules: {}\n\n",
+        cell(&a.summary.rules)
+    ));
+    o.push_str("| | |\n|---|---|\n");
+    o.push_str(&format!(
+        "| spend | {} {cur} ({} % of spend, rank {} of {}) — class **{}** |\n",
+        money_grouped(s.abc.spend.value),
+        percent(s.abc.spend.share),
+        s.abc.spend.rank,
+        a.suppliers.len(),
+        s.abc.spend.class
+    ));
+    match &s.abc.profit {
+        Some(p) => o.push_str(&format!(
+            "| profit | {} {cur} ({} % of profit) — class **{}** |\n",
+            money_grouped(p.value),
+            percent(p.share),
+            p.class
+        )),
+        None => o.push_str("| profit | no profit data |\n"),
+    }
+    o.push_str(&format!(
+        "| relationship type | **{}** |\n",
+        s.relationship_type
+    ));
+    let plan = a.advice.supplier(&s.id);
+    if let Some(p) = plan {
+        o.push_str(&format!("| goal | {} |\n", cell(&p.goal)));
+        o.push_str(&format!(
+            "| contract / review | {} / {} |\n",
+            cell(&p.contract_horizon),
+            cell(&p.review)
+        ));
+    }
+    o.push_str(&format!("\n## Why\n\n{}\n", cell(&why(a, s))));
+    for x in &s.exceptions {
+        o.push_str(&format!("\n- `{}`: {}\n", x.id, cell(&x.explain)));
+    }
+
+    o.push_str("\n## Categories\n\n| category | spend | share of category | share of this supplier | type | volume | method |\n|---|---:|---:|---:|---|---|---|\n");
+    for p in &s.categories {
+        let m = plan.and_then(|pl| pl.methods.iter().find(|m| m.category == p.category));
+        o.push_str(&format!(
+            "| {} | {} | {} % | {} % | {} | {} | {} |\n",
+            cell(&p.category),
+            money_grouped(p.spend),
+            percent(p.share_in_category),
+            percent(p.share_of_supplier_spend),
+            p.classification.relationship_type,
+            m.map(|m| m.band.id()).unwrap_or("—"),
+            m.map(|m| cell(&m.methods.join(", ")))
+                .unwrap_or_else(|| "—".into())
+        ));
+    }
+    if let Some(p) = plan {
+        o.push_str(&format!(
+            "\nDecisive factor: {}.\n",
+            cell(&p.decisive_factor)
+        ));
+        for step in &p.pre_steps {
+            o.push_str(&format!("- before: {}\n", cell(step)));
+        }
+    }
+
+    let roles = roles(a, &s.id);
+    o.push_str("\n## Split proposal\n\n");
+    if roles.is_empty() {
+        o.push_str("No category plan gives this supplier a role.\n");
+    } else {
+        o.push_str("| category | role | current | proposed | why |\n|---|---|---:|---:|---|\n");
+        for (p, x) in &roles {
             o.push_str(&format!(
-                "\n### {} — {} ({} {cur}, top supplier {} %, HHI {})\n\nRule: `{}`\n\n",
+                "| {} | {} | {} % | {} | {} |\n",
                 cell(&p.category),
-                p.relationship_type,
-                money_grouped(p.spend),
-                percent(p.top_share),
-                p.hhi,
-                p.rule
+                x.role.id(),
+                percent(x.current_share),
+                x.proposed_share
+                    .map(|f| format!("{} %", percent(f)))
+                    .unwrap_or_else(|| "—".into()),
+                cell(&x.why)
             ));
-            if !p.allocations.is_empty() {
-                o.push_str(
-                    "| supplier | role | current % | proposed % | why |\n|---|---|---:|---:|---|\n",
-                );
-                for x in &p.allocations {
-                    o.push_str(&format!(
-                        "| {} | {} | {} | {} | {} |\n",
-                        cell(&x.supplier_id),
-                        x.role.id(),
-                        percent(x.current_share),
-                        x.proposed_share.map(percent).unwrap_or_else(|| "—".into()),
-                        cell(&x.why)
-                    ));
-                }
-                o.push('\n');
-            }
-            for n in &p.notes {
-                o.push_str(&format!("- {}\n", cell(n)));
+        }
+        for (p, _) in &roles {
+            for m in p.moves.iter().filter(|m| m.from == s.id || m.to == s.id) {
+                o.push_str(&format!(
+                    "\n- {}: move {} {cur} from {} to {}",
+                    cell(&p.category),
+                    money_grouped(m.amount),
+                    cell(&m.from),
+                    cell(&m.to)
+                ));
             }
             for m in &p.moves {
                 o.push_str(&format!("- {}\n", cell(&m.text)));
             }
         }
+        o.push('\n');
     }
-    if !a.findings.is_empty() {
-        o.push_str("\n## Findings\n\n");
-        for f in &a.findings {
-            o.push_str(&format!("- `{}` {}\n", f.id, cell(&f.message)));
+
+    o.push_str("\n## Actions\n\n");
+    match plan {
+        Some(p) if !p.actions.is_empty() => {
+            for x in &p.actions {
+                o.push_str(&format!("- {} (`{}`)\n", cell(&x.text), x.rule));
+            }
         }
+        _ => o.push_str("(none)\n"),
     }
     o
 }

@@ -5,14 +5,22 @@
 mod advice;
 mod csv_out;
 mod explain;
+mod html;
 mod json;
 mod markdown;
+mod sections;
+mod supplier;
+mod svg;
 mod table;
+mod xlsx;
 
 pub use advice::render_advice;
 pub use explain::explain;
+pub use supplier::supplier_report;
 
 use crate::analysis::{Analysis, Dimension};
+use crate::ledger::FileReport;
+use crate::rules::RuleSet;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// An output format.
@@ -26,15 +34,50 @@ pub enum Format {
     Json,
     /// Markdown, for a wiki or an e-mail.
     Markdown,
+    /// An Excel workbook with one sheet per section and native charts (binary).
+    Xlsx,
+    /// One self-contained, printable HTML page with SVG charts.
+    Html,
+}
+
+impl Format {
+    /// Whether the output is binary (not for a terminal).
+    pub fn is_binary(self) -> bool {
+        matches!(self, Format::Xlsx)
+    }
+}
+
+/// What the full reports (Markdown, HTML, XLSX) show besides the analysis itself.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Context<'a> {
+    /// One read report per ledger file, for the data-quality section.
+    pub files: &'a [FileReport],
+    /// The effective rules, for the rules-used section and the order of the supply-risk
+    /// levels in the portfolio matrix.
+    pub rules: Option<&'a RuleSet>,
 }
 
 /// Renders an analysis in a format, for the objects of one dimension.
 pub fn render(analysis: &Analysis, by: Dimension, format: Format) -> Result<Vec<u8>, ReportError> {
+    render_with(analysis, &Context::default(), by, format)
+}
+
+/// Renders an analysis with the context the full reports show (files read, rules used).
+/// `by` chooses the ranked objects of the table, CSV and JSON; the Markdown, HTML and XLSX
+/// reports show every section and put the chosen objects' table first.
+pub fn render_with(
+    analysis: &Analysis,
+    ctx: &Context<'_>,
+    by: Dimension,
+    format: Format,
+) -> Result<Vec<u8>, ReportError> {
     match format {
         Format::Table => Ok(table::render(analysis, by).into_bytes()),
         Format::Csv => csv_out::render(analysis, by),
         Format::Json => json::render(analysis, by),
-        Format::Markdown => Ok(markdown::render(analysis, by).into_bytes()),
+        Format::Markdown => Ok(markdown::render(analysis, ctx, by).into_bytes()),
+        Format::Xlsx => xlsx::render(analysis, ctx),
+        Format::Html => Ok(html::render(analysis, ctx).into_bytes()),
     }
 }
 
@@ -47,6 +90,15 @@ pub enum ReportError {
     /// JSON writing failed.
     #[error("cannot write JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// XLSX writing failed.
+    #[error("cannot write XLSX: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    /// The supplier of a one-supplier report is not in the analysis.
+    #[error("supplier {0:?} is not in the ledger")]
+    UnknownSupplier(String),
+    /// The one-supplier report has no such format.
+    #[error("the one-supplier report is written as Markdown, HTML or XLSX, not {0:?}")]
+    NotForSupplier(Format),
 }
 
 /// Money with 2 decimals, half away from zero.

@@ -4,4 +4,5 @@ mod advise;
 mod analyze;
 mod common;
 mod library;
+mod reports;
 mod rules;
