@@ -36,7 +36,7 @@ figure svg{width:100%;height:auto;display:block}
 figcaption{color:var(--muted);font-size:12px;margin-top:4px}
 table{border-collapse:collapse;width:100%;margin:6px 0 14px;font-size:12.5px}
 th,td{border-bottom:1px solid var(--line);padding:4px 6px;text-align:left;vertical-align:top}
-th{background:var(--head);font-weight:600;white-space:nowrap}
+th{background:var(--head);font-weight:600}
 table.sortable th{cursor:pointer}
 th[aria-sort=ascending]::after{content:" \25B2"}
 th[aria-sort=descending]::after{content:" \25BC"}
@@ -321,16 +321,7 @@ pub(super) fn render(a: &Analysis, ctx: &Context<'_>) -> String {
                 esc(&x.why)
             );
         }
-        for m in &p.moves {
-            let _ = write!(
-                o,
-                "<div class=\"small\"><b>Move {} {} from {} to {}.</b></div>",
-                esc(&money_grouped(m.amount)),
-                esc(cur),
-                esc(&m.from),
-                esc(&m.to)
-            );
-        }
+        // The moves are in the plan's notes and in the table below.
         for n in &p.notes {
             let _ = write!(o, "<div class=\"small\">{}</div>", esc(n));
         }

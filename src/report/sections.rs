@@ -94,6 +94,21 @@ const ABC_HEAD: [&str; 7] = [
     "ABC profit",
 ];
 
+/// Items of a list as one run of sentences: each ends with a full stop.
+fn sentences<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    items
+        .map(|t| {
+            let t = t.trim();
+            if t.ends_with(['.', '!', '?']) {
+                t.to_string()
+            } else {
+                format!("{t}.")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Every supplier, in spend rank order.
 pub(crate) fn suppliers(a: &Analysis) -> Table {
     let mut head = vec!["#", "supplier", "name"];
@@ -211,13 +226,7 @@ pub(crate) fn advice(a: &Analysis) -> Table {
                 ),
                 Cell::text(&p.contract_horizon),
                 Cell::text(&p.review),
-                Cell::text(
-                    p.actions
-                        .iter()
-                        .map(|x| x.text.as_str())
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                ),
+                Cell::text(sentences(p.actions.iter().map(|x| x.text.as_str()))),
             ]
         })
         .collect();
@@ -569,5 +578,9 @@ mod tests {
         assert_eq!(Cell::Percent(Decimal::new(12345, 5)).shown(), "12.35 %");
         assert_eq!(Cell::Empty.shown(), "—");
         assert!(Cell::Int(3).numeric() && !Cell::text("x").numeric());
+        assert_eq!(
+            sentences(["Do this.", "then that", " and so? "].into_iter()),
+            "Do this. then that. and so?"
+        );
     }
 }

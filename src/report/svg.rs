@@ -426,6 +426,15 @@ pub(crate) fn split_bars(segments: &[Segment]) -> String {
             n(pw),
             n(bar_h)
         );
+        if row == 1 && segments.iter().all(|s| s.proposed.is_none()) {
+            let _ = write!(
+                o,
+                "<text x=\"{}\" y=\"{}\" fill=\"#555\">no split proposed: keep the current sourcing</text>",
+                n(left + 6.0),
+                n(y + bar_h / 2.0 + 4.0)
+            );
+            continue;
+        }
         let mut x = left;
         for (i, s) in segments.iter().enumerate() {
             let f = if row == 0 {
@@ -578,6 +587,14 @@ mod tests {
         assert_eq!(s.matches("class=\"seg\"").count(), 4);
         assert!(s.contains("S1 proposed: 70.0 %"));
         assert!(s.contains(">S1 95 %</text>"));
+        assert!(!s.contains("no split proposed"));
+        let keep = split_bars(&[Segment {
+            label: "S1".into(),
+            current: 1.0,
+            proposed: None,
+        }]);
+        assert_eq!(keep.matches("class=\"seg\"").count(), 1);
+        assert!(keep.contains("no split proposed: keep the current sourcing"));
     }
 
     #[test]
