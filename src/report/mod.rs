@@ -64,7 +64,7 @@ pub fn render(analysis: &Analysis, by: Dimension, format: Format) -> Result<Vec<
 
 /// Renders an analysis with the context the full reports show (files read, rules used).
 /// `by` chooses the ranked objects of the table, CSV and JSON; the Markdown, HTML and XLSX
-/// reports show every section and put the chosen objects' table first.
+/// reports always show every section (suppliers, categories and items alike).
 pub fn render_with(
     analysis: &Analysis,
     ctx: &Context<'_>,
