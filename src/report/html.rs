@@ -68,6 +68,10 @@ footer{margin-top:40px;color:var(--muted);font-size:12px}
 /// Sorts a table by the clicked column; numbers by their exact `data-v`, text by its words.
 const SORT_JS: &str = r#"document.querySelectorAll("table.sortable").forEach(function(t){t.querySelectorAll("thead th").forEach(function(th,i){th.tabIndex=0;th.title="click to sort";th.addEventListener("click",function(){var b=t.tBodies[0],rows=Array.prototype.slice.call(b.rows),num=th.classList.contains("num"),asc=th.getAttribute("aria-sort")!=="ascending";t.querySelectorAll("thead th").forEach(function(h){h.removeAttribute("aria-sort")});th.setAttribute("aria-sort",asc?"ascending":"descending");rows.sort(function(x,y){var p=x.cells[i],q=y.cells[i],u=p.getAttribute("data-v"),v=q.getAttribute("data-v");u=u===null?p.textContent:u;v=v===null?q.textContent:v;var r=num?(parseFloat(u)||0)-(parseFloat(v)||0):u.localeCompare(v);return asc?r:-r});rows.forEach(function(r){b.appendChild(r)})})})});"#;
 
+/// The matrix names at most this many suppliers (the class A ones, largest first), so
+/// that the labels stay readable on large ledgers.
+const MATRIX_LABELS: usize = 12;
+
 fn page(title: &str, body: &str, extra_css: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}{extra_css}</style>\n</head>\n<body>\n<main>\n{body}</main>\n<script>{SORT_JS}</script>\n</body>\n</html>\n",
@@ -180,11 +184,12 @@ pub(super) fn matrix_svg(a: &Analysis, ctx: &Context<'_>) -> (String, &'static s
                     .unwrap_or(0),
                 type_step: s.relationship_type.step(),
                 type_id: s.relationship_type.id().to_string(),
-                labelled: s.abc.spend.class == AbcClass::A
-                    || s.abc
-                        .profit
-                        .as_ref()
-                        .is_some_and(|p| p.class == AbcClass::A),
+                labelled: s.abc.spend.rank <= MATRIX_LABELS
+                    && (s.abc.spend.class == AbcClass::A
+                        || s.abc
+                            .profit
+                            .as_ref()
+                            .is_some_and(|p| p.class == AbcClass::A)),
             }
         })
         .collect();
@@ -276,12 +281,15 @@ pub(super) fn render(a: &Analysis, ctx: &Context<'_>) -> String {
     let (m, x_title) = matrix_svg(a, ctx);
     let _ = writeln!(
         o,
-        "<h2 id=\"matrix\">Portfolio matrix</h2>\n<figure>{m}<figcaption>Each dot is a supplier, placed by its {} and the supply risk of the category that decides its type; the colour is its relationship type. Labelled: class A suppliers.</figcaption></figure>",
+        "<h2 id=\"matrix\">Portfolio matrix</h2>\n<figure>{m}<figcaption>Each dot is a supplier, placed by its {} and the supply risk of the category that decides its type; the colour is its relationship type. Labelled: the largest class A suppliers.</figcaption></figure>",
         esc(x_title)
     );
     o.push_str("<div class=\"grid2\"><div>");
-    if let Some(t) = sections::spend_profit(a) {
-        table(&mut o, &t, Some("h3"));
+    match sections::spend_profit(a) {
+        Some(t) => table(&mut o, &t, Some("h3")),
+        None => o.push_str(
+            "<h3>Spend × profit</h3><p class=\"small\">No profit data: the spend × profit matrix needs a profit column in the ledger or a --profit file.</p>",
+        ),
     }
     o.push_str("</div><div>");
     table(&mut o, &sections::risk_by_type(a, ctx), Some("h3"));

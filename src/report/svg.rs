@@ -71,6 +71,12 @@ pub(crate) struct ParetoBar {
 
 const FONT: &str = "font-family=\"Helvetica,Arial,sans-serif\"";
 
+/// The narrowest slot (px) that still gets a bar of its own in the Pareto chart.
+const MIN_BAR_SLOT: f64 = 2.0;
+
+/// Beyond this many dots the matrix draws them smaller and see-through.
+const MANY_DOTS: usize = 150;
+
 /// The ABC Pareto chart: one bar per object (share, left axis), the cumulative share as a
 /// line (0–100 %, right axis) and the two cut-offs as dashed lines.
 pub(crate) fn pareto(bars: &[ParetoBar], a_cut: f64, b_cut: f64) -> String {
@@ -136,24 +142,56 @@ pub(crate) fn pareto(bars: &[ParetoBar], a_cut: f64, b_cut: f64) -> String {
         n(w - 12.0),
         n(top + ph / 2.0)
     );
-    // Bars.
-    let gap = (slot * 0.15).min(4.0);
-    for (i, b) in bars.iter().enumerate() {
-        let x = left + slot * i as f64 + gap / 2.0;
-        let y = y_share(b.share);
-        let _ = write!(
-            o,
-            "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"><title>{}: {:.2} % (cumulative {:.2} %, class {})</title></rect>",
-            n(x),
-            n(y),
-            n((slot - gap).max(0.5)),
-            n(top + ph - y),
-            class_colour(b.class),
-            esc(&b.label),
-            b.share * 100.0,
-            b.cumulative * 100.0,
-            b.class
-        );
+    // Bars: one rectangle (with a tooltip) per object while they are wide enough to see;
+    // beyond that one filled step outline per class, so thousands of suppliers still draw
+    // as a solid, light-weight shape.
+    if slot >= MIN_BAR_SLOT {
+        let gap = (slot * 0.15).min(4.0);
+        for (i, b) in bars.iter().enumerate() {
+            let x = left + slot * i as f64 + gap / 2.0;
+            let y = y_share(b.share);
+            let _ = write!(
+                o,
+                "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"><title>{}: {:.2} % (cumulative {:.2} %, class {})</title></rect>",
+                n(x),
+                n(y),
+                n((slot - gap).max(0.5)),
+                n(top + ph - y),
+                class_colour(b.class),
+                esc(&b.label),
+                b.share * 100.0,
+                b.cumulative * 100.0,
+                b.class
+            );
+        }
+    } else {
+        let base = top + ph;
+        let mut i = 0;
+        while i < bars.len() {
+            let class = bars[i].class;
+            let start = i;
+            let mut d = format!("M{},{}", n(left + slot * i as f64), n(base));
+            while i < bars.len() && bars[i].class == class {
+                let y = y_share(bars[i].share);
+                let _ = write!(
+                    d,
+                    " L{},{} L{},{}",
+                    n(left + slot * i as f64),
+                    n(y),
+                    n(left + slot * (i + 1) as f64),
+                    n(y)
+                );
+                i += 1;
+            }
+            let _ = write!(d, " L{},{} Z", n(left + slot * i as f64), n(base));
+            let _ = write!(
+                o,
+                "<path class=\"bars\" d=\"{d}\" fill=\"{}\"><title>class {}: {} objects</title></path>",
+                class_colour(class),
+                class,
+                i - start
+            );
+        }
     }
     // Labels under the bars, when they fit.
     if !bars.is_empty() && slot >= 9.0 {
@@ -329,6 +367,11 @@ pub(crate) fn matrix(
         n(top + ph / 2.0),
         n(top + ph / 2.0)
     );
+    let (radius, stroke, opacity) = if points.len() > MANY_DOTS {
+        ("3.5", "0.5", " fill-opacity=\"0.6\"")
+    } else {
+        ("6", "1", "")
+    };
     // Spread the dots of one band vertically, in input order, so equal positions stay visible.
     let mut seen = vec![0usize; rows];
     let per_band: Vec<usize> = (0..rows)
@@ -344,7 +387,7 @@ pub(crate) fn matrix(
         let x = xs(p.x);
         let _ = write!(
             o,
-            "<circle class=\"dot\" cx=\"{}\" cy=\"{}\" r=\"6\" fill=\"{}\" stroke=\"#fff\" stroke-width=\"1\"><title>{}: {:.2} %, {}</title></circle>",
+            "<circle class=\"dot\" cx=\"{}\" cy=\"{}\" r=\"{radius}\" fill=\"{}\" stroke=\"#fff\" stroke-width=\"{stroke}\"{opacity}><title>{}: {:.2} %, {}</title></circle>",
             n(x),
             n(y),
             type_colour(p.type_step),
@@ -517,6 +560,22 @@ mod tests {
         assert!(s.contains("S&lt;1&gt;"));
         assert!(!s.contains("S<1>"));
         assert_eq!(s, pareto(&bars(), 0.8, 0.95), "deterministic");
+    }
+
+    #[test]
+    fn many_bars_draw_as_one_shape_per_class() {
+        let many: Vec<ParetoBar> = (0..1000)
+            .map(|i| ParetoBar {
+                label: format!("S{i}"),
+                share: 0.001,
+                cumulative: f64::from(i + 1) / 1000.0,
+                class: if i < 800 { 'A' } else { 'C' },
+            })
+            .collect();
+        let s = pareto(&many, 0.8, 0.95);
+        assert_eq!(s.matches("class=\"bar\"").count(), 0);
+        assert_eq!(s.matches("class=\"bars\"").count(), 2);
+        assert!(s.contains("class A: 800 objects") && s.contains("class C: 200 objects"));
     }
 
     #[test]
