@@ -208,4 +208,17 @@ mod tests {
             assert_eq!(neutralise(fine), fine, "{fine:?}");
         }
     }
+
+    proptest::proptest! {
+        /// Whatever the text, the written cell is either a number or does not start with a
+        /// character a spreadsheet would run as a formula.
+        #[test]
+        fn no_cell_starts_a_formula(t in ".*") {
+            let c = neutralise(&t);
+            proptest::prop_assert!(
+                c.parse::<rust_decimal::Decimal>().is_ok()
+                    || !c.starts_with(['=', '+', '-', '@', '\t', '\r'])
+            );
+        }
+    }
 }

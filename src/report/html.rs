@@ -57,7 +57,7 @@ footer{margin-top:40px;color:var(--muted);font-size:12px}
  main{max-width:none;padding:0}
  nav{display:none}
  h2{break-after:avoid}
- figure,.card,tr,.split{break-inside:avoid}
+ figure,.card,tr,.split,.grid2{break-inside:avoid}
  thead{display:table-header-group}
  th[aria-sort]::after{content:""}
  table{font-size:9pt}

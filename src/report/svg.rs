@@ -666,4 +666,50 @@ mod tests {
         assert_eq!(nice_ceiling(0.0), 1.0);
         assert_eq!(n(-0.01), "0.0");
     }
+
+    proptest::proptest! {
+        /// Escaped text never carries markup, and unescapes to the input (control
+        /// characters aside, which XML cannot hold).
+        #[test]
+        fn esc_never_leaves_markup(t in ".*") {
+            let e = esc(&t);
+            proptest::prop_assert!(!e.contains(['<', '>', '"', '\'']));
+            let back = e
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&");
+            let clean: String = t
+                .chars()
+                .map(|c| if (c as u32) < 0x20 && c != '\n' && c != '\t' { ' ' } else { c })
+                .collect();
+            proptest::prop_assert_eq!(back, clean);
+        }
+
+        /// Any shares, even out of range, give coordinates that are numbers.
+        #[test]
+        fn charts_never_print_nan(shares in proptest::collection::vec(-2.0f64..3.0, 0..40)) {
+            let bars: Vec<ParetoBar> = shares
+                .iter()
+                .map(|s| ParetoBar { label: "x".into(), share: *s, cumulative: *s, class: 'B' })
+                .collect();
+            let p = pareto(&bars, 0.8, 0.95);
+            proptest::prop_assert!(!p.contains("NaN") && !p.contains("inf"));
+            let pts: Vec<MatrixPoint> = shares
+                .iter()
+                .enumerate()
+                .map(|(i, s)| MatrixPoint {
+                    label: "x".into(),
+                    x: *s,
+                    level: i,
+                    type_step: 2,
+                    type_id: "t".into(),
+                    labelled: true,
+                })
+                .collect();
+            let m = matrix(&pts, &["low".into(), "high".into()], "x", &[]);
+            proptest::prop_assert!(!m.contains("NaN") && !m.contains("inf"));
+        }
+    }
 }

@@ -145,6 +145,40 @@ fn one_supplier_report_in_markdown_is_pinned() {
 }
 
 #[test]
+fn one_supplier_report_as_xlsx_reads_back() {
+    let dir = temp_dir("one-xlsx");
+    let path = to_file(
+        &dir,
+        "s007.xlsx",
+        &[
+            "report",
+            "S-007",
+            FOOD,
+            "--profiles",
+            PROFILES,
+            "--format",
+            "xlsx",
+        ],
+    );
+    let mut wb: Xlsx<_> = calamine::open_workbook(&path).expect("calamine opens it");
+    assert_eq!(wb.sheet_names(), ["Supplier"]);
+    let s = sheet(&mut wb, "Supplier");
+    let value = |key: &str| {
+        s.rows()
+            .find(|r| r[0] == key)
+            .map(|r| r[1].clone())
+            .unwrap_or_else(|| panic!("no row {key}"))
+    };
+    assert_eq!(value("spend"), Data::Float(8_737_680.35));
+    assert_eq!(value("ABC spend"), Data::String("A".into()));
+    assert_eq!(
+        value("relationship type"),
+        Data::String("partnership".into())
+    );
+    assert!(s.rows().any(|r| r[0] == "RAW-MEAT"), "its category");
+}
+
+#[test]
 fn one_supplier_report_names_an_unknown_supplier_and_suggests_one() {
     let out = procura(&["report", "S-11", FOOD, "--profiles", PROFILES]);
     assert_eq!(out.status.code(), Some(1));
