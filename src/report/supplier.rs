@@ -6,6 +6,7 @@ use super::{Context, Format, ReportError, html, markdown, percent, xlsx};
 use crate::advise::{Allocation, CategoryPlan};
 use crate::analysis::{Analysis, SupplierResult};
 use crate::classify::Classification;
+use crate::rules::RuleSet;
 
 /// The criterion whose value places a supplier on the matrix's vertical axis. Its levels,
 /// in order, come from the rules; only the id is fixed here because the chart is drawn for it.
@@ -35,23 +36,29 @@ pub(crate) fn supply_risk(s: &SupplierResult) -> Option<&str> {
     deciding(s).and_then(|p| criterion(&p.classification, SUPPLY_RISK))
 }
 
-/// The supply-risk levels, lowest first: from the rules when given, else the levels seen
-/// (sorted, so the order is at least stable).
+/// The supply-risk levels, lowest first: from the rules when given; else from the shipped
+/// rules when they know every level seen; else the levels seen, sorted (stable at least).
 pub(crate) fn risk_levels(a: &Analysis, ctx: &Context<'_>) -> Vec<String> {
-    if let Some(c) = ctx
-        .rules
-        .and_then(|r| r.criteria.iter().find(|c| c.id == SUPPLY_RISK))
-    {
-        return c.values.clone();
+    let from = |r: &RuleSet| {
+        r.criteria
+            .iter()
+            .find(|c| c.id == SUPPLY_RISK)
+            .map(|c| c.values.clone())
+    };
+    if let Some(v) = ctx.rules.and_then(from) {
+        return v;
     }
-    let mut v: Vec<String> = a
+    let mut seen: Vec<String> = a
         .suppliers
         .iter()
         .filter_map(|s| supply_risk(s).map(str::to_string))
         .collect();
-    v.sort();
-    v.dedup();
-    v
+    seen.sort();
+    seen.dedup();
+    match RuleSet::default_rules().ok().as_ref().and_then(from) {
+        Some(v) if seen.iter().all(|l| v.contains(l)) => v,
+        _ => seen,
+    }
 }
 
 /// The supplier's name, or its id when the ledger gives none.

@@ -405,3 +405,33 @@ fn one_supplier_html_prints_on_one_page() {
         assert_eq!(out.trim(), "pages: 1", "{id}");
     }
 }
+
+#[test]
+fn the_library_renders_every_report_without_a_context() {
+    use procura::analysis::Dimension;
+    use procura::pipeline::{self, Inputs};
+    use procura::report::{self, Format};
+    let rules = procura::rules::RuleSet::default_rules().expect("rules");
+    let inputs = Inputs {
+        ledgers: vec![root().join(FOOD)],
+        profiles: Some(root().join(PROFILES)),
+        profit: None,
+    };
+    let a = pipeline::run(&inputs, &rules).expect("analysis");
+    let html = report::render(&a, Dimension::Supplier, Format::Html).expect("html");
+    let html = String::from_utf8(html).expect("UTF-8");
+    // Without rules in the context the matrix still orders the levels as the shipped rules
+    // do: low at the bottom (drawn first), high at the top.
+    let (low, high) = (
+        html.find(">low</text>").expect("low band"),
+        html.find(">high</text>").expect("high band"),
+    );
+    assert!(low < high);
+    let xlsx = report::render(&a, Dimension::Supplier, Format::Xlsx).expect("xlsx");
+    assert!(xlsx.starts_with(b"PK"), "a zip");
+    let md = report::render(&a, Dimension::Supplier, Format::Markdown).expect("md");
+    let md = String::from_utf8(md).expect("UTF-8");
+    assert!(md.contains("## Data quality") && !md.contains("### Files read"));
+    let one = report::supplier_report(&a, &report::Context::default(), "S-007", Format::Json);
+    assert!(one.is_err(), "the one-supplier report has no JSON form");
+}
