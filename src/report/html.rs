@@ -329,7 +329,9 @@ pub(super) fn render(a: &Analysis, ctx: &Context<'_>) -> String {
                 esc(&x.why)
             );
         }
-        // The moves are in the plan's notes and in the table below.
+        for m in &p.moves {
+            let _ = write!(o, "<div class=\"small\"><b>{}</b></div>", esc(&m.text));
+        }
         for n in &p.notes {
             let _ = write!(o, "<div class=\"small\">{}</div>", esc(n));
         }
@@ -447,12 +449,13 @@ pub(super) fn supplier(a: &Analysis, _ctx: &Context<'_>, s: &SupplierResult) -> 
     if roles.is_empty() {
         o.push_str("<p>No category plan gives this supplier a role.</p>\n");
     }
-    // Two proposals side by side, so that a supplier in several categories still fits a page.
+    // Two proposals side by side, so that a supplier in several categories still fits a page;
+    // on paper the reasons and moves are left out (the actions below repeat them).
     o.push_str("<div class=\"grid2\">\n");
     for (p, x) in &roles {
         let _ = write!(
             o,
-            "<div class=\"split\"><h3>{} — {}: {} % now, {}</h3><div class=\"small\">{}</div>{}",
+            "<div class=\"split\"><h3>{} — {}: {} % now, {}</h3><div class=\"small why\">{}</div>{}",
             esc(&p.category),
             esc(x.role.id()),
             percent(x.current_share),
@@ -466,20 +469,12 @@ pub(super) fn supplier(a: &Analysis, _ctx: &Context<'_>, s: &SupplierResult) -> 
             .moves
             .iter()
             .filter(|m| m.from == s.id || m.to == s.id)
-            .map(|m| {
-                format!(
-                    "{} {} from {} to {}",
-                    money_grouped(m.amount),
-                    cur,
-                    m.from,
-                    m.to
-                )
-            })
+            .map(|m| m.text.clone())
             .collect();
         if !moves.is_empty() {
             let _ = write!(
                 o,
-                "<div class=\"small\"><b>Move</b> {}.</div>",
+                "<div class=\"small why\"><b>To do:</b> {}.</div>",
                 esc(&moves.join("; "))
             );
         }
@@ -503,7 +498,7 @@ pub(super) fn supplier(a: &Analysis, _ctx: &Context<'_>, s: &SupplierResult) -> 
     }
     o.push_str("</ul>\n");
     // One page: tighter type and margins than the full report.
-    let css = "main{max-width:820px;padding:18px 22px}h1{font-size:22px}h2{font-size:15px;margin:16px 0 6px}h3{font-size:13px;margin:8px 0 2px}.card b{font-size:16px}.split svg{max-width:560px}@media print{@page{size:A4;margin:10mm}body{font-size:8.5pt;line-height:1.3}h1{font-size:15pt}h2{font-size:10.5pt;margin:8px 0 3px}h3{font-size:9pt;margin:4px 0 1px}.cards{margin:6px 0;gap:8px}.card{padding:5px 9px}.card b{font-size:11pt}.card span{font-size:8pt}.split svg{max-width:420px}table{font-size:8pt}ul.actions{margin:2px 0}ul.actions li{margin:0}p{margin:3px 0}}";
+    let css = "main{max-width:820px;padding:18px 22px}h1{font-size:22px}h2{font-size:15px;margin:16px 0 6px}h3{font-size:13px;margin:8px 0 2px}.card b{font-size:16px}.split svg{max-width:560px}@media print{@page{size:A4;margin:10mm}body{font-size:8pt;line-height:1.25}h1{font-size:14pt}h2{font-size:10.5pt;margin:8px 0 3px}h3{font-size:9pt;margin:4px 0 1px}.cards{margin:6px 0;gap:8px}.card{padding:5px 9px}.card b{font-size:11pt}.card span{font-size:8pt}.split svg{max-width:420px}table{font-size:8pt}.why{display:none}.grid2{gap:4px 16px}ul.actions{margin:2px 0;padding-left:14px;font-size:7.5pt}ul.actions .small{font-size:inherit}ul.actions li{margin:0 0 1px;break-inside:avoid}p{margin:3px 0}}";
     page(&format!("{} — supplier report", s.id), &o, css)
 }
 

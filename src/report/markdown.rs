@@ -108,12 +108,7 @@ pub(super) fn render(a: &Analysis, ctx: &Context<'_>, _by: Dimension) -> String 
             o.push('\n');
         }
         for m in &p.moves {
-            o.push_str(&format!(
-                "- move {} {cur} from {} to {}\n",
-                money_grouped(m.amount),
-                cell(&m.from),
-                cell(&m.to)
-            ));
+            o.push_str(&format!("- {}\n", cell(&m.text)));
         }
         for n in &p.notes {
             o.push_str(&format!("- {}\n", cell(n)));
@@ -232,16 +227,7 @@ pub(super) fn supplier(a: &Analysis, s: &SupplierResult) -> String {
         }
         for (p, _) in &roles {
             for m in p.moves.iter().filter(|m| m.from == s.id || m.to == s.id) {
-                o.push_str(&format!(
-                    "\n- {}: move {} {cur} from {} to {}",
-                    cell(&p.category),
-                    money_grouped(m.amount),
-                    cell(&m.from),
-                    cell(&m.to)
-                ));
-            }
-            for m in &p.moves {
-                o.push_str(&format!("- {}\n", cell(&m.text)));
+                o.push_str(&format!("\n- {}: {}", cell(&p.category), cell(&m.text)));
             }
         }
         o.push('\n');

@@ -298,6 +298,7 @@ pub(crate) fn moves(a: &Analysis) -> Table {
                     Cell::text(&m.from),
                     Cell::text(&m.to),
                     Cell::Money(m.amount),
+                    Cell::text(&m.per),
                 ]
             })
         })
@@ -305,7 +306,7 @@ pub(crate) fn moves(a: &Analysis) -> Table {
     Table {
         id: "moves",
         title: "Volume to move".into(),
-        head: vec!["category", "from", "to", "amount"],
+        head: vec!["category", "from", "to", "amount", "per"],
         rows,
     }
 }
