@@ -11,3 +11,5 @@
 //! Each module detects what it can from the file and reports what it decided and why, and
 //! each accepts an explicit override for what it cannot decide: a guess that can silently be
 //! wrong (is `1,234` one thousand or one point two?) is returned as ambiguous instead.
+
+pub mod encoding;
