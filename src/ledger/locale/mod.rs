@@ -13,3 +13,4 @@
 //! wrong (is `1,234` one thousand or one point two?) is returned as ambiguous instead.
 
 pub mod encoding;
+pub mod number;
