@@ -12,5 +12,17 @@
 //! each accepts an explicit override for what it cannot decide: a guess that can silently be
 //! wrong (is `1,234` one thousand or one point two?) is returned as ambiguous instead.
 
+pub mod date;
 pub mod encoding;
 pub mod number;
+
+/// One value of a column handed to an inference function (such as
+/// [`number::infer_decimal`] or [`date::infer_date_format`]), kept as the evidence or
+/// example behind its answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sample {
+    /// Position among the samples given, counting every sample, blank or not (0-based).
+    pub index: usize,
+    /// The value as given.
+    pub value: String,
+}

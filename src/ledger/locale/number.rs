@@ -13,6 +13,8 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use thiserror::Error;
 
+use super::Sample;
+
 /// The character that separates the integer part from the fraction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DecimalSep {
@@ -564,15 +566,6 @@ fn to_decimal(integer: &str, fraction: &str, shift: i64) -> Result<Decimal, Numb
         )
     };
     Decimal::try_from_i128_with_scale(mantissa, scale).map_err(|_| NumberProblem::OutOfRange)
-}
-
-/// One value of a column, with its position among the samples (0-based).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sample {
-    /// Position among the samples given, counting every sample (0-based).
-    pub index: usize,
-    /// The value as given.
-    pub value: String,
 }
 
 /// What a column's values say about its decimal separator.
