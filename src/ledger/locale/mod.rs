@@ -15,6 +15,7 @@
 pub mod date;
 pub mod encoding;
 pub mod number;
+pub mod sniff;
 
 /// One value of a column handed to an inference function (such as
 /// [`number::infer_decimal`] or [`date::infer_date_format`]), kept as the evidence or
