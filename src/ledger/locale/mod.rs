@@ -14,6 +14,7 @@
 
 pub mod date;
 pub mod encoding;
+pub mod headers;
 pub mod number;
 pub mod sniff;
 
