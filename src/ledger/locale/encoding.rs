@@ -290,14 +290,7 @@ pub fn decode(bytes: &[u8], declared: Option<Encoding>) -> Result<Decoded, Decod
             None => 0,
         };
         let text = decode_as(bytes, bom_len, declared)?;
-        return Ok(Decoded {
-            text,
-            detection: Detection {
-                encoding: declared,
-                bom: bom_len > 0,
-                reason: Reason::Declared,
-            },
-        });
+        return Ok(detected(text, declared, bom_len > 0, Reason::Declared));
     }
     if let Some((encoding, len)) = bom {
         let text = decode_as(bytes, len, encoding)?;

@@ -8,9 +8,11 @@
 //! - [`number`]: decimal comma or point, thousands separators, negative forms, currencies;
 //! - [`date`]: day-first or month-first, 1C date-times, Excel serial numbers.
 //!
-//! Each module detects what it can from the file and reports what it decided and why, and
-//! each accepts an explicit override for what it cannot decide: a guess that can silently be
-//! wrong (is `1,234` one thousand or one point two?) is returned as ambiguous instead.
+//! Each module detects what it can from the file, reports what it decided and why (so that
+//! guesses, such as a legacy code page or dotted dates being day-first, are visible), and
+//! accepts an explicit override (each option type implements `FromStr`). Where the data
+//! cannot decide and a guess could silently be wrong (is `1,234` 1234 or 1.234?), the
+//! answer is "ambiguous", for the caller to ask the user.
 
 pub mod date;
 pub mod encoding;
