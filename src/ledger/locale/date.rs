@@ -965,6 +965,13 @@ mod tests {
         );
     }
 
+    const ALL_FORMATS: [DateFormat; 4] = [
+        DateFormat::Iso,
+        DateFormat::DayMonthYear,
+        DateFormat::MonthDayYear,
+        DateFormat::ExcelSerial,
+    ];
+
     prop_compose! {
         fn any_date()(year in 1u16..=9999, month in 1u8..=12, day in 1u8..=31) -> Option<Date> {
             Date::new(year, month, day).ok()
@@ -974,7 +981,7 @@ mod tests {
     proptest! {
         #[test]
         fn parsing_never_panics(s in "\\PC{0,30}") {
-            for format in [DateFormat::Iso, DateFormat::DayMonthYear, DateFormat::MonthDayYear, DateFormat::ExcelSerial] {
+            for format in ALL_FORMATS {
                 let _ = parse_date(&s, format);
             }
             let _ = s.parse::<DateFormat>();
@@ -982,7 +989,7 @@ mod tests {
 
         #[test]
         fn parsing_date_like_junk_never_panics(s in "[0-9./: T+-]{0,24}(AM|PM|Z)?") {
-            for format in [DateFormat::Iso, DateFormat::DayMonthYear, DateFormat::MonthDayYear, DateFormat::ExcelSerial] {
+            for format in ALL_FORMATS {
                 let _ = parse_date(&s, format);
             }
         }
@@ -1008,10 +1015,19 @@ mod tests {
         }
 
         #[test]
-        fn written_dates_round_trip(date in any_date(), separator in "[./-]", pad in any::<bool>(), time in any::<bool>()) {
+        fn written_dates_round_trip(
+            date in any_date(),
+            separator in "[./-]",
+            pad in any::<bool>(),
+            time in any::<bool>(),
+        ) {
             let Some(date) = date else { return Ok(()) };
             let (d, m, y) = (date.day(), date.month(), date.year());
-            let (dd, mm) = if pad { (format!("{d:02}"), format!("{m:02}")) } else { (d.to_string(), m.to_string()) };
+            let (dd, mm) = if pad {
+                (format!("{d:02}"), format!("{m:02}"))
+            } else {
+                (d.to_string(), m.to_string())
+            };
             let suffix = if time { " 0:00:00" } else { "" };
             let dmy = format!("{dd}{separator}{mm}{separator}{y:04}{suffix}");
             let mdy = format!("{mm}{separator}{dd}{separator}{y:04}{suffix}");

@@ -1033,7 +1033,9 @@ mod tests {
         }
 
         #[test]
-        fn cyrillic_words_are_detected_as_1251(words in proptest::collection::vec("[А-Я][а-я]{3,9}", 2..6)) {
+        fn cyrillic_words_are_detected_as_1251(
+            words in proptest::collection::vec("[А-Я][а-я]{3,9}", 2..6),
+        ) {
             let text = words.join(";");
             let bytes = encode(&text, encoding_rs::WINDOWS_1251);
             let decoded = decode(&bytes, None).unwrap();

@@ -1142,7 +1142,8 @@ mod tests {
                 _ => Some(decimal.other()),
             };
             let text = render(value, decimal, group, negative_style, currency);
-            let parsed = parse_number(&text, NumberFormat { decimal }).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let parsed = parse_number(&text, NumberFormat { decimal })
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
             prop_assert_eq!(parsed.value, value);
             prop_assert_eq!(parsed.value.scale(), value.scale());
             prop_assert_eq!(parsed.currency.is_some(), currency % 4 != 0);
@@ -1158,7 +1159,10 @@ mod tests {
             let decimal = if comma_decimal { DecimalSep::Comma } else { DecimalSep::Point };
             let text = render(value, decimal, Some(decimal.other()), 0, 0);
             let inferred = infer_decimal([text]);
-            let decided = matches!(&inferred, Ok(DecimalInference::Decided { decimal: d, .. }) if *d == decimal);
+            let decided = matches!(
+                &inferred,
+                Ok(DecimalInference::Decided { decimal: d, .. }) if *d == decimal
+            );
             prop_assert!(decided, "{:?}", inferred);
         }
     }

@@ -516,7 +516,10 @@ mod tests {
 
         #[test]
         fn generated_tables_are_sniffed_right(
-            rows in proptest::collection::vec(proptest::collection::vec("[a-zA-Z0-9 .\"\n#]{0,8}", 3), 1..8),
+            rows in proptest::collection::vec(
+                proptest::collection::vec("[a-zA-Z0-9 .\"\n#]{0,8}", 3),
+                1..8,
+            ),
             delimiter_index in 0usize..4,
         ) {
             // Every field is quoted, so delimiters (`#` stands for it), quotes and line
