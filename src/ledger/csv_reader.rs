@@ -73,7 +73,7 @@ pub fn read_ledger_from<R: Read>(
         columns: Field::ALL
             .iter()
             .filter(|f| col(**f).is_some())
-            .map(|f| f.name().to_string())
+            .map(|f| f.key().to_string())
             .collect(),
         ..FileReport::default()
     };
@@ -128,7 +128,7 @@ pub fn read_ledger_from<R: Read>(
                 return Err(LedgerError::BadValue {
                     at: at(i),
                     value: String::new(),
-                    problem: format!("is empty: expected a {}", f.name()),
+                    problem: format!("is empty: expected a {}", f.key()),
                 });
             }
             Ok(v)
@@ -142,7 +142,7 @@ pub fn read_ledger_from<R: Read>(
                         value: String::new(),
                         problem: format!(
                             "is empty: expected the {} as a number like 1234.56",
-                            f.name()
+                            f.key()
                         ),
                     });
                 }
@@ -153,7 +153,7 @@ pub fn read_ledger_from<R: Read>(
                 value: shown(v),
                 problem: format!(
                     "is not a number: expected the {} as a number like 1234.56 or -12.5 (point as decimal separator, no thousands separators)",
-                    f.name()
+                    f.key()
                 ),
             })
         };
@@ -203,7 +203,7 @@ fn map_columns(file: &Path, header: &[String]) -> Result<Vec<Option<usize>>, Led
     let mut columns: Vec<Option<usize>> = vec![None; Field::ALL.len()];
     for (i, name) in header.iter().enumerate() {
         let norm = name.to_ascii_lowercase().replace([' ', '-'], "_");
-        if let Some(f) = Field::ALL.iter().find(|f| f.name() == norm) {
+        if let Some(f) = Field::ALL.iter().find(|f| f.key() == norm) {
             if let Some(first) = columns[*f as usize] {
                 return Err(LedgerError::DuplicateColumn {
                     file: file.to_path_buf(),
@@ -216,7 +216,7 @@ fn map_columns(file: &Path, header: &[String]) -> Result<Vec<Option<usize>>, Led
         }
     }
     for f in Field::ALL {
-        if f.required() && columns[f as usize].is_none() {
+        if f.is_required() && columns[f as usize].is_none() {
             return Err(LedgerError::MissingColumn {
                 file: file.to_path_buf(),
                 missing: f,

@@ -6,77 +6,16 @@
 //! and what was expected.
 
 mod csv_reader;
+pub mod locale;
 
 pub use csv_reader::{read_ledger, read_ledger_from};
 
 use std::fmt;
 use std::path::PathBuf;
 
-/// A column procura recognises in a ledger.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Field {
-    /// Supplier id (required).
-    SupplierId,
-    /// Supplier name.
-    SupplierName,
-    /// Category (material group).
-    Category,
-    /// Item (article) id.
-    ItemId,
-    /// Date of the line.
-    Date,
-    /// Quantity.
-    Quantity,
-    /// Unit price.
-    UnitPrice,
-    /// Net line amount (required); negative for credit notes.
-    Amount,
-    /// Currency code.
-    Currency,
-    /// Order or invoice id.
-    OrderId,
-    /// Gross profit the purchased goods take part in.
-    Profit,
-}
-
-impl Field {
-    /// Every field, in the documented order.
-    pub const ALL: [Field; 11] = [
-        Field::SupplierId,
-        Field::SupplierName,
-        Field::Category,
-        Field::ItemId,
-        Field::Date,
-        Field::Quantity,
-        Field::UnitPrice,
-        Field::Amount,
-        Field::Currency,
-        Field::OrderId,
-        Field::Profit,
-    ];
-
-    /// The column name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Field::SupplierId => "supplier_id",
-            Field::SupplierName => "supplier_name",
-            Field::Category => "category",
-            Field::ItemId => "item_id",
-            Field::Date => "date",
-            Field::Quantity => "quantity",
-            Field::UnitPrice => "unit_price",
-            Field::Amount => "amount",
-            Field::Currency => "currency",
-            Field::OrderId => "order_id",
-            Field::Profit => "profit",
-        }
-    }
-
-    /// Whether a ledger must have it.
-    pub fn required(self) -> bool {
-        matches!(self, Field::SupplierId | Field::Amount)
-    }
-}
+/// A column procura recognises in a ledger: one definition, shared with the header
+/// recognition in [`locale::headers`].
+pub use locale::headers::Field;
 
 /// Where a problem is in a ledger file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,7 +56,7 @@ pub enum LedgerError {
         file: PathBuf,
     },
     /// A required column is missing.
-    #[error("{}:1: no `{}` column: expected a header row naming it; the header has: {}", file.display(), missing.name(), found.join(", "))]
+    #[error("{}:1: no `{}` column: expected a header row naming it; the header has: {}", file.display(), missing.key(), found.join(", "))]
     MissingColumn {
         /// The file.
         file: PathBuf,
@@ -127,7 +66,7 @@ pub enum LedgerError {
         found: Vec<String>,
     },
     /// Two columns have the same recognised name.
-    #[error("{}:1: columns {first} and {second} are both `{}`: expected each column once", file.display(), field.name())]
+    #[error("{}:1: columns {first} and {second} are both `{}`: expected each column once", file.display(), field.key())]
     DuplicateColumn {
         /// The file.
         file: PathBuf,
