@@ -165,6 +165,10 @@ pub struct Summary {
     pub suppliers_per_type: BTreeMap<RelationshipType, usize>,
     /// Suppliers per spend class.
     pub suppliers_per_spend_class: BTreeMap<AbcClass, usize>,
+    /// What every output must say first (a lenient run that left rows out, currencies
+    /// converted); empty for a plain run. The report writers put it at the top.
+    #[serde(skip)]
+    pub notices: Vec<String>,
 }
 
 /// Everything an analysis found.
@@ -532,6 +536,7 @@ pub fn analyze(
         items: cube.items.len(),
         suppliers_per_type: per_type,
         suppliers_per_spend_class: per_class,
+        notices: Vec::new(),
     };
     let advice = advise::advise(
         rules,

@@ -1,7 +1,8 @@
 //! The stages wired together, for the CLI and for programs that embed procura.
 
 use crate::analysis::{self, Analysis, AnalysisError, Finding};
-use crate::ledger::{self, FileReport, LedgerError};
+use crate::ledger::quality::{self, QualityFinding, QualityReport};
+use crate::ledger::{self, FileReport, LedgerError, ReadOptions};
 use crate::profiles::{Profiles, ProfilesError};
 use crate::profit;
 use crate::rules::{RuleSet, RulesError};
@@ -17,6 +18,12 @@ pub struct Inputs {
     pub profiles: Option<PathBuf>,
     /// A profit file, keyed by item or category.
     pub profit: Option<PathBuf>,
+    /// How to read the ledgers (encoding, delimiter, number and date conventions, columns).
+    pub read: ReadOptions,
+    /// An exchange-rates file converting every currency to one reporting currency.
+    pub fx: Option<PathBuf>,
+    /// Leave rejected rows out instead of stopping; every output then says so first.
+    pub lenient: bool,
 }
 
 /// Any error of the whole run.
@@ -48,22 +55,112 @@ pub struct Ledger {
     pub files: Vec<FileReport>,
     /// Findings from reading (e.g. profit allocation).
     pub findings: Vec<Finding>,
+    /// Data-quality findings over all files (supplier identities).
+    pub quality: Vec<QualityFinding>,
+    /// What every output must say first: rows left out by `--lenient`, currencies
+    /// converted.
+    pub notices: Vec<String>,
 }
 
-/// Reads ledgers (and the profit file) into one spend cube.
-pub fn read(inputs: &Inputs) -> Result<Ledger, Error> {
+/// Reads every ledger and accounts for every row, without judging: rejected rows are in
+/// the file reports, and the cube has the used rows. This is what `procura check` shows.
+pub fn inspect(inputs: &Inputs) -> Result<Ledger, Error> {
     if inputs.ledgers.is_empty() {
         return Err(Error::NoLedger);
     }
+    let mut options = inputs.read.clone();
+    if let Some(p) = &inputs.fx {
+        options.fx = Some(ledger::fx::FxTable::from_path(p)?);
+    }
     let mut out = Ledger::default();
     for path in &inputs.ledgers {
-        out.files.push(ledger::read_ledger(path, &mut out.cube)?);
+        out.files
+            .push(ledger::read_ledger_with(path, &options, &mut out.cube)?);
+    }
+    out.quality = quality::identity_findings(&out.files);
+    let rejected: u64 = out.files.iter().map(|f| f.rows_rejected).sum();
+    if rejected > 0 && inputs.lenient {
+        let used: u64 = out.files.iter().map(|f| f.rows_used).sum();
+        out.notices.push(format!(
+            "LENIENT RUN: {rejected} rejected row{} left out of the analysis ({used} rows used); run `procura check` on the same files for what to fix",
+            if rejected == 1 { " was" } else { "s were" }
+        ));
+    }
+    if let Some(fx) = &options.fx {
+        let mut used: Vec<String> = Vec::new();
+        for f in &out.files {
+            for u in &f.fx_used {
+                let s = format!(
+                    "{} {} ({})",
+                    u.currency,
+                    u.rate.normalize(),
+                    u.from
+                        .as_ref()
+                        .map_or("undated".to_string(), |d| format!("from {d}"))
+                );
+                if !used.contains(&s) {
+                    used.push(s);
+                }
+            }
+        }
+        used.sort();
+        out.notices.push(format!(
+            "amounts converted to {} with rates from {}: {}",
+            fx.reporting(),
+            fx.source,
+            if used.is_empty() {
+                "none needed".to_string()
+            } else {
+                used.join(", ")
+            }
+        ));
+    }
+    Ok(out)
+}
+
+/// The data-quality report of [`inspect`]: per-file accounts and identity findings.
+pub fn quality_report(ledger: &Ledger) -> QualityReport {
+    QualityReport {
+        notices: ledger.notices.clone(),
+        files: ledger.files.clone(),
+        findings: ledger.quality.clone(),
+    }
+}
+
+/// Reads ledgers (and the profit file) into one spend cube. Strict unless
+/// `inputs.lenient`: any rejected row is an error listing what to fix.
+pub fn read(inputs: &Inputs) -> Result<Ledger, Error> {
+    let mut out = inspect(inputs)?;
+    if !inputs.lenient && out.files.iter().any(|f| f.rows_rejected > 0) {
+        return Err(LedgerError::Rejected { files: out.files }.into());
     }
     if out.cube.currencies.len() > 1 {
         return Err(LedgerError::MixedCurrencies {
             currencies: out.cube.currencies.clone(),
         }
         .into());
+    }
+    for q in &out.quality {
+        out.findings.push(Finding {
+            id: format!("data-{}", q.kind),
+            subject: q.lines.first().cloned().unwrap_or_default(),
+            message: q.message.clone(),
+        });
+    }
+    let warned: usize = out.files.iter().map(|f| f.warnings.len()).sum();
+    if warned > 0 {
+        out.findings.push(Finding {
+            id: "data-row-warnings".into(),
+            subject: out
+                .files
+                .iter()
+                .find(|f| !f.warnings.is_empty())
+                .map(|f| f.file.clone())
+                .unwrap_or_default(),
+            message: format!(
+                "{warned} ledger rows have warnings (e.g. quantity × price differs from the amount); run `procura check` to see them"
+            ),
+        });
     }
     if let Some(p) = &inputs.profit {
         let table = profit::read_profit_file(p)?;
@@ -87,6 +184,7 @@ pub fn run(inputs: &Inputs, rules: &RuleSet) -> Result<Analysis, Error> {
     };
     let ledger = read(inputs)?;
     let mut a = analysis::analyze(&ledger.cube, rules, &profiles)?;
+    a.summary.notices = ledger.notices;
     a.findings.extend(ledger.findings);
     a.findings.sort();
     Ok(a)

@@ -2,12 +2,19 @@
 
 mod advise;
 mod analyze;
+mod check;
 mod explain;
 mod output;
 mod report;
 mod rules;
 
 use clap::{Args, Parser, Subcommand};
+use procura::ledger::ReadOptions;
+use procura::ledger::locale::date::DateFormat;
+use procura::ledger::locale::encoding::Encoding;
+use procura::ledger::locale::headers::Mapping;
+use procura::ledger::locale::number::DecimalSep;
+use procura::ledger::locale::sniff::Delimiter;
 use procura::pipeline::{self, Inputs};
 use procura::rules::{RuleSet, RuleSource, RulesError};
 use std::path::PathBuf;
@@ -48,6 +55,9 @@ enum Command {
     Advise(advise::AdviseArgs),
     /// A one-page report on one supplier for a supplier meeting (Markdown, HTML or XLSX).
     Report(report::ReportArgs),
+    /// Check ledgers without analysing them: how each file was read, every row accounted
+    /// for (used, skipped, rejected), normalisations, warnings and supplier-identity findings.
+    Check(check::CheckArgs),
 }
 
 /// Options shared by the commands that read ledgers.
@@ -64,6 +74,58 @@ pub struct CommonArgs {
     /// A profit file keyed by item_id or category (CSV), allocated by spend.
     #[arg(long, value_name = "FILE")]
     pub profit: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// How to read ledgers: each option overrides what procura detects.
+#[derive(Debug, Args)]
+pub struct ReadArgs {
+    /// Text encoding of the ledgers: utf-8, utf-16le, utf-16be, windows-1250, windows-1251,
+    /// windows-1252 [default: detected, and reported by `procura check`].
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<Encoding>,
+    /// Field delimiter: `,` `;` `|` or `tab` [default: sniffed; a `sep=;` first line is honoured].
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<Delimiter>,
+    /// Decimal separator of every number column: `.` or `,` [default: decided per column;
+    /// needed when a column cannot tell, as with `1,234`].
+    #[arg(long, value_name = "SEP")]
+    pub decimal: Option<DecimalSep>,
+    /// Date format of the date column: iso, dd.mm.yyyy, dd/mm/yyyy, mm/dd/yyyy or excel
+    /// [default: decided from the column].
+    #[arg(long, value_name = "FORMAT")]
+    pub date_format: Option<DateFormat>,
+    /// Header names for fields, e.g. `supplier_id=Kreditor,amount=Nettowert`; fields:
+    /// supplier_id, supplier_name, amount, category, item_id, date, quantity, unit_price,
+    /// price_unit, currency, order_id, profit.
+    #[arg(long, value_name = "FIELD=HEADER,…")]
+    pub columns: Option<Mapping>,
+    /// Worksheet of an Excel ledger [default: the first].
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// Exchange rates to one reporting currency (CSV from,to,rate[,date]); needed when the
+    /// ledgers have more than one currency.
+    #[arg(long, value_name = "FILE")]
+    pub fx: Option<PathBuf>,
+    /// Leave rejected rows out instead of stopping; every output then says so at the top.
+    #[arg(long)]
+    pub lenient: bool,
+}
+
+impl ReadArgs {
+    /// The library's read options.
+    pub fn options(&self) -> ReadOptions {
+        ReadOptions {
+            encoding: self.encoding,
+            delimiter: self.delimiter,
+            decimal: self.decimal,
+            date_format: self.date_format,
+            columns: self.columns.clone().unwrap_or_default(),
+            sheet: self.sheet.clone(),
+            fx: None,
+        }
+    }
 }
 
 /// Which rule files to use: the shipped default with the given files layered on top.
@@ -168,6 +230,9 @@ pub fn inputs(c: &CommonArgs) -> Inputs {
         ledgers: c.ledgers.clone(),
         profiles: c.profiles.clone(),
         profit: c.profit.clone(),
+        read: c.read.options(),
+        fx: c.read.fx.clone(),
+        lenient: c.read.lenient,
     }
 }
 
@@ -178,5 +243,6 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Rules(r) => rules::run(r),
         Command::Advise(a) => advise::run(a),
         Command::Report(r) => report::run(r),
+        Command::Check(c) => check::run(c),
     }
 }

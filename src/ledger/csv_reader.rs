@@ -1,272 +1,179 @@
-//! The CSV ledger reader: streams records into the spend cube, one pass, no per-row
-//! allocation beyond the csv crate's reused record.
+//! The general ledger reader: any encoding, delimiter and layout, and Excel workbooks.
+//!
+//! The file is read whole: deciding a column's number and date conventions needs all of
+//! its values before the first row is used. (Large clean UTF-8 files can take a streaming
+//! fast path instead; this reader is the one that handles everything.)
 
-use super::{Field, FileReport, LedgerError, Position, shown};
-use crate::spend::{PurchaseLine, SpendCube};
-use rust_decimal::Decimal;
+use super::locale::encoding::decode;
+use super::locale::sniff::{SniffReason, sniff};
+use super::records::split;
+use super::rows::{Cell, Row, read_rows};
+use super::{FileReport, LedgerError, ReadOptions, xlsx};
+use crate::spend::SpendCube;
 use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::str::FromStr;
+use std::path::Path;
 
-/// Reads a ledger file into `cube`.
+/// Reads a ledger file into `cube` with everything detected, strictly: a rejected row is
+/// an error ([`LedgerError::Rejected`]).
 pub fn read_ledger(path: &Path, cube: &mut SpendCube) -> Result<FileReport, LedgerError> {
-    let file = std::fs::File::open(path).map_err(|source| LedgerError::Io {
+    let report = read_ledger_with(path, &ReadOptions::default(), cube)?;
+    strict(report)
+}
+
+/// Reads a ledger file into `cube` with `options`. Rejected rows do not stop the read:
+/// they are in the report, for the caller to decide (strict or lenient).
+pub fn read_ledger_with(
+    path: &Path,
+    options: &ReadOptions,
+    cube: &mut SpendCube,
+) -> Result<FileReport, LedgerError> {
+    let bytes = std::fs::read(path).map_err(|source| LedgerError::Io {
         file: path.to_path_buf(),
         source,
     })?;
-    read_ledger_from(path, std::io::BufReader::with_capacity(1 << 16, file), cube)
+    read_bytes(path, &bytes, options, cube)
 }
 
-/// Reads a ledger from any reader into `cube`; `name` is used in messages.
+/// Reads a ledger from any reader into `cube`, strictly; `name` is used in messages.
 pub fn read_ledger_from<R: Read>(
     name: &Path,
-    reader: R,
+    mut reader: R,
     cube: &mut SpendCube,
 ) -> Result<FileReport, LedgerError> {
-    let file: PathBuf = name.to_path_buf();
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(reader);
-    let mut record = csv::ByteRecord::new();
-    let io_err = |e: csv::Error, file: &PathBuf| -> LedgerError {
-        let line = e.position().map(|p| p.line()).unwrap_or(0);
-        match e.into_kind() {
-            csv::ErrorKind::Io(source) => LedgerError::Io {
-                file: file.clone(),
-                source,
-            },
-            other => LedgerError::Malformed {
-                at: Position {
-                    file: file.clone(),
-                    line,
-                    column: None,
-                },
-                message: format!("{other:?}"),
-            },
-        }
-    };
-    if !rdr
-        .read_byte_record(&mut record)
-        .map_err(|e| io_err(e, &file))?
-    {
-        return Err(LedgerError::Empty { file });
-    }
-    let header: Vec<String> = record
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let s = String::from_utf8_lossy(f);
-            // A UTF-8 byte-order mark sticks to the first name.
-            let s = if i == 0 {
-                s.trim_start_matches('\u{feff}').to_string()
-            } else {
-                s.into_owned()
-            };
-            s.trim().to_string()
-        })
-        .collect();
-    let columns = map_columns(&file, &header)?;
-    let col = |f: Field| columns[f as usize];
-    let mut report = FileReport {
-        file: file.display().to_string(),
-        columns: Field::ALL
-            .iter()
-            .filter(|f| col(**f).is_some())
-            .map(|f| f.key().to_string())
-            .collect(),
-        ..FileReport::default()
-    };
+    let mut bytes = Vec::new();
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|source| LedgerError::Io {
+            file: name.to_path_buf(),
+            source,
+        })?;
+    strict(read_bytes(name, &bytes, &ReadOptions::default(), cube)?)
+}
 
-    while rdr
-        .read_byte_record(&mut record)
-        .map_err(|e| io_err(e, &file))?
-    {
-        let line_no = record.position().map(|p| p.line()).unwrap_or(0);
-        report.rows_read += 1;
-        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-            report.rows_blank += 1;
-            continue;
-        }
-        if record.len() != header.len() {
-            return Err(LedgerError::Malformed {
-                at: Position {
-                    file,
-                    line: line_no,
-                    column: None,
-                },
-                message: format!(
-                    "the row has {} fields: expected {} as in the header",
-                    record.len(),
-                    header.len()
-                ),
-            });
-        }
-        let at = |i: usize| Position {
-            file: file.clone(),
-            line: line_no,
-            column: Some((i + 1, header[i].clone())),
-        };
-        let text = |f: Field| -> Result<Option<&str>, LedgerError> {
-            let Some(i) = col(f) else { return Ok(None) };
-            let bytes = record.get(i).unwrap_or_default();
-            std::str::from_utf8(bytes)
-                .map(|s| Some(s.trim()))
-                .map_err(|e| LedgerError::BadValue {
-                    at: at(i),
-                    value: shown(&String::from_utf8_lossy(bytes)),
-                    problem: format!(
-                        "is not valid UTF-8 (invalid byte at offset {} in the field): expected UTF-8 text",
-                        e.valid_up_to()
-                    ),
-                })
-        };
-        let required_text = |f: Field| -> Result<&str, LedgerError> {
-            let v = text(f)?.unwrap_or("");
-            if v.is_empty() {
-                let i = col(f).unwrap_or(0);
-                return Err(LedgerError::BadValue {
-                    at: at(i),
-                    value: String::new(),
-                    problem: format!("is empty: expected a {}", f.key()),
-                });
-            }
-            Ok(v)
-        };
-        let number = |f: Field, required: bool| -> Result<Option<Decimal>, LedgerError> {
-            let Some(v) = text(f)? else { return Ok(None) };
-            if v.is_empty() {
-                if required {
-                    return Err(LedgerError::BadValue {
-                        at: at(col(f).unwrap_or(0)),
-                        value: String::new(),
-                        problem: format!(
-                            "is empty: expected the {} as a number like 1234.56",
-                            f.key()
-                        ),
-                    });
-                }
-                return Ok(None);
-            }
-            parse_decimal(v).map(Some).ok_or_else(|| LedgerError::BadValue {
-                at: at(col(f).unwrap_or(0)),
-                value: shown(v),
-                problem: format!(
-                    "is not a number: expected the {} as a number like 1234.56 or -12.5 (point as decimal separator, no thousands separators)",
-                    f.key()
-                ),
-            })
-        };
-
-        let supplier_id = required_text(Field::SupplierId)?;
-        let amount = number(Field::Amount, true)?.unwrap_or_default();
-        // Quantity and unit price are checked so a broken export is caught, not used.
-        number(Field::Quantity, false)?;
-        number(Field::UnitPrice, false)?;
-        let profit = number(Field::Profit, false)?;
-        let date = text(Field::Date)?.filter(|d| !d.is_empty());
-        if let Some(d) = date
-            && !is_iso_date(d)
-        {
-            return Err(LedgerError::BadValue {
-                at: at(col(Field::Date).unwrap_or(0)),
-                value: shown(d),
-                problem: "is not a date: expected an ISO date like 2025-03-31".into(),
-            });
-        }
-        let currency = text(Field::Currency)?.filter(|c| !c.is_empty());
-        cube.add(&PurchaseLine {
-            supplier_id,
-            supplier_name: text(Field::SupplierName)?.filter(|n| !n.is_empty()),
-            category: text(Field::Category)?
-                .filter(|c| !c.is_empty())
-                .unwrap_or(UNCATEGORIZED),
-            item_id: text(Field::ItemId)?.unwrap_or(""),
-            amount,
-            profit,
-            date,
-            currency,
+fn strict(report: FileReport) -> Result<FileReport, LedgerError> {
+    if report.rows_rejected > 0 {
+        return Err(LedgerError::Rejected {
+            files: vec![report],
         });
-        report.rows_used += 1;
-        if amount < Decimal::ZERO {
-            report.credit_notes += 1;
-        }
     }
     Ok(report)
 }
 
-/// The category of lines whose ledger has no category, or an empty one.
-pub const UNCATEGORIZED: &str = "(uncategorized)";
+/// Reads a ledger held in memory: an Excel workbook by its signature, else delimited text.
+pub(crate) fn read_bytes(
+    name: &Path,
+    bytes: &[u8],
+    options: &ReadOptions,
+    cube: &mut SpendCube,
+) -> Result<FileReport, LedgerError> {
+    let mut report = FileReport {
+        file: name.display().to_string(),
+        ..FileReport::default()
+    };
+    let rows = if xlsx::is_workbook(bytes) {
+        xlsx::rows(name, bytes, options, &mut report)?
+    } else {
+        text_rows(name, bytes, options, &mut report)?
+    };
+    read_rows(name, &rows, options, &mut report, cube)?;
+    Ok(report)
+}
 
-/// Finds each recognised column; errors on a missing required or a duplicated one.
-fn map_columns(file: &Path, header: &[String]) -> Result<Vec<Option<usize>>, LedgerError> {
-    let mut columns: Vec<Option<usize>> = vec![None; Field::ALL.len()];
-    for (i, name) in header.iter().enumerate() {
-        let norm = name.to_ascii_lowercase().replace([' ', '-'], "_");
-        if let Some(f) = Field::ALL.iter().find(|f| f.key() == norm) {
-            if let Some(first) = columns[*f as usize] {
-                return Err(LedgerError::DuplicateColumn {
-                    file: file.to_path_buf(),
-                    field: *f,
-                    first: first + 1,
-                    second: i + 1,
-                });
-            }
-            columns[*f as usize] = Some(i);
+/// Decodes and splits delimited text into rows, recording the encoding and delimiter.
+fn text_rows(
+    name: &Path,
+    bytes: &[u8],
+    options: &ReadOptions,
+    report: &mut FileReport,
+) -> Result<Vec<Row>, LedgerError> {
+    let decoded = decode(bytes, options.encoding).map_err(|source| LedgerError::Encoding {
+        file: name.to_path_buf(),
+        source,
+        declared: options.encoding.is_some(),
+    })?;
+    report.decisions.push(format!(
+        "encoding: {}{}",
+        decoded.detection,
+        if options.encoding.is_some() {
+            " (given with --encoding)"
+        } else {
+            ""
         }
+    ));
+    let text = decoded.text;
+    if text.trim().is_empty() {
+        return Err(LedgerError::Empty {
+            file: name.to_path_buf(),
+        });
     }
-    for f in Field::ALL {
-        if f.is_required() && columns[f as usize].is_none() {
-            return Err(LedgerError::MissingColumn {
-                file: file.to_path_buf(),
-                missing: f,
-                found: header.to_vec(),
+    let sniffed = sniff(&text);
+    let delimiter = match (options.delimiter, &sniffed) {
+        (Some(d), _) => {
+            report
+                .decisions
+                .push(format!("delimiter: {d} (given with --delimiter)"));
+            d
+        }
+        (None, Ok(s)) => {
+            report.decisions.push(match &s.reason {
+                SniffReason::SepLine => {
+                    format!("delimiter: {} (the file's sep= line)", s.delimiter)
+                }
+                SniffReason::Consistent { records, matching } => format!(
+                    "delimiter: {} ({matching} of the first {records} records have {} fields)",
+                    s.delimiter, s.fields
+                ),
+            });
+            s.delimiter
+        }
+        (None, Err(e)) => {
+            return Err(LedgerError::Delimiter {
+                file: name.to_path_buf(),
+                source: e.clone(),
             });
         }
-    }
-    Ok(columns)
-}
-
-/// Parses a plain decimal: optional sign, digits, optional point and digits.
-fn parse_decimal(s: &str) -> Option<Decimal> {
-    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
-    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
-    let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
-    if (int.is_empty() && frac.is_empty()) || !digits(int) || !digits(frac) {
-        return None;
-    }
-    Decimal::from_str(s).ok()
-}
-
-/// Whether `s` is a valid ISO calendar date `YYYY-MM-DD`.
-fn is_iso_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> { s.get(r)?.parse().ok() };
-    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
-        return false;
     };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&d)
+    // Excel's `sep=` line stays a row (a preamble row) so that every line is counted.
+    let rows: Vec<Row> = split(&text, delimiter.as_char())
+        .into_iter()
+        .map(|r| Row {
+            line: r.line,
+            problem: r.unterminated.then(|| {
+                "starts a quoted field that is never closed: expected a closing \" before the end of the file".to_string()
+            }),
+            cells: r
+                .fields
+                .into_iter()
+                .map(|f| if f.is_empty() { Cell::Empty } else { Cell::Text(f) })
+                .collect(),
+        })
+        .collect();
+    Ok(rows)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ledger::locale::number::DecimalSep;
+    use crate::ledger::{Field, SkipReason};
+    use rust_decimal::Decimal;
+
+    fn read_opts(
+        bytes: &[u8],
+        options: &ReadOptions,
+    ) -> Result<(SpendCube, FileReport), LedgerError> {
+        let mut cube = SpendCube::default();
+        let r = read_bytes(Path::new("t.csv"), bytes, options, &mut cube)?;
+        assert_eq!(
+            r.rows_read,
+            r.rows_used + r.rows_skipped() + r.rows_rejected
+        );
+        assert_eq!(cube.total_spend(), r.amount_total);
+        Ok((cube, r))
+    }
 
     fn read(text: &str) -> Result<(SpendCube, FileReport), LedgerError> {
-        let mut cube = SpendCube::default();
-        let r = read_ledger_from(Path::new("t.csv"), text.as_bytes(), &mut cube)?;
-        Ok((cube, r))
+        read_opts(text.as_bytes(), &ReadOptions::default())
     }
 
     #[test]
@@ -275,9 +182,10 @@ mod tests {
             "supplier_id,supplier_name,amount,category\nS1,\"Acme, Inc.\",100.50,RAW\nS2,\"B \"\"Q\"\"\",-20,RAW\n,,,\nS1,,5,PKG\n",
         )
         .expect("reads");
-        assert_eq!(r.rows_read, 4);
-        assert_eq!(r.rows_used, 3);
-        assert_eq!(r.rows_blank, 1);
+        assert_eq!(
+            (r.rows_read, r.rows_used, r.rows_blank, r.rows_header),
+            (5, 3, 1, 1)
+        );
         assert_eq!(r.credit_notes, 1);
         assert_eq!(cube.total_spend(), Decimal::new(8550, 2));
         assert_eq!(cube.supplier_names[0], "Acme, Inc.");
@@ -285,66 +193,273 @@ mod tests {
     }
 
     #[test]
-    fn a_bad_amount_names_file_line_column_value_and_expectation() {
-        let e = read("supplier_id,amount\nS1,10\nS2,1.234,56\n").expect_err("bad");
-        assert!(matches!(e, LedgerError::Malformed { .. }), "{e}");
-        let e = read("supplier_id,amount\nS1,10\nS2,12a\n").expect_err("bad");
+    fn a_bad_row_is_rejected_with_line_column_value_and_reason() {
+        let (_, r) = read("supplier_id,amount\nS1,10\nS2,12a\nS3,\"1,5\"\n").expect("reads");
+        assert_eq!(r.rows_rejected, 1);
         assert_eq!(
-            e.to_string(),
-            "t.csv:3, column 2 (amount): \"12a\" is not a number: expected the amount as a number like 1234.56 or -12.5 (point as decimal separator, no thousands separators)"
+            r.rejected[0].to_string(),
+            "3, column 2 (amount): \"12a\" is not a number with a decimal comma ',': unexpected 'a'; expected digits, one decimal separator, thousands separators, a sign and a currency"
         );
-    }
-
-    #[test]
-    fn missing_required_columns_list_the_header() {
-        let e = read("vendor,amount\nS1,10\n").expect_err("missing");
-        assert_eq!(
-            e.to_string(),
-            "t.csv:1: no `supplier_id` column: expected a header row naming it; the header has: vendor, amount"
-        );
-    }
-
-    #[test]
-    fn empty_supplier_and_bad_dates_are_errors() {
-        let e = read("supplier_id,amount\n,10\n").expect_err("empty id");
-        assert!(e.to_string().contains("column 1 (supplier_id)"), "{e}");
-        let e = read("supplier_id,amount,date\nS,10,2025-02-30\n").expect_err("bad date");
+        let mut cube = SpendCube::default();
+        let e = read_ledger_from(
+            Path::new("t.csv"),
+            &b"supplier_id,amount\nS1,10\nS2,1.234,56\n"[..],
+            &mut cube,
+        )
+        .expect_err("strict");
+        let msg = e.to_string();
         assert!(
-            e.to_string().contains("\"2025-02-30\" is not a date"),
+            msg.contains("t.csv:3: \"S2 | 1.234 | 56\" has 3 fields: expected 2"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn missing_and_doubled_columns_list_the_headers() {
+        let e = read("vendor_nr,amount\nS1,10\n").expect_err("missing");
+        assert_eq!(
+            e.to_string(),
+            "t.csv:1: no column for supplier_id; the headers are \"vendor_nr\", \"amount\"; name the column with e.g. supplier_id=<header>; or pass --columns field=Header,…"
+        );
+        let e = read("Vendor,Lieferant,Betrag\nS1,S1,10\n").expect_err("two");
+        assert!(e.to_string().contains("both look like supplier_id"), "{e}");
+        let options = ReadOptions {
+            columns: "supplier_id=Kreditor,amount=Nettowert"
+                .parse()
+                .expect("mapping"),
+            ..ReadOptions::default()
+        };
+        let (cube, _) =
+            read_opts(b"Kreditor;Nettowert;Wert\n0042;1.234,50;9\n", &options).expect("mapped");
+        assert_eq!(cube.suppliers.name(0), "0042");
+        assert_eq!(cube.total_spend(), Decimal::new(123450, 2));
+    }
+
+    #[test]
+    fn a_1c_export_in_windows_1251_with_title_total_and_date_times() {
+        let text = "Отчет по закупкам за март 2025\n\nКонтрагент;Номенклатура;Дата;Количество;Сумма\nООО \u{ab}Ромашка\u{bb};Мука;07.03.2025 0:00:00;10;1 234,50\nИП Петров;Сахар;31.03.2025 12:30:00;2;99,90\nИтого;;;;1 334,40\n";
+        let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(text);
+        let (cube, r) = read_opts(&bytes, &ReadOptions::default()).expect("reads");
+        assert_eq!(cube.total_spend(), Decimal::new(133440, 2));
+        assert_eq!(
+            (
+                r.rows_preamble,
+                r.rows_blank,
+                r.rows_header,
+                r.rows_total,
+                r.rows_used
+            ),
+            (1, 1, 1, 1, 2)
+        );
+        assert!(
+            r.decisions[0].starts_with("encoding: windows-1251"),
+            "{:?}",
+            r.decisions
+        );
+        assert_eq!(
+            cube.period,
+            Some(("2025-03-07".into(), "2025-03-31".into()))
+        );
+        assert!(
+            r.normalisations
+                .iter()
+                .any(|n| n.what.contains("time of day"))
+        );
+    }
+
+    #[test]
+    fn sap_list_output_with_trailing_minus_price_unit_and_a_warning() {
+        let text = "Einkaufsbelege\n\n|Kreditor|Name 1|Menge|Nettopreis|Preiseinheit|Nettowert|Währung|\n|0000100234|Müller GmbH|1.000|12,50|100|125,00|EUR|\n|0000100235|Schmidt AG|10|3,00|1|30,00-|EUR|\n|0000100234|Müller GmbH|2|10,00|1|30,00|EUR|\n|*|||||130,00|EUR|\n";
+        let (cube, r) = read(text).expect("reads");
+        assert_eq!(cube.total_spend(), Decimal::new(12500, 2));
+        assert_eq!(cube.suppliers.name(0), "0000100234");
+        assert_eq!(r.rows_total, 1);
+        assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+        assert_eq!(r.warnings[0].line, 6);
+        assert!(
+            r.normalisations
+                .iter()
+                .any(|n| n.what.contains("trailing minus"))
+        );
+        assert_eq!(
+            r.columns
+                .iter()
+                .filter(|c| *c == Field::PriceUnit.key())
+                .count(),
+            1
+        );
+    }
+
+    #[test]
+    fn excel_sep_line_is_honoured_and_counted() {
+        let (cube, r) = read("sep=,\nLieferant,Betrag\nA,\"1,5\"\n").expect("reads");
+        assert_eq!(cube.total_spend(), Decimal::new(15, 1));
+        assert_eq!((r.rows_read, r.rows_preamble), (3, 1));
+        assert!(r.decisions[1].contains("sep= line"), "{:?}", r.decisions);
+    }
+
+    #[test]
+    fn an_ambiguous_column_asks_for_the_option_that_settles_it() {
+        let e = read("supplier_id,amount\nS1,\"1,234\"\nS2,7\n").expect_err("ambiguous");
+        assert!(e.to_string().contains("pass --decimal"), "{e}");
+        assert!(
+            e.to_string().starts_with("t.csv:2, column 2 (amount):"),
             "{e}"
         );
+        let options = ReadOptions {
+            decimal: Some(DecimalSep::Comma),
+            ..ReadOptions::default()
+        };
+        let (cube, _) = read_opts(b"supplier_id,amount\nS1,\"1,234\"\n", &options).expect("given");
+        assert_eq!(cube.total_spend(), Decimal::new(1234, 3));
+        let e = read("supplier_id,amount,date\nS1,1,03/07/2025\n").expect_err("ambiguous date");
+        assert!(e.to_string().contains("--date-format"), "{e}");
+        let (cube, _) =
+            read("supplier_id,amount,date\nS1,1,03/07/2025\nS1,1,03/25/2025\n").expect("decided");
+        assert_eq!(
+            cube.period,
+            Some(("2025-03-07".into(), "2025-03-25".into()))
+        );
     }
 
     #[test]
-    fn numbers_are_plain_decimals() {
-        assert_eq!(parse_decimal("-12.50"), Some(Decimal::new(-1250, 2)));
-        assert_eq!(parse_decimal("+3"), Some(Decimal::from(3)));
-        assert_eq!(parse_decimal(".5"), Some(Decimal::new(5, 1)));
-        for bad in ["", "-", "1e5", "1,5", "1 000", "NaN", "0x10", "1.2.3"] {
-            assert_eq!(parse_decimal(bad), None, "{bad}");
-        }
+    fn a_column_without_proof_follows_the_files_other_numbers() {
+        let (cube, r) = read("Lieferant;Menge;Betrag\nA;1,500;1.234,56\n").expect("reads");
+        assert_eq!(cube.total_spend(), Decimal::new(123456, 2));
+        assert!(
+            r.decisions
+                .iter()
+                .any(|d| d.contains("as the file's other numbers show")),
+            "{:?}",
+            r.decisions
+        );
+    }
+
+    #[test]
+    fn repeated_headers_totals_and_duplicates_are_accounted_for() {
+        let (_, r) = read("supplier_id,amount\nA,1\nA,1\nsupplier_id,amount\nB,2\nTotal,4\n,\n")
+            .expect("reads");
+        assert_eq!(
+            (
+                r.rows_read,
+                r.rows_used,
+                r.rows_header,
+                r.rows_total,
+                r.rows_blank
+            ),
+            (7, 3, 2, 1, 1)
+        );
+        assert_eq!(r.duplicates, vec![vec![2, 3]]);
+        let reasons: Vec<SkipReason> = r.skipped.iter().map(|s| s.reason).collect();
+        assert_eq!(
+            reasons,
+            [SkipReason::Header, SkipReason::Header, SkipReason::Total]
+        );
+    }
+
+    #[test]
+    fn invalid_bytes_are_an_error_with_the_offset() {
+        let e = read_opts(
+            b"supplier_id,amount\nS\xc3\xa9,1\nS\xc3\xa9,1\nS\xff,2\n",
+            &ReadOptions::default(),
+        )
+        .expect_err("corrupt");
+        assert!(e.to_string().contains("byte 0xFF at offset 32"), "{e}");
+        let options = ReadOptions {
+            encoding: Some(crate::ledger::locale::encoding::Encoding::Utf8),
+            ..ReadOptions::default()
+        };
+        let e = read_opts(b"supplier_id,amount\nS\xff,2\n", &options).expect_err("declared");
+        assert!(e.to_string().contains("offset 20"), "{e}");
+    }
+
+    #[test]
+    fn invisible_characters_in_ids_are_removed_and_reported() {
+        let (cube, r) = read("supplier_id,amount\n\u{200b}S1\u{a0},1\nS1,2\n").expect("reads");
+        assert_eq!(cube.suppliers.len(), 1);
+        assert_eq!(r.normalisations.len(), 2, "{:?}", r.normalisations);
+    }
+
+    #[test]
+    fn utf16_tab_separated_unicode_text() {
+        let text = "Vendor\tAmount\tCurrency\r\nV1\t1,234.50\tUSD\r\nV2\t(10.00)\tUSD\r\n";
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        let (cube, r) = read_opts(&bytes, &ReadOptions::default()).expect("reads");
+        assert_eq!(cube.total_spend(), Decimal::new(122450, 2));
+        assert_eq!(cube.currencies, ["USD"]);
+        assert!(r.decisions[1].contains("tab"), "{:?}", r.decisions);
+    }
+
+    /// One generated row of a ledger, and what reading it should do.
+    #[derive(Debug, Clone)]
+    enum Gen {
+        Good(i64, u8),
+        Bad(String),
+        Blank,
+        Total,
+        Header,
+    }
+
+    fn gen_row() -> impl proptest::strategy::Strategy<Value = Gen> {
+        use proptest::prelude::*;
+        prop_oneof![
+            4 => (-1_000_000i64..1_000_000, 0u8..5).prop_map(|(a, s)| Gen::Good(a, s)),
+            1 => "[a-z\"\n;,]{1,6}".prop_map(Gen::Bad),
+            1 => Just(Gen::Blank),
+            1 => Just(Gen::Total),
+            1 => Just(Gen::Header),
+        ]
     }
 
     proptest::proptest! {
         #[test]
-        fn any_bytes_give_a_result_not_a_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
+        fn any_bytes_give_a_result_not_a_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..400)) {
             let mut cube = SpendCube::default();
-            let _ = read_ledger_from(Path::new("fuzz.csv"), &bytes[..], &mut cube);
+            if let Ok(r) = read_bytes(Path::new("fuzz.csv"), &bytes, &ReadOptions::default(), &mut cube) {
+                proptest::prop_assert_eq!(r.rows_read, r.rows_used + r.rows_skipped() + r.rows_rejected);
+                proptest::prop_assert_eq!(cube.total_spend(), r.amount_total);
+            }
         }
 
         #[test]
-        fn every_used_row_is_in_the_cube(amounts in proptest::collection::vec(-100_000i64..100_000, 0..50)) {
-            let mut text = String::from("supplier_id,amount\n");
-            let mut sum = Decimal::ZERO;
-            for (i, a) in amounts.iter().enumerate() {
-                let d = Decimal::new(*a, 2);
-                sum += d;
-                text.push_str(&format!("S{},{}\n", i % 7, d));
+        fn any_csv_text_gives_a_result_not_a_panic(text in "[a-zA-Z0-9 ,;|\t\"\n\r.\u{a0}€()-]{0,300}") {
+            let mut cube = SpendCube::default();
+            let text = format!("supplier_id;amount;date\n{text}");
+            if let Ok(r) = read_bytes(Path::new("fuzz.csv"), text.as_bytes(), &ReadOptions::default(), &mut cube) {
+                proptest::prop_assert_eq!(r.rows_read, r.rows_used + r.rows_skipped() + r.rows_rejected);
+                proptest::prop_assert_eq!(cube.total_spend(), r.amount_total);
             }
-            let (cube, r) = read(&text).expect("reads");
-            proptest::prop_assert_eq!(r.rows_used as usize, amounts.len());
-            proptest::prop_assert_eq!(cube.lines() as usize, amounts.len());
+        }
+
+        #[test]
+        fn every_row_is_accounted_for_and_the_money_adds_up(rows in proptest::collection::vec(gen_row(), 0..40)) {
+            let mut text = String::from("Report\nsupplier_id;amount\n");
+            let (mut used, mut sum, mut rejected) = (0u64, Decimal::ZERO, 0u64);
+            for (i, row) in rows.iter().enumerate() {
+                match row {
+                    Gen::Good(a, s) => {
+                        let d = Decimal::new(*a, 2);
+                        sum += d;
+                        used += 1;
+                        text.push_str(&format!("S{s};{}\n", d.to_string().replace('.', ",")));
+                    }
+                    Gen::Bad(v) => {
+                        rejected += 1;
+                        text.push_str(&format!("S{i};\"x{}\"\n", v.replace('"', "\"\"")));
+                    }
+                    Gen::Blank => text.push_str(";\n"),
+                    Gen::Total => text.push_str("Итого;1\n"),
+                    Gen::Header => text.push_str("supplier_id;amount\n"),
+                }
+            }
+            let options = ReadOptions { decimal: Some(DecimalSep::Comma), ..ReadOptions::default() };
+            let (cube, r) = read_opts(text.as_bytes(), &options).expect("reads");
+            proptest::prop_assert_eq!(r.rows_read, rows.len() as u64 + 2);
+            proptest::prop_assert_eq!(r.rows_used, used);
+            proptest::prop_assert_eq!(r.rows_rejected, rejected);
             proptest::prop_assert_eq!(cube.total_spend(), sum);
+            proptest::prop_assert_eq!(cube.lines(), used);
         }
     }
 }

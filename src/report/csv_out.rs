@@ -52,9 +52,15 @@ const ABC_HEADER: [&str; 8] = [
 ];
 
 pub(super) fn render(a: &Analysis, by: Dimension) -> Result<Vec<u8>, ReportError> {
+    // Notices come first as `#` comment lines, which spreadsheet imports show and CSV
+    // tools can be told to skip: a lenient run must not look like a complete one.
+    let mut top = Vec::new();
+    for n in &a.summary.notices {
+        top.extend_from_slice(format!("# NOTE: {n}\n").as_bytes());
+    }
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
+        .from_writer(top);
     match by {
         Dimension::Supplier => {
             let mut h = vec!["supplier_id", "supplier_name"];

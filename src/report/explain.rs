@@ -72,6 +72,9 @@ pub fn explain(a: &Analysis, supplier_id: &str) -> Option<String> {
     let s = a.supplier(supplier_id)?;
     let cur = a.summary.currency.as_deref().unwrap_or("");
     let mut o = String::new();
+    for n in &a.summary.notices {
+        o.push_str(&format!("NOTE: {n}\n"));
+    }
     o.push_str(&format!(
         "{} {}\n",
         s.id,

@@ -7,6 +7,9 @@ use serde::Serialize;
 #[derive(Serialize)]
 struct Document<'a> {
     procura: &'static str,
+    /// What the reader must know first (a lenient run, converted currencies).
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    notices: &'a [String],
     by: Dimension,
     #[serde(flatten)]
     analysis: &'a Analysis,
@@ -15,6 +18,7 @@ struct Document<'a> {
 pub(super) fn render(a: &Analysis, by: Dimension) -> Result<Vec<u8>, ReportError> {
     let mut out = serde_json::to_vec_pretty(&Document {
         procura: env!("CARGO_PKG_VERSION"),
+        notices: &a.summary.notices,
         by,
         analysis: a,
     })?;

@@ -142,7 +142,8 @@ pub fn exact(f: Decimal) -> String {
 pub(crate) fn header_lines(a: &Analysis) -> Vec<String> {
     let s = &a.summary;
     let cur = s.currency.as_deref().unwrap_or("");
-    let mut out = vec![format!(
+    let mut out: Vec<String> = s.notices.iter().map(|n| format!("NOTE: {n}")).collect();
+    out.push(format!(
         "{} lines, {} suppliers, {} categories, {} items; total spend {} {cur}{}",
         s.lines,
         s.suppliers,
@@ -152,7 +153,7 @@ pub(crate) fn header_lines(a: &Analysis) -> Vec<String> {
         s.total_profit
             .map(|p| format!(", total profit {} {cur}", money_grouped(p)))
             .unwrap_or_else(|| ", no profit data".into())
-    )];
+    ));
     if let Some((from, to)) = &s.period {
         out.push(format!("period {from} to {to}"));
     }

@@ -48,6 +48,7 @@ fn every_type_appears_on_the_fixtures() {
         ledgers: vec![crate::common::fixture("food_ledger.csv")],
         profiles: Some(crate::common::fixture("food_profiles.toml")),
         profit: None,
+        ..Default::default()
     };
     let a = procura::pipeline::run(&inputs, &rules).expect("analysis");
     for t in RelationshipType::ALL {

@@ -668,6 +668,15 @@ where
     }
 }
 
+/// The currency a whole value names: an ISO 4217 code (`eur`), a symbol (`€`) or an
+/// abbreviation (`руб.`), as a currency column of a ledger holds it; `None` for anything else.
+pub fn parse_currency(value: &str) -> Option<Currency> {
+    let value = value.trim();
+    currency_prefix(value)
+        .filter(|&(_, len)| len == value.len())
+        .map(|(currency, _)| currency)
+}
+
 /// Whether `value` looks like an identifier that Excel turned into exponent notation
 /// (`1.23E+05`, German Excel `1,23E+05`): a single digit, an optional fraction, `E`, an
 /// explicit sign and at least two exponent digits, exactly as Excel displays it.

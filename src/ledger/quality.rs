@@ -1,0 +1,415 @@
+//! Data quality across all ledger files: supplier identities (one id with several names,
+//! one name with several ids, ids that lost leading zeros or differ only in case) and the
+//! per-file accounts, rendered as the report of `procura check`.
+
+use super::{FileReport, SkipReason};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use unicode_normalization::UnicodeNormalization;
+
+/// Characters that are invisible in a spreadsheet but make two ids different: zero-width
+/// spaces and joiners, the word joiner, a byte order mark, a soft hyphen.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+    )
+}
+
+/// No-break spaces, which look like spaces but compare differently.
+fn is_no_break_space(c: char) -> bool {
+    matches!(c, '\u{00A0}' | '\u{2007}' | '\u{202F}')
+}
+
+/// Normalises a supplier id: invisible characters removed, no-break spaces made plain,
+/// surrounding whitespace trimmed, Unicode NFC. Returns the id and what was changed.
+pub(crate) fn normalize_id(raw: &str) -> (String, Vec<&'static str>) {
+    let mut changes = Vec::new();
+    let mut s: String = raw.to_string();
+    if s.chars().any(is_invisible) {
+        s = s.chars().filter(|c| !is_invisible(*c)).collect();
+        changes.push("invisible characters (zero-width, soft hyphen) removed from supplier ids");
+    }
+    if s.chars().any(is_no_break_space) {
+        s = s
+            .chars()
+            .map(|c| if is_no_break_space(c) { ' ' } else { c })
+            .collect();
+        changes.push("no-break spaces in supplier ids made plain spaces");
+    }
+    let trimmed = s.trim();
+    let nfc: String = trimmed.nfc().collect();
+    if nfc != trimmed {
+        changes.push("supplier ids put in Unicode NFC form");
+    }
+    (nfc, changes)
+}
+
+/// The comparison key of a name: trimmed, whitespace runs collapsed, NFC, lower case.
+fn name_key(name: &str) -> String {
+    let folded: String = name.nfc().flat_map(char::to_lowercase).collect();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// How many line numbers a finding lists per entry.
+const LINES_SHOWN: usize = 5;
+
+/// Where one (id, name) pair was seen.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Seen {
+    name: String,
+    lines: Vec<u64>,
+    count: u64,
+}
+
+/// Supplier ids with the names they appear with, per file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Identities {
+    /// (id, name key) → the first spelling of the name and its lines.
+    pairs: BTreeMap<(String, String), Seen>,
+}
+
+impl Identities {
+    /// Records a used line.
+    pub(crate) fn record(&mut self, id: &str, name: Option<&str>, line: u64) {
+        let name = name.unwrap_or("");
+        let seen = self
+            .pairs
+            .entry((id.to_string(), name_key(name)))
+            .or_insert_with(|| Seen {
+                name: name.trim().to_string(),
+                ..Seen::default()
+            });
+        seen.count += 1;
+        if seen.lines.len() < LINES_SHOWN {
+            seen.lines.push(line);
+        }
+    }
+}
+
+/// A data-quality finding over all files.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct QualityFinding {
+    /// What kind: `id-several-names`, `name-several-ids`, `id-leading-zeros`,
+    /// `id-case`, `id-lost-zeros`.
+    pub kind: String,
+    /// What was found, for people.
+    pub message: String,
+    /// Where: `file:line`, the first few per entry.
+    pub lines: Vec<String>,
+}
+
+fn lines_of(file: &str, seen: &Seen) -> Vec<String> {
+    let mut out: Vec<String> = seen.lines.iter().map(|l| format!("{file}:{l}")).collect();
+    if seen.count > seen.lines.len() as u64 {
+        out.push(format!(
+            "{file}: {} more",
+            seen.count - seen.lines.len() as u64
+        ));
+    }
+    out
+}
+
+/// Cross-checks supplier identities over all files.
+pub fn identity_findings(files: &[FileReport]) -> Vec<QualityFinding> {
+    // id → name key → (spelling, lines)
+    let mut by_id: BTreeMap<&str, BTreeMap<&str, (String, Vec<String>)>> = BTreeMap::new();
+    for f in files {
+        for ((id, key), seen) in &f.identities.pairs {
+            let e = by_id
+                .entry(id)
+                .or_default()
+                .entry(key)
+                .or_insert_with(|| (seen.name.clone(), Vec::new()));
+            e.1.extend(lines_of(&f.file, seen));
+        }
+    }
+    let mut out = Vec::new();
+    let mut by_name: BTreeMap<&str, BTreeMap<&str, Vec<String>>> = BTreeMap::new();
+    for (id, names) in &by_id {
+        let named: Vec<_> = names.iter().filter(|(k, _)| !k.is_empty()).collect();
+        if named.len() > 1 {
+            let list: Vec<String> = named.iter().map(|(_, (n, _))| format!("{n:?}")).collect();
+            out.push(QualityFinding {
+                kind: "id-several-names".into(),
+                message: format!(
+                    "supplier id {id:?} has {} names: {}",
+                    named.len(),
+                    list.join(", ")
+                ),
+                lines: named.iter().flat_map(|(_, (_, l))| l.clone()).collect(),
+            });
+        }
+        for (key, (_, lines)) in named {
+            by_name
+                .entry(key)
+                .or_default()
+                .entry(id)
+                .or_default()
+                .extend(lines.iter().cloned());
+        }
+    }
+    for (name, ids) in &by_name {
+        if ids.len() > 1 {
+            let list: Vec<String> = ids.keys().map(|i| format!("{i:?}")).collect();
+            out.push(QualityFinding {
+                kind: "name-several-ids".into(),
+                message: format!(
+                    "supplier name {name:?} (compared ignoring case and spacing) has {} ids: {}",
+                    ids.len(),
+                    list.join(", ")
+                ),
+                lines: ids.values().flatten().cloned().collect(),
+            });
+        }
+    }
+    let ids: Vec<&str> = by_id.keys().copied().collect();
+    let lines_for = |id: &str| -> Vec<String> {
+        by_id
+            .get(id)
+            .map(|names| names.values().flat_map(|(_, l)| l.clone()).collect())
+            .unwrap_or_default()
+    };
+    // Ids that differ only in case, or (all digits) only in leading zeros.
+    let mut groups: BTreeMap<(bool, String), BTreeSet<&str>> = BTreeMap::new();
+    for id in &ids {
+        groups
+            .entry((false, id.to_lowercase()))
+            .or_default()
+            .insert(id);
+        if id.bytes().all(|b| b.is_ascii_digit()) {
+            let stripped = id.trim_start_matches('0');
+            groups
+                .entry((true, stripped.to_string()))
+                .or_default()
+                .insert(id);
+        }
+    }
+    for ((zeros, _), members) in &groups {
+        if members.len() > 1 {
+            let list: Vec<String> = members.iter().map(|i| format!("{i:?}")).collect();
+            out.push(QualityFinding {
+                kind: if *zeros {
+                    "id-leading-zeros"
+                } else {
+                    "id-case"
+                }
+                .into(),
+                message: format!(
+                    "supplier ids {} differ only in {}: probably one supplier{}",
+                    list.join(" and "),
+                    if *zeros { "leading zeros" } else { "case" },
+                    if *zeros {
+                        " whose zeros a spreadsheet dropped"
+                    } else {
+                        ""
+                    }
+                ),
+                lines: members.iter().flat_map(|i| lines_for(i)).collect(),
+            });
+        }
+    }
+    // Zero-padded numeric ids fix a width; a shorter all-digit id may have lost its zeros.
+    let padded_width = ids
+        .iter()
+        .filter(|i| i.len() > 1 && i.starts_with('0') && i.bytes().all(|b| b.is_ascii_digit()))
+        .map(|i| i.len())
+        .max();
+    if let Some(width) = padded_width {
+        for id in &ids {
+            if id.len() < width && !id.starts_with('0') && id.bytes().all(|b| b.is_ascii_digit()) {
+                out.push(QualityFinding {
+                    kind: "id-lost-zeros".into(),
+                    message: format!(
+                        "supplier id {id:?} is shorter than the {width}-digit zero-padded ids of the ledger: it may have lost its leading zeros (export the column as text)"
+                    ),
+                    lines: lines_for(id),
+                });
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The data-quality report of `procura check`: each file's account and the findings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QualityReport {
+    /// Notices every output must show first (e.g. a lenient run).
+    pub notices: Vec<String>,
+    /// One account per file.
+    pub files: Vec<FileReport>,
+    /// Findings over all files.
+    pub findings: Vec<QualityFinding>,
+}
+
+/// How many entries of a long list the text report shows.
+const LIST_SHOWN: usize = 50;
+
+impl QualityReport {
+    /// The report as text for a terminal.
+    pub fn to_text(&self) -> String {
+        let mut o = String::new();
+        for n in &self.notices {
+            o.push_str(&format!("NOTE: {n}\n"));
+        }
+        if !self.notices.is_empty() {
+            o.push('\n');
+        }
+        for f in &self.files {
+            o.push_str(&format!("{}\n", f.file));
+            for d in &f.decisions {
+                o.push_str(&format!("  {d}\n"));
+            }
+            let cols: Vec<String> = f
+                .column_map
+                .iter()
+                .map(|c| format!("{} = {} {:?}", c.field, c.column, c.header))
+                .collect();
+            if !cols.is_empty() {
+                o.push_str(&format!("  columns: {}\n", cols.join(", ")));
+            }
+            let skipped: Vec<String> = SkipReason::ALL
+                .iter()
+                .map(|r| {
+                    let n = match r {
+                        SkipReason::Blank => f.rows_blank,
+                        SkipReason::Preamble => f.rows_preamble,
+                        SkipReason::Header => f.rows_header,
+                        SkipReason::Total => f.rows_total,
+                    };
+                    format!("{} {n}", r.name())
+                })
+                .collect();
+            o.push_str(&format!(
+                "  rows: {} read = {} used + {} skipped ({}) + {} rejected\n",
+                f.rows_read,
+                f.rows_used,
+                f.rows_skipped(),
+                skipped.join(", "),
+                f.rows_rejected
+            ));
+            for c in &f.currencies {
+                let cur = if c.currency.is_empty() {
+                    "(no currency given)"
+                } else {
+                    &c.currency
+                };
+                o.push_str(&format!(
+                    "  money used: {} {cur} in {} lines\n",
+                    c.amount.normalize(),
+                    c.lines
+                ));
+            }
+            for u in &f.fx_used {
+                o.push_str(&format!(
+                    "  converted: {} {} in {} lines at {} ({})\n",
+                    u.amount.normalize(),
+                    u.currency,
+                    u.lines,
+                    u.rate.normalize(),
+                    u.from
+                        .as_ref()
+                        .map_or("undated rate".to_string(), |d| format!("rate from {d}"))
+                ));
+            }
+            if f.credit_notes > 0 {
+                o.push_str(&format!("  credit notes: {}\n", f.credit_notes));
+            }
+            list(&mut o, "skipped", f.skipped.iter(), |s| {
+                format!("line {} {}: {}", s.line, s.reason.name(), s.text)
+            });
+            list(&mut o, "normalised", f.normalisations.iter(), |n| {
+                format!(
+                    "{} ({} values, first at line {})",
+                    n.what, n.count, n.first_line
+                )
+            });
+            list(&mut o, "warnings", f.warnings.iter(), |w| {
+                format!("line {}: {}", w.line, w.message)
+            });
+            list(
+                &mut o,
+                "exact duplicate lines (kept)",
+                f.duplicates.iter(),
+                |d| {
+                    let l: Vec<String> = d.iter().map(u64::to_string).collect();
+                    format!("lines {}", l.join(", "))
+                },
+            );
+            list(&mut o, "rejected", f.rejected.iter(), |r| r.to_string());
+            o.push('\n');
+        }
+        if self.findings.is_empty() {
+            o.push_str("supplier identities: no findings\n");
+        } else {
+            o.push_str("supplier identities:\n");
+            for f in &self.findings {
+                o.push_str(&format!(
+                    "  [{}] {}\n    at {}\n",
+                    f.kind,
+                    f.message,
+                    f.lines.join(", ")
+                ));
+            }
+        }
+        o
+    }
+}
+
+fn list<T>(
+    o: &mut String,
+    title: &str,
+    items: impl ExactSizeIterator<Item = T>,
+    show: impl Fn(T) -> String,
+) {
+    let n = items.len();
+    if n == 0 {
+        return;
+    }
+    o.push_str(&format!("  {title}:\n"));
+    for item in items.take(LIST_SHOWN) {
+        o.push_str(&format!("    {}\n", show(item)));
+    }
+    if n > LIST_SHOWN {
+        o.push_str(&format!("    … and {} more\n", n - LIST_SHOWN));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_lose_invisible_characters_and_no_break_spaces() {
+        let (id, changes) = normalize_id(" 00\u{200B}12\u{A0}A ");
+        assert_eq!(id, "0012 A");
+        assert_eq!(changes.len(), 2);
+        assert_eq!(normalize_id("0042"), ("0042".to_string(), vec![]));
+    }
+
+    #[test]
+    fn identity_findings_name_ids_names_and_lost_zeros() {
+        let mut f = FileReport {
+            file: "l.csv".into(),
+            ..FileReport::default()
+        };
+        f.identities.record("0001000", Some("Müller GmbH"), 2);
+        f.identities.record("0001000", Some("müller  gmbh"), 3);
+        f.identities.record("0001000", Some("Mueller GmbH"), 4);
+        f.identities.record("1000", Some("Acme"), 5);
+        f.identities.record("0002000", Some("acme"), 6);
+        let found = identity_findings(&[f]);
+        let kinds: Vec<&str> = found.iter().map(|f| f.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "id-leading-zeros",
+                "id-lost-zeros",
+                "id-several-names",
+                "name-several-ids"
+            ]
+        );
+        assert_eq!(found[2].lines, ["l.csv:4", "l.csv:2", "l.csv:3"]);
+    }
+}

@@ -1,0 +1,850 @@
+//! From rows of cells (CSV records or worksheet rows) to purchase lines in the cube: finds
+//! the header, decides each column's conventions from the whole column, then uses, skips or
+//! rejects every row and records why.
+
+use super::locale::date::{
+    Date, DateFormat, DateInference, DateInferenceError, infer_date_format, parse_date,
+};
+use super::locale::headers::{HeaderMap, is_total_row, looks_like_header, map_headers};
+use super::locale::number::{
+    DecimalInference, DecimalSep, NumberFormat, infer_decimal, looks_like_excel_mangled_id,
+    parse_currency, parse_number,
+};
+use super::{
+    ColumnUse, CurrencyTotal, Field, FileReport, LedgerError, Normalisation, Position, ReadOptions,
+    Rejection, RowWarning, SkipReason, SkippedRow, escaped, quality,
+};
+use crate::spend::{PurchaseLine, SpendCube};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// The category of lines whose ledger has no category, or an empty one.
+pub const UNCATEGORIZED: &str = "(uncategorized)";
+
+/// One cell as the source gives it: delimited text has only text; a worksheet also has
+/// numbers and dates.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Cell {
+    /// No value.
+    Empty,
+    /// Text, to be parsed by the column's conventions.
+    Text(String),
+    /// A number cell (a worksheet's own number, exact as Excel displays it).
+    Number(Decimal),
+    /// A date cell.
+    Date(Date),
+}
+
+impl Cell {
+    /// The cell as text, trimmed.
+    fn text(&self) -> Cow<'_, str> {
+        match self {
+            Cell::Empty => Cow::Borrowed(""),
+            Cell::Text(s) => Cow::Borrowed(s.trim()),
+            Cell::Number(d) => Cow::Owned(d.normalize().to_string()),
+            Cell::Date(d) => Cow::Owned(d.to_string()),
+        }
+    }
+
+    /// Text that a column's convention must be decided from: typed cells need none.
+    fn untyped(&self) -> &str {
+        match self {
+            Cell::Text(s) => s,
+            _ => "",
+        }
+    }
+}
+
+/// A row of the source.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Row {
+    /// 1-based line (record start, or sheet row).
+    pub line: u64,
+    /// The cells.
+    pub cells: Vec<Cell>,
+    /// A structural problem that makes the row unusable (e.g. an unclosed quote).
+    pub problem: Option<String>,
+}
+
+impl Row {
+    fn is_blank(&self) -> bool {
+        self.problem.is_none() && self.cells.iter().all(|c| c.text().is_empty())
+    }
+
+    fn texts(&self) -> Vec<String> {
+        self.cells.iter().map(|c| c.text().into_owned()).collect()
+    }
+
+    /// The first non-empty cells, for showing a skipped row.
+    fn preview(&self) -> String {
+        let parts: Vec<String> = self
+            .cells
+            .iter()
+            .map(|c| c.text().into_owned())
+            .filter(|t| !t.is_empty())
+            .take(4)
+            .collect();
+        escaped(&parts.join(" | "))
+    }
+}
+
+/// The numeric fields whose decimal separator is decided per column.
+const NUMERIC: [Field; 5] = [
+    Field::Amount,
+    Field::Quantity,
+    Field::UnitPrice,
+    Field::PriceUnit,
+    Field::Profit,
+];
+
+/// Collects normalisations by kind, in order of first appearance.
+#[derive(Default)]
+struct Norms(Vec<Normalisation>);
+
+impl Norms {
+    fn note(&mut self, what: &str, line: u64) {
+        match self.0.iter_mut().find(|n| n.what == what) {
+            Some(n) => n.count += 1,
+            None => self.0.push(Normalisation {
+                what: what.to_string(),
+                count: 1,
+                first_line: line,
+            }),
+        }
+    }
+}
+
+/// What one row parses to.
+struct Parsed {
+    supplier_id: String,
+    supplier_name: Option<String>,
+    category: String,
+    item: String,
+    amount: Decimal,
+    profit: Option<Decimal>,
+    date: Option<Date>,
+    currency: Option<String>,
+}
+
+/// The decisions a read applies to every row.
+struct Plan<'a> {
+    header: Vec<String>,
+    /// Columns up to the last named one: a shorter row lost fields.
+    needed_width: usize,
+    map: HeaderMap,
+    number: [NumberFormat; Field::ALL.len()],
+    date: DateFormat,
+    options: &'a ReadOptions,
+}
+
+/// Reads `rows` into `cube`, filling `report`. Errors stop the whole file (no header, an
+/// ambiguous column); row problems are rejections in the report.
+pub(crate) fn read_rows(
+    file: &Path,
+    rows: &[Row],
+    options: &ReadOptions,
+    report: &mut FileReport,
+    cube: &mut SpendCube,
+) -> Result<(), LedgerError> {
+    report.rows_read += rows.len() as u64;
+    let header_ix = find_header(file, rows, options)?;
+    for row in &rows[..header_ix] {
+        if row.is_blank() {
+            report.rows_blank += 1;
+        } else {
+            skip(report, row, SkipReason::Preamble);
+        }
+    }
+    let header_row = &rows[header_ix];
+    skip(report, header_row, SkipReason::Header);
+    let header = header_row.texts();
+    let map = map_headers(&header, &options.columns).map_err(|source| LedgerError::Header {
+        file: file.to_path_buf(),
+        line: header_row.line,
+        source,
+    })?;
+    report
+        .decisions
+        .push(format!("header row at line {}", header_row.line));
+    for (field, column) in map.iter() {
+        report.columns.push(field.key().to_string());
+        report.column_map.push(ColumnUse {
+            field: field.key().to_string(),
+            column: column + 1,
+            header: header[column].clone(),
+        });
+    }
+
+    let mut data: Vec<&Row> = Vec::new();
+    for row in &rows[header_ix + 1..] {
+        if row.is_blank() {
+            report.rows_blank += 1;
+            continue;
+        }
+        if row.problem.is_none() {
+            let texts = row.texts();
+            if texts == header || looks_like_header(&texts, &options.columns) {
+                skip(report, row, SkipReason::Header);
+                continue;
+            }
+            if is_total_row(&texts) {
+                skip(report, row, SkipReason::Total);
+                continue;
+            }
+        }
+        data.push(row);
+    }
+
+    let needed_width = header
+        .iter()
+        .rposition(|h| !h.is_empty())
+        .map_or(0, |i| i + 1);
+    // Rows that will be rejected for their shape must not sway a column's conventions.
+    let well_formed: Vec<&Row> = data
+        .iter()
+        .copied()
+        .filter(|r| shape_problem(r, header.len(), needed_width).is_none())
+        .collect();
+    let plan = Plan {
+        needed_width,
+        number: decide_numbers(file, &header, &map, &well_formed, options, report)?,
+        date: decide_dates(file, &header, &map, &well_formed, options, report)?,
+        header,
+        map,
+        options,
+    };
+
+    let mut norms = Norms::default();
+    let mut by_currency: BTreeMap<String, (u64, Decimal)> = BTreeMap::new();
+    let mut seen: HashMap<String, Vec<u64>> = HashMap::new();
+    for row in data {
+        let key: Vec<String> = row.texts();
+        seen.entry(key.join("\u{1f}")).or_default().push(row.line);
+        let parsed = match parse_row(&plan, row, &mut norms, report) {
+            Ok(p) => p,
+            Err(rejection) => {
+                report.rows_rejected += 1;
+                report.rejected.push(rejection);
+                continue;
+            }
+        };
+        let (amount, profit, currency) = match convert(&plan, row, &parsed, report, &mut norms) {
+            Ok(c) => c,
+            Err(rejection) => {
+                report.rows_rejected += 1;
+                report.rejected.push(rejection);
+                continue;
+            }
+        };
+        let original = by_currency
+            .entry(parsed.currency.clone().unwrap_or_default())
+            .or_default();
+        original.0 += 1;
+        original.1 += parsed.amount;
+        let date = parsed.date.map(|d| d.to_string());
+        cube.add(&PurchaseLine {
+            supplier_id: &parsed.supplier_id,
+            supplier_name: parsed.supplier_name.as_deref(),
+            category: &parsed.category,
+            item_id: &parsed.item,
+            amount,
+            profit,
+            date: date.as_deref(),
+            currency: currency.as_deref(),
+        });
+        report.identities.record(
+            &parsed.supplier_id,
+            parsed.supplier_name.as_deref(),
+            row.line,
+        );
+        report.rows_used += 1;
+        report.amount_total += amount;
+        if amount < Decimal::ZERO {
+            report.credit_notes += 1;
+        }
+    }
+    report.currencies = by_currency
+        .into_iter()
+        .filter(|(_, (lines, _))| *lines > 0)
+        .map(|(currency, (lines, amount))| CurrencyTotal {
+            currency,
+            lines,
+            amount,
+        })
+        .collect();
+    let mut duplicates: Vec<Vec<u64>> = seen.into_values().filter(|l| l.len() > 1).collect();
+    duplicates.sort();
+    report.duplicates = duplicates;
+    report.normalisations.extend(norms.0);
+    Ok(())
+}
+
+fn skip(report: &mut FileReport, row: &Row, reason: SkipReason) {
+    match reason {
+        SkipReason::Blank => report.rows_blank += 1,
+        SkipReason::Preamble => report.rows_preamble += 1,
+        SkipReason::Header => report.rows_header += 1,
+        SkipReason::Total => report.rows_total += 1,
+    }
+    report.skipped.push(SkippedRow {
+        line: row.line,
+        reason,
+        text: row.preview(),
+    });
+}
+
+/// The header is the first row that names at least two fields, one of them required; with
+/// none, the first non-blank row is taken so that the error lists what it holds.
+fn find_header(file: &Path, rows: &[Row], options: &ReadOptions) -> Result<usize, LedgerError> {
+    let candidates = || rows.iter().enumerate().filter(|(_, r)| !r.is_blank());
+    if let Some((i, _)) =
+        candidates().find(|(_, r)| looks_like_header(&r.texts(), &options.columns))
+    {
+        return Ok(i);
+    }
+    let Some((i, first)) = candidates().next() else {
+        return Err(LedgerError::Empty {
+            file: file.to_path_buf(),
+        });
+    };
+    match map_headers(&first.texts(), &options.columns) {
+        Ok(_) => Ok(i),
+        Err(source) => Err(LedgerError::Header {
+            file: file.to_path_buf(),
+            line: first.line,
+            source,
+        }),
+    }
+}
+
+fn at(file: &Path, line: u64, column: usize, header: &[String]) -> Position {
+    Position {
+        file: file.to_path_buf(),
+        line,
+        column: Some((column + 1, header.get(column).cloned().unwrap_or_default())),
+    }
+}
+
+/// Decides the decimal separator of each number column: `--decimal`, else the column's
+/// own proof, else a proof from another column of the file (one file is written in one
+/// locale), else an error that asks for `--decimal`.
+fn decide_numbers(
+    file: &Path,
+    header: &[String],
+    map: &HeaderMap,
+    data: &[&Row],
+    options: &ReadOptions,
+    report: &mut FileReport,
+) -> Result<[NumberFormat; Field::ALL.len()], LedgerError> {
+    let mut formats = [NumberFormat::POINT; Field::ALL.len()];
+    if let Some(decimal) = options.decimal {
+        formats = [NumberFormat { decimal }; Field::ALL.len()];
+        report
+            .decisions
+            .push(format!("numbers: decimal {decimal} (given with --decimal)"));
+        return Ok(formats);
+    }
+    let mut proofs: Vec<(DecimalSep, String)> = Vec::new();
+    let mut ambiguous: Vec<(Field, usize, u64, String)> = Vec::new();
+    for field in NUMERIC {
+        let Some(column) = map.column(field) else {
+            continue;
+        };
+        let samples = data
+            .iter()
+            .map(|r| r.cells.get(column).map_or("", Cell::untyped));
+        let name = format!("column {} ({})", column + 1, header[column]);
+        match infer_decimal(samples) {
+            Ok(DecimalInference::Decided { decimal, proof }) => {
+                let line = data.get(proof.index).map_or(0, |r| r.line);
+                formats[field as usize] = NumberFormat { decimal };
+                let why = format!("{} at line {line}", escaped(proof.value.trim()));
+                report.decisions.push(format!(
+                    "{name}: decimal {decimal} ({why} reads only that way)"
+                ));
+                proofs.push((decimal, format!("{name}, {why}")));
+            }
+            Ok(DecimalInference::Ambiguous { example }) => {
+                let line = data.get(example.index).map_or(0, |r| r.line);
+                ambiguous.push((field, column, line, example.value));
+            }
+            Ok(DecimalInference::Indifferent) => {}
+            Err(conflict) => {
+                let line = data.get(conflict.comma.index).map_or(0, |r| r.line);
+                return Err(LedgerError::Ambiguous {
+                    at: at(file, line, column, header),
+                    message: format!(
+                        "the column mixes decimal separators: {} (line {line}) needs a decimal comma, {} (line {}) a decimal point; fix the column or pass --decimal",
+                        escaped(&conflict.comma.value),
+                        escaped(&conflict.point.value),
+                        data.get(conflict.point.index).map_or(0, |r| r.line)
+                    ),
+                });
+            }
+        }
+    }
+    let file_decimal = match proofs.first() {
+        Some((first, _)) if proofs.iter().all(|(d, _)| d == first) => Some(proofs[0].clone()),
+        _ => None,
+    };
+    for (field, column, line, value) in ambiguous {
+        let name = format!("column {} ({})", column + 1, header[column]);
+        match &file_decimal {
+            Some((decimal, why)) => {
+                formats[field as usize] = NumberFormat { decimal: *decimal };
+                report.decisions.push(format!(
+                    "{name}: decimal {decimal}, as the file's other numbers show ({why})"
+                ));
+            }
+            None => {
+                let as_point = parse_number(&value, NumberFormat::POINT)
+                    .map(|n| n.value.to_string())
+                    .unwrap_or_default();
+                let as_comma = parse_number(&value, NumberFormat::COMMA)
+                    .map(|n| n.value.to_string())
+                    .unwrap_or_default();
+                return Err(LedgerError::Ambiguous {
+                    at: at(file, line, column, header),
+                    message: format!(
+                        "{} reads as {as_point} with a decimal point and as {as_comma} with a decimal comma, and no value in the file decides which: pass --decimal . or --decimal ,",
+                        escaped(value.trim())
+                    ),
+                });
+            }
+        }
+    }
+    Ok(formats)
+}
+
+/// Decides the date column's format: `--date-format`, else the column's values, else an
+/// error that asks for `--date-format`.
+fn decide_dates(
+    file: &Path,
+    header: &[String],
+    map: &HeaderMap,
+    data: &[&Row],
+    options: &ReadOptions,
+    report: &mut FileReport,
+) -> Result<DateFormat, LedgerError> {
+    let Some(column) = map.column(Field::Date) else {
+        return Ok(DateFormat::Iso);
+    };
+    let name = format!("column {} ({})", column + 1, header[column]);
+    if let Some(format) = options.date_format {
+        report.decisions.push(format!(
+            "{name}: dates as {format} (given with --date-format)"
+        ));
+        return Ok(format);
+    }
+    let samples = data
+        .iter()
+        .map(|r| r.cells.get(column).map_or("", Cell::untyped));
+    let line_of = |i: usize| data.get(i).map_or(0, |r| r.line);
+    match infer_date_format(samples) {
+        Ok(DateInference::Decided { format, evidence }) => {
+            use super::locale::date::DateEvidence;
+            let why = match evidence {
+                DateEvidence::Proof(s) => format!(
+                    "{} at line {} reads only that way",
+                    escaped(s.value.trim()),
+                    line_of(s.index)
+                ),
+                DateEvidence::DottedConvention(s) => format!(
+                    "dotted dates such as {} at line {} are day-first",
+                    escaped(s.value.trim()),
+                    line_of(s.index)
+                ),
+                DateEvidence::YearFirst => "every date is year-first".to_string(),
+                DateEvidence::Serial(s) => format!(
+                    "Excel serial day numbers such as {} at line {}",
+                    escaped(s.value.trim()),
+                    line_of(s.index)
+                ),
+            };
+            report
+                .decisions
+                .push(format!("{name}: dates as {format} ({why})"));
+            Ok(format)
+        }
+        Ok(DateInference::Ambiguous { example }) => Err(LedgerError::Ambiguous {
+            at: at(file, line_of(example.index), column, header),
+            message: format!(
+                "{} could be day-first or month-first and no date in the column decides: pass --date-format dd/mm/yyyy or --date-format mm/dd/yyyy",
+                escaped(example.value.trim())
+            ),
+        }),
+        // Every value reads the same either way: any order gives the same dates.
+        Ok(DateInference::Indifferent) => Ok(DateFormat::DayMonthYear),
+        Err(e) => {
+            let first = match &e {
+                DateInferenceError::Conflict { day_first, .. } => day_first.index,
+                DateInferenceError::SerialsAndText { serial, .. } => serial.index,
+            };
+            Err(LedgerError::Ambiguous {
+                at: at(file, line_of(first), column, header),
+                message: format!("{e} (counting data rows); fix the column or pass --date-format"),
+            })
+        }
+    }
+}
+
+impl Plan<'_> {
+    fn reject(&self, row: &Row, column: Option<usize>, value: &str, reason: String) -> Rejection {
+        Rejection {
+            line: row.line,
+            column: column.map(|c| (c + 1, self.header.get(c).cloned().unwrap_or_default())),
+            value: escaped(value),
+            reason,
+        }
+    }
+
+    fn cell<'r>(&self, row: &'r Row, field: Field) -> Option<(usize, &'r Cell)> {
+        let column = self.map.column(field)?;
+        Some((column, row.cells.get(column).unwrap_or(&Cell::Empty)))
+    }
+
+    fn text(&self, row: &Row, field: Field) -> Option<String> {
+        self.cell(row, field)
+            .map(|(_, c)| c.text().into_owned())
+            .filter(|t| !t.is_empty())
+    }
+
+    /// A number field; `None` when the column is absent or the cell empty.
+    fn number(
+        &self,
+        row: &Row,
+        field: Field,
+        norms: &mut Norms,
+        currency: &mut Option<String>,
+    ) -> Result<Option<Decimal>, Rejection> {
+        let Some((column, cell)) = self.cell(row, field) else {
+            return Ok(None);
+        };
+        match cell {
+            Cell::Empty => Ok(None),
+            Cell::Number(d) => Ok(Some(*d)),
+            Cell::Date(d) => Err(self.reject(
+                row,
+                Some(column),
+                &d.to_string(),
+                format!("is a date: expected the {} as a number", field.key()),
+            )),
+            Cell::Text(raw) => {
+                let t = raw.trim();
+                if t.is_empty() {
+                    return Ok(None);
+                }
+                let format = self.number[field as usize];
+                let n = parse_number(t, format).map_err(|e| {
+                    self.reject(
+                        row,
+                        Some(column),
+                        raw,
+                        format!(
+                            "is not a number with a decimal {}: {}",
+                            e.decimal, e.problem
+                        ),
+                    )
+                })?;
+                let line = row.line;
+                if t.ends_with(['-', '−']) {
+                    norms.note("trailing minus (SAP list output) read as negative", line);
+                } else if t.starts_with('(') {
+                    norms.note("parentheses read as negative", line);
+                } else if t.contains('−') {
+                    norms.note("Unicode minus sign read as negative", line);
+                }
+                let digits_part: String = t
+                    .chars()
+                    .filter(|c| c.is_ascii_digit() || " \u{a0}\u{202f}\u{2009}'’.,".contains(*c))
+                    .collect();
+                let body = digits_part.trim();
+                let grouping = body
+                    .split(format.decimal.as_char())
+                    .next()
+                    .is_some_and(|int| int.chars().any(|c| !c.is_ascii_digit()));
+                if grouping && !n.exponent {
+                    norms.note("thousands separators removed", line);
+                }
+                if format.decimal == DecimalSep::Comma && body.contains(',') && !n.exponent {
+                    norms.note("decimal comma read", line);
+                }
+                if n.exponent {
+                    norms.note(
+                        "exponent notation (as Excel shows wide numbers) expanded; its digits may be rounded",
+                        line,
+                    );
+                }
+                if let Some(c) = n.currency {
+                    norms.note(
+                        "currency beside the number taken as the line's currency",
+                        line,
+                    );
+                    let code = c.code().to_string();
+                    match currency {
+                        Some(have) if *have != code => {
+                            return Err(self.reject(
+                                row,
+                                Some(column),
+                                raw,
+                                format!("is in {code} but the line's currency is {have}: expected one currency per line"),
+                            ));
+                        }
+                        _ => *currency = Some(code),
+                    }
+                }
+                Ok(Some(n.value))
+            }
+        }
+    }
+}
+
+fn parse_row(
+    plan: &Plan<'_>,
+    row: &Row,
+    norms: &mut Norms,
+    report: &mut FileReport,
+) -> Result<Parsed, Rejection> {
+    if let Some(problem) = &row.problem {
+        let first = row.cells.first().map(|c| c.text().into_owned());
+        return Err(plan.reject(row, None, &first.unwrap_or_default(), problem.clone()));
+    }
+    if let Some(problem) = shape_problem(row, plan.header.len(), plan.needed_width) {
+        return Err(plan.reject(row, None, &row.texts().join(" | "), problem));
+    }
+    let line = row.line;
+
+    // The supplier id is text: leading zeros are kept; invisible characters are removed.
+    let Some((id_column, id_cell)) = plan.cell(row, Field::SupplierId) else {
+        return Err(plan.reject(row, None, "", "has no supplier_id column".into()));
+    };
+    // Untrimmed, so that a trailing no-break space is seen and reported.
+    let raw_id = match id_cell {
+        Cell::Text(s) => Cow::Borrowed(s.as_str()),
+        other => other.text(),
+    };
+    let (supplier_id, changes) = quality::normalize_id(&raw_id);
+    for change in changes {
+        norms.note(change, line);
+    }
+    if supplier_id.is_empty() {
+        return Err(plan.reject(
+            row,
+            Some(id_column),
+            &raw_id,
+            "is empty: expected a supplier id".into(),
+        ));
+    }
+    if looks_like_excel_mangled_id(&supplier_id) {
+        report.warnings.push(RowWarning {
+            line,
+            message: format!(
+                "supplier id {} looks like a number Excel turned into exponent notation: its digits are lost; export the column as text",
+                escaped(&supplier_id)
+            ),
+        });
+    }
+
+    let mut currency = match plan.cell(row, Field::Currency) {
+        Some((column, cell)) => {
+            let t = cell.text();
+            if t.is_empty() {
+                None
+            } else {
+                let c = parse_currency(&t).ok_or_else(|| {
+                    plan.reject(
+                        row,
+                        Some(column),
+                        &t,
+                        "is not a currency: expected an ISO code such as EUR, or a symbol such as €".into(),
+                    )
+                })?;
+                Some(c.code().to_string())
+            }
+        }
+        None => None,
+    };
+    let amount = plan.number(row, Field::Amount, norms, &mut currency)?;
+    let Some(amount) = amount else {
+        let column = plan.map.column(Field::Amount);
+        return Err(plan.reject(
+            row,
+            column,
+            "",
+            "is empty: expected the amount as a number".into(),
+        ));
+    };
+    let quantity = plan.number(row, Field::Quantity, norms, &mut currency)?;
+    let price = plan.number(row, Field::UnitPrice, norms, &mut currency)?;
+    let price_unit = plan.number(row, Field::PriceUnit, norms, &mut currency)?;
+    let profit = plan.number(row, Field::Profit, norms, &mut currency)?;
+    if let Some((column, cell)) = plan.cell(row, Field::PriceUnit)
+        && price_unit.is_some_and(|p| p <= Decimal::ZERO)
+    {
+        return Err(plan.reject(
+            row,
+            Some(column),
+            &cell.text(),
+            "is not a positive number: expected the number of units the price is for, such as 1 or 100".into(),
+        ));
+    }
+    if let (Some(q), Some(p)) = (quantity, price) {
+        check_extension(amount, q, p, price_unit, line, report);
+    }
+
+    let date = match plan.cell(row, Field::Date) {
+        None | Some((_, Cell::Empty)) => None,
+        Some((_, Cell::Date(d))) => Some(*d),
+        Some((column, Cell::Number(n))) => {
+            let serial = n.trunc().to_u32();
+            let date = serial.and_then(|s| Date::from_excel_serial(s).ok());
+            match date {
+                Some(d) => {
+                    norms.note("Excel serial numbers read as dates", line);
+                    Some(d)
+                }
+                None => {
+                    return Err(plan.reject(
+                        row,
+                        Some(column),
+                        &n.to_string(),
+                        "is a number but not an Excel date: expected a date".into(),
+                    ));
+                }
+            }
+        }
+        Some((column, Cell::Text(raw))) => {
+            let t = raw.trim();
+            if t.is_empty() {
+                None
+            } else {
+                let d = parse_date(t, plan.date).map_err(|e| {
+                    plan.reject(
+                        row,
+                        Some(column),
+                        raw,
+                        format!("is not a date: {}", e.problem),
+                    )
+                })?;
+                if plan.date == DateFormat::ExcelSerial {
+                    norms.note("Excel serial numbers read as dates", line);
+                }
+                if t.contains(':') {
+                    norms.note("time of day dropped from date-times", line);
+                }
+                Some(d)
+            }
+        }
+    };
+
+    Ok(Parsed {
+        supplier_id,
+        supplier_name: plan.text(row, Field::SupplierName),
+        category: plan
+            .text(row, Field::Category)
+            .unwrap_or_else(|| UNCATEGORIZED.to_string()),
+        item: plan.text(row, Field::ItemId).unwrap_or_default(),
+        amount,
+        profit,
+        date,
+        currency,
+    })
+}
+
+/// Why a row's number of fields does not fit the header: fewer than the named columns, or
+/// values beyond the header's last column.
+fn shape_problem(row: &Row, width: usize, needed_width: usize) -> Option<String> {
+    if row.problem.is_some() {
+        return None;
+    }
+    let extra = row.cells.len() > width && row.cells[width..].iter().any(|c| !c.text().is_empty());
+    (row.cells.len() < needed_width || extra).then(|| {
+        format!(
+            "has {} fields: expected {} as in the header (is a value with the delimiter in it unquoted, such as a decimal comma in a comma-separated file?)",
+            row.cells.len(),
+            width
+        )
+    })
+}
+
+/// Warns when quantity × price ÷ price unit differs from the amount by more than the
+/// rounding of the amount and of the price can explain.
+fn check_extension(
+    amount: Decimal,
+    quantity: Decimal,
+    price: Decimal,
+    price_unit: Option<Decimal>,
+    line: u64,
+    report: &mut FileReport,
+) {
+    let unit = price_unit.unwrap_or(Decimal::ONE);
+    let Some(expected) = quantity
+        .checked_mul(price)
+        .and_then(|v| v.checked_div(unit))
+    else {
+        return;
+    };
+    let half_ulp = |d: Decimal| Decimal::new(5, d.scale() + 1);
+    let tolerance = half_ulp(amount) + quantity.abs() * half_ulp(price) / unit;
+    // Magnitudes: ERPs differ in which of quantity and amount carry a credit's sign.
+    if (expected.abs() - amount.abs()).abs() > tolerance {
+        let per = match price_unit {
+            Some(u) if u != Decimal::ONE => format!(" per {}", u.normalize()),
+            _ => String::new(),
+        };
+        report.warnings.push(RowWarning {
+            line,
+            message: format!(
+                "quantity {} × price {}{per} = {} but the amount is {}",
+                quantity.normalize(),
+                price.normalize(),
+                expected.normalize(),
+                amount.normalize()
+            ),
+        });
+    }
+}
+
+/// Converts the line to the reporting currency when exchange rates are given; returns the
+/// amount, profit and currency for the cube.
+fn convert(
+    plan: &Plan<'_>,
+    row: &Row,
+    parsed: &Parsed,
+    report: &mut FileReport,
+    norms: &mut Norms,
+) -> Result<(Decimal, Option<Decimal>, Option<String>), Rejection> {
+    let Some(fx) = &plan.options.fx else {
+        return Ok((parsed.amount, parsed.profit, parsed.currency.clone()));
+    };
+    let reporting = fx.reporting().to_string();
+    let currency = match &parsed.currency {
+        Some(c) => c.clone(),
+        None => {
+            norms.note(
+                "no currency given: amount taken as the --fx reporting currency",
+                row.line,
+            );
+            reporting.clone()
+        }
+    };
+    if currency == reporting {
+        return Ok((parsed.amount, parsed.profit, Some(reporting)));
+    }
+    let (from, rate) = fx.rate(&currency, parsed.date).map_err(|reason| {
+        let column = plan
+            .map
+            .column(Field::Currency)
+            .or(plan.map.column(Field::Amount));
+        plan.reject(row, column, &currency, reason)
+    })?;
+    report.note_fx(&currency, from, rate, parsed.amount);
+    Ok((
+        parsed.amount * rate,
+        parsed.profit.map(|p| p * rate),
+        Some(reporting),
+    ))
+}
