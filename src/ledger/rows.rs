@@ -70,8 +70,14 @@ pub(crate) struct Row {
 }
 
 impl Row {
+    /// Empty, delimiters only, or a ruling line of SAP list output (`-----`, `=====`).
     fn is_blank(&self) -> bool {
-        self.problem.is_none() && self.cells.iter().all(|c| c.text().is_empty())
+        self.problem.is_none()
+            && self.cells.iter().all(|c| {
+                c.text()
+                    .chars()
+                    .all(|ch| matches!(ch, '-' | '=' | '_' | '\u{2014}' | '\u{2500}'))
+            })
     }
 
     fn texts(&self) -> Vec<String> {
@@ -135,6 +141,9 @@ struct Plan<'a> {
     /// Columns up to the last named one: a shorter row lost fields.
     needed_width: usize,
     map: HeaderMap,
+    /// Whether the source has typed cells (a workbook), where text in a number column is
+    /// a number stored as text.
+    typed: bool,
     number: [NumberFormat; Field::ALL.len()],
     date: DateFormat,
     options: &'a ReadOptions,
@@ -210,6 +219,11 @@ pub(crate) fn read_rows(
         .collect();
     let plan = Plan {
         needed_width,
+        typed: rows.iter().any(|r| {
+            r.cells
+                .iter()
+                .any(|c| matches!(c, Cell::Number(_) | Cell::Date(_)))
+        }),
         number: decide_numbers(file, &header, &map, &well_formed, options, report)?,
         date: decide_dates(file, &header, &map, &well_formed, options, report)?,
         header,
@@ -550,6 +564,9 @@ impl Plan<'_> {
                     )
                 })?;
                 let line = row.line;
+                if self.typed {
+                    norms.note("numbers stored as text read as numbers", line);
+                }
                 if t.ends_with(['-', '−']) {
                     norms.note("trailing minus (SAP list output) read as negative", line);
                 } else if t.starts_with('(') {

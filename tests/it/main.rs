@@ -3,6 +3,7 @@
 mod advise;
 mod analyze;
 mod common;
+mod ledger;
 mod library;
 mod reports;
 mod rules;
