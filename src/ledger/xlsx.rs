@@ -10,7 +10,6 @@ use calamine::{Data, Reader, open_workbook_auto_from_rs};
 use rust_decimal::Decimal;
 use std::io::Cursor;
 use std::path::Path;
-use std::str::FromStr;
 
 /// Whether the bytes are a workbook: a ZIP container (xlsx, ods) or an OLE compound file
 /// (xls). Neither signature can start a text ledger.
@@ -82,16 +81,22 @@ fn quoted(names: &[String]) -> String {
     q.join(", ")
 }
 
+/// A number cell as Excel shows it: 15 significant digits. Excel computes in binary
+/// floating point and stores `=300*0.3` as 89.999999999999986, but shows and means 90.
+fn excel_number(f: f64) -> Cell {
+    let shown = format!("{f:.14e}");
+    match Decimal::from_scientific(&shown) {
+        Ok(d) => Cell::Number(d.normalize()),
+        Err(_) => Cell::Text(f.to_string()),
+    }
+}
+
 /// One worksheet cell as the reader's cell.
 fn cell(data: &Data) -> Cell {
     match data {
         Data::Empty => Cell::Empty,
         Data::Int(i) => Cell::Number(Decimal::from(*i)),
-        // Rust prints the shortest text that reads back as the same f64: what Excel shows.
-        Data::Float(f) => match Decimal::from_str(&f.to_string()) {
-            Ok(d) => Cell::Number(d),
-            Err(_) => Cell::Text(f.to_string()),
-        },
+        Data::Float(f) => excel_number(*f),
         Data::String(s) => Cell::Text(s.clone()),
         Data::Bool(b) => Cell::Text(if *b { "TRUE" } else { "FALSE" }.into()),
         Data::DateTime(dt) if dt.is_datetime() => {
@@ -104,5 +109,76 @@ fn cell(data: &Data) -> Cell {
         Data::DateTime(dt) => Cell::Text(dt.as_f64().to_string()),
         Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
         Data::Error(e) => Cell::Text(e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::csv_reader::read_bytes;
+    use crate::spend::SpendCube;
+
+    const WORKBOOK: &[u8] = include_bytes!("../../fixtures/exports/excel_workbook.xlsx");
+
+    fn read(bytes: &[u8], options: &ReadOptions) -> Result<FileReport, LedgerError> {
+        let mut cube = SpendCube::default();
+        read_bytes(Path::new("w.xlsx"), bytes, options, &mut cube)
+    }
+
+    #[test]
+    fn the_sheet_option_picks_a_sheet_and_a_wrong_name_lists_them() {
+        let options = ReadOptions {
+            sheet: Some("nope".into()),
+            ..ReadOptions::default()
+        };
+        let e = read(WORKBOOK, &options).expect_err("no such sheet");
+        assert_eq!(
+            e.to_string(),
+            "w.xlsx: no sheet \"nope\": the workbook has \"Purchases\", \"Notes\""
+        );
+        let options = ReadOptions {
+            sheet: Some("notes".into()),
+            ..ReadOptions::default()
+        };
+        let e = read(WORKBOOK, &options).expect_err("no ledger on the notes sheet");
+        assert!(e.to_string().contains("no column for supplier_id"), "{e}");
+    }
+
+    #[test]
+    fn cells_keep_their_types_and_formulas_their_cached_values() {
+        let r = read(WORKBOOK, &ReadOptions::default()).expect("reads");
+        assert_eq!((r.rows_used, r.rows_total), (5, 1));
+        assert_eq!(r.amount_total, Decimal::new(38799, 1));
+        assert_eq!(
+            cell(&Data::Float(0.1 + 0.2)),
+            Cell::Number(Decimal::new(3, 1))
+        );
+        assert_eq!(
+            cell(&Data::Float(300.0 * 0.3)),
+            Cell::Number(Decimal::from(90))
+        );
+        assert_eq!(
+            cell(&Data::Float(-1234.56)),
+            Cell::Number(Decimal::new(-123456, 2))
+        );
+        assert_eq!(cell(&Data::Float(1e-7)), Cell::Number(Decimal::new(1, 7)));
+        assert_eq!(
+            cell(&Data::Float(182.5)),
+            Cell::Number(Decimal::new(1825, 1))
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn damaged_workbooks_give_an_error_not_a_panic(
+            at in 0usize..WORKBOOK.len(),
+            byte in proptest::num::u8::ANY,
+            cut in 4usize..WORKBOOK.len(),
+        ) {
+            let mut damaged = WORKBOOK.to_vec();
+            damaged[at] = byte;
+            let _ = read(&damaged, &ReadOptions::default());
+            let _ = read(&WORKBOOK[..cut], &ReadOptions::default());
+        }
     }
 }
