@@ -4,7 +4,7 @@
 
 use super::{FileReport, SkipReason};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use unicode_normalization::UnicodeNormalization;
 
 /// Characters that are invisible in a spreadsheet but make two ids different: zero-width
@@ -38,6 +38,9 @@ pub(crate) fn normalize_id(raw: &str) -> (String, Vec<&'static str>) {
         changes.push("no-break spaces in supplier ids made plain spaces");
     }
     let trimmed = s.trim();
+    if trimmed.is_ascii() {
+        return (trimmed.to_string(), changes);
+    }
     let nfc: String = trimmed.nfc().collect();
     if nfc != trimmed {
         changes.push("supplier ids put in Unicode NFC form");
@@ -62,28 +65,58 @@ struct Seen {
     count: u64,
 }
 
+/// (id, name key) → the first spelling of the name and where it was seen.
+type NamePairs<'a> = BTreeMap<(&'a str, String), Seen>;
+
 /// Supplier ids with the names they appear with, per file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Identities {
-    /// (id, name key) → the first spelling of the name and its lines.
-    pairs: BTreeMap<(String, String), Seen>,
+    /// id → each name as written (trimmed) and where. Names are compared by their key only
+    /// when the findings are made, so that reading a row costs no normalisation.
+    ids: HashMap<String, Vec<Seen>>,
 }
 
 impl Identities {
     /// Records a used line.
     pub(crate) fn record(&mut self, id: &str, name: Option<&str>, line: u64) {
-        let name = name.unwrap_or("");
-        let seen = self
-            .pairs
-            .entry((id.to_string(), name_key(name)))
-            .or_insert_with(|| Seen {
-                name: name.trim().to_string(),
-                ..Seen::default()
-            });
+        let name = name.unwrap_or("").trim();
+        let names = match self.ids.get_mut(id) {
+            Some(names) => names,
+            None => self.ids.entry(id.to_string()).or_default(),
+        };
+        let seen = match names.iter().position(|s| s.name == name) {
+            Some(i) => &mut names[i],
+            None => {
+                names.push(Seen {
+                    name: name.to_string(),
+                    ..Seen::default()
+                });
+                let last = names.len() - 1;
+                &mut names[last]
+            }
+        };
         seen.count += 1;
         if seen.lines.len() < LINES_SHOWN {
             seen.lines.push(line);
         }
+    }
+
+    /// (id, name key) → the first spelling and the lines, over every spelling of the key.
+    fn pairs(&self) -> NamePairs<'_> {
+        let mut out: BTreeMap<(&str, String), Seen> = BTreeMap::new();
+        for (id, names) in &self.ids {
+            for seen in names {
+                let e = out.entry((id.as_str(), name_key(&seen.name))).or_default();
+                if e.name.is_empty() || (seen.lines.first() < e.lines.first()) {
+                    e.name.clone_from(&seen.name);
+                }
+                e.count += seen.count;
+                e.lines.extend(&seen.lines);
+                e.lines.sort_unstable();
+                e.lines.truncate(LINES_SHOWN);
+            }
+        }
+        out
     }
 }
 
@@ -113,15 +146,19 @@ fn lines_of(file: &str, seen: &Seen) -> Vec<String> {
 /// Cross-checks supplier identities over all files.
 pub fn identity_findings(files: &[FileReport]) -> Vec<QualityFinding> {
     // id → name key → (spelling, lines)
+    let pairs: Vec<(&str, NamePairs<'_>)> = files
+        .iter()
+        .map(|f| (f.file.as_str(), f.identities.pairs()))
+        .collect();
     let mut by_id: BTreeMap<&str, BTreeMap<&str, (String, Vec<String>)>> = BTreeMap::new();
-    for f in files {
-        for ((id, key), seen) in &f.identities.pairs {
+    for (file, map) in &pairs {
+        for ((id, key), seen) in map {
             let e = by_id
                 .entry(id)
                 .or_default()
-                .entry(key)
+                .entry(key.as_str())
                 .or_insert_with(|| (seen.name.clone(), Vec::new()));
-            e.1.extend(lines_of(&f.file, seen));
+            e.1.extend(lines_of(file, seen));
         }
     }
     let mut out = Vec::new();

@@ -5,7 +5,7 @@
 use super::locale::date::{
     Date, DateFormat, DateInference, DateInferenceError, infer_date_format, parse_date,
 };
-use super::locale::headers::{HeaderMap, is_total_row, looks_like_header, map_headers};
+use super::locale::headers::{HeaderMap, is_total_cell, looks_like_header, map_headers};
 use super::locale::number::{
     DecimalInference, DecimalSep, NumberFormat, infer_decimal, looks_like_excel_mangled_id,
     parse_currency, parse_number,
@@ -19,6 +19,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::path::Path;
 
 /// The category of lines whose ledger has no category, or an empty one.
@@ -187,6 +188,7 @@ pub(crate) fn read_rows(
         });
     }
 
+    let amount_column = map.column(Field::Amount);
     let mut data: Vec<&Row> = Vec::new();
     for row in &rows[header_ix + 1..] {
         if row.is_blank() {
@@ -194,12 +196,24 @@ pub(crate) fn read_rows(
             continue;
         }
         if row.problem.is_none() {
-            let texts = row.texts();
-            if texts == header || looks_like_header(&texts, &options.columns) {
+            let same_as_header = row.cells.len() == header.len()
+                && row
+                    .cells
+                    .iter()
+                    .zip(&header)
+                    .all(|(c, h)| c.text() == h.as_str());
+            // A repeated header has a word, not a number, where the amount goes; checking
+            // only such rows keeps the header recognition off the hot path.
+            let amount_has_digit = amount_column.and_then(|c| row.cells.get(c)).is_some_and(
+                |c| !matches!(c, Cell::Text(t) if !t.bytes().any(|b| b.is_ascii_digit())),
+            );
+            if same_as_header
+                || (!amount_has_digit && looks_like_header(&row.texts(), &options.columns))
+            {
                 skip(report, row, SkipReason::Header);
                 continue;
             }
-            if is_total_row(&texts) {
+            if row.cells.iter().any(|c| is_total_cell(&c.text())) {
                 skip(report, row, SkipReason::Total);
                 continue;
             }
@@ -233,10 +247,9 @@ pub(crate) fn read_rows(
 
     let mut norms = Norms::default();
     let mut by_currency: BTreeMap<String, (u64, Decimal)> = BTreeMap::new();
-    let mut seen: HashMap<String, Vec<u64>> = HashMap::new();
+    let mut duplicates = Duplicates::default();
     for row in data {
-        let key: Vec<String> = row.texts();
-        seen.entry(key.join("\u{1f}")).or_default().push(row.line);
+        duplicates.add(row);
         let parsed = match parse_row(&plan, row, &mut norms, report) {
             Ok(p) => p,
             Err(rejection) => {
@@ -289,11 +302,52 @@ pub(crate) fn read_rows(
             amount,
         })
         .collect();
-    let mut duplicates: Vec<Vec<u64>> = seen.into_values().filter(|l| l.len() > 1).collect();
-    duplicates.sort();
-    report.duplicates = duplicates;
+    report.duplicates = duplicates.groups();
     report.normalisations.extend(norms.0);
     Ok(())
+}
+
+/// Finds exact duplicate rows by a hash of their cells, confirmed by comparing the cells, so
+/// that no second copy of the file is kept.
+#[derive(Default)]
+struct Duplicates<'a> {
+    /// Hash → groups of identical rows (different rows may share a hash).
+    by_hash: HashMap<u64, Vec<Vec<&'a Row>>>,
+}
+
+impl<'a> Duplicates<'a> {
+    fn add(&mut self, row: &'a Row) {
+        let mut h = std::hash::DefaultHasher::new();
+        for c in &row.cells {
+            c.text().hash(&mut h);
+        }
+        let groups = self.by_hash.entry(h.finish()).or_default();
+        let same = |other: &&Row| {
+            other.cells.len() == row.cells.len()
+                && other
+                    .cells
+                    .iter()
+                    .zip(&row.cells)
+                    .all(|(a, b)| a.text() == b.text())
+        };
+        match groups.iter_mut().find(|g| g.first().is_some_and(same)) {
+            Some(group) => group.push(row),
+            None => groups.push(vec![row]),
+        }
+    }
+
+    /// The line numbers of each group of two or more identical rows, in file order.
+    fn groups(self) -> Vec<Vec<u64>> {
+        let mut out: Vec<Vec<u64>> = self
+            .by_hash
+            .into_values()
+            .flatten()
+            .filter(|g| g.len() > 1)
+            .map(|g| g.iter().map(|r| r.line).collect())
+            .collect();
+        out.sort();
+        out
+    }
 }
 
 fn skip(report: &mut FileReport, row: &Row, reason: SkipReason) {

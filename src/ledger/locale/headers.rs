@@ -475,10 +475,22 @@ const TOTAL_PREFIXES: &[&str] = &[
     "промежуточный итог",
 ];
 
-fn is_total_cell(cell: &str) -> bool {
+/// Whether one cell marks a total row (see [`is_total_row`]).
+pub fn is_total_cell(cell: &str) -> bool {
     let raw = cell.trim();
     if (1..=3).contains(&raw.len()) && raw.bytes().all(|b| b == b'*') {
         return true;
+    }
+    // Every total word starts with one of these letters once normalised: most cells (ids,
+    // numbers, names) are rejected here without the cost of normalising them.
+    let first = raw
+        .chars()
+        .find(|c| c.is_alphanumeric() || matches!(c, '#' | '№' | '%'));
+    if !first.is_some_and(|c| {
+        c.to_lowercase()
+            .all(|l| matches!(l, 't' | 'g' | 's' | 'z' | 'e' | 'и' | 'в' | 'о' | 'п'))
+    }) {
+        return false;
     }
     let normalized = normalize(raw);
     if TOTAL_WORDS.contains(&normalized.as_str()) {

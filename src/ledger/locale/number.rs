@@ -345,6 +345,10 @@ fn split_affixes(input: &str, decimal: DecimalSep) -> Result<Affixes<'_>, Number
 
 /// The currency at the start of `s` and its length in bytes; the longest match wins.
 fn currency_prefix(s: &str) -> Option<(Currency, usize)> {
+    // No code or symbol starts with a digit: most values are rejected without the tables.
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
     let word_len: usize = s
         .chars()
         .take_while(|c| c.is_ascii_alphabetic())
@@ -366,6 +370,9 @@ fn currency_prefix(s: &str) -> Option<(Currency, usize)> {
 
 /// The currency at the end of `s` and its length in bytes; the longest match wins.
 fn currency_suffix(s: &str) -> Option<(Currency, usize)> {
+    if s.ends_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
     let word_len: usize = s
         .chars()
         .rev()
