@@ -269,7 +269,7 @@ mod tests {
 
     #[test]
     fn sap_list_output_with_trailing_minus_price_unit_and_a_warning() {
-        let text = "Einkaufsbelege\n\n|Kreditor|Name 1|Menge|Nettopreis|Preiseinheit|Nettowert|Währung|\n|0000100234|Müller GmbH|1.000|12,50|100|125,00|EUR|\n|0000100235|Schmidt AG|10|3,00|1|30,00-|EUR|\n|0000100234|Müller GmbH|2|10,00|1|30,00|EUR|\n|*|||||130,00|EUR|\n";
+        let text = "Einkaufsbelege\n\n|Kreditor|Name 1|Menge|Nettopreis|Preiseinheit|Nettowert|Währung|\n|0000100234|Müller GmbH|1.000|12,50|100|125,00|EUR|\n|0000100235|Schmidt AG|10|3,00|1|30,00-|EUR|\n|0000100234|Müller GmbH|2|10,00|1|30,00|EUR|\n|*|||||125,00|EUR|\n";
         let (cube, r) = read(text).expect("reads");
         assert_eq!(cube.total_spend(), Decimal::new(12500, 2));
         assert_eq!(cube.suppliers.name(0), "0000100234");
@@ -355,6 +355,21 @@ mod tests {
             reasons,
             [SkipReason::Header, SkipReason::Header, SkipReason::Total]
         );
+    }
+
+    #[test]
+    fn total_rows_are_checked_against_the_rows_above() {
+        let (_, r) =
+            read("Vendor;Amount\nA;1,50\nB;2\nSubtotal;3,50\nC;4\nTotal;9\n").expect("reads");
+        assert_eq!(r.rows_total, 2);
+        assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+        assert_eq!(
+            r.warnings[0].message,
+            "the total row says 9 but the rows used above it add up to 7.5 (4 since the previous total row): rows may be missing or misread"
+        );
+        assert!(r.decisions.contains(
+            &"total rows: 1 of 2 with an amount agree with the rows above them".to_string()
+        ));
     }
 
     #[test]

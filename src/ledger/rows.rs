@@ -190,6 +190,7 @@ pub(crate) fn read_rows(
 
     let amount_column = map.column(Field::Amount);
     let mut data: Vec<&Row> = Vec::new();
+    let mut total_rows: Vec<&Row> = Vec::new();
     for row in &rows[header_ix + 1..] {
         if row.is_blank() {
             report.rows_blank += 1;
@@ -215,6 +216,7 @@ pub(crate) fn read_rows(
             }
             if row.cells.iter().any(|c| is_total_cell(&c.text())) {
                 skip(report, row, SkipReason::Total);
+                total_rows.push(row);
                 continue;
             }
         }
@@ -248,6 +250,8 @@ pub(crate) fn read_rows(
     let mut norms = Norms::default();
     let mut by_currency: BTreeMap<String, (u64, Decimal)> = BTreeMap::new();
     let mut duplicates = Duplicates::default();
+    // (line, amount as read) of the used rows, to check the file's own total rows.
+    let mut used_amounts: Vec<(u64, Decimal)> = Vec::new();
     for row in data {
         duplicates.add(row);
         let parsed = match parse_row(&plan, row, &mut norms, report) {
@@ -289,6 +293,7 @@ pub(crate) fn read_rows(
         );
         report.rows_used += 1;
         report.amount_total += amount;
+        used_amounts.push((row.line, parsed.amount));
         if amount < Decimal::ZERO {
             report.credit_notes += 1;
         }
@@ -303,6 +308,7 @@ pub(crate) fn read_rows(
         })
         .collect();
     report.duplicates = duplicates.groups();
+    check_totals(&plan, &total_rows, &used_amounts, report);
     report.normalisations.extend(norms.0);
     Ok(())
 }
@@ -823,6 +829,63 @@ fn parse_row(
         date,
         currency,
     })
+}
+
+/// Checks the file's own total rows against the used rows above them: a total that is
+/// neither the sum since the previous total row (a subtotal) nor the sum of everything above
+/// it (a grand total) means rows were lost or misread, and is a warning.
+fn check_totals(
+    plan: &Plan<'_>,
+    totals: &[&Row],
+    used: &[(u64, Decimal)],
+    report: &mut FileReport,
+) {
+    let Some(column) = plan.map.column(Field::Amount) else {
+        return;
+    };
+    let format = plan.number[Field::Amount as usize];
+    let mut previous_line = 0;
+    let (mut agree, mut checked) = (0u64, 0u64);
+    for row in totals {
+        let stated = match row.cells.get(column) {
+            Some(Cell::Number(d)) => Some(*d),
+            Some(Cell::Text(t)) if !t.trim().is_empty() => {
+                parse_number(t, format).ok().map(|n| n.value)
+            }
+            _ => None,
+        };
+        let Some(stated) = stated else {
+            previous_line = row.line;
+            continue;
+        };
+        let sum = |from: u64| -> Decimal {
+            used.iter()
+                .filter(|(line, _)| *line > from && *line < row.line)
+                .map(|(_, a)| *a)
+                .sum()
+        };
+        let (subtotal, grand) = (sum(previous_line), sum(0));
+        checked += 1;
+        if stated == subtotal || stated == grand {
+            agree += 1;
+        } else {
+            report.warnings.push(RowWarning {
+                line: row.line,
+                message: format!(
+                    "the total row says {} but the rows used above it add up to {} ({} since the previous total row): rows may be missing or misread",
+                    stated.normalize(),
+                    grand.normalize(),
+                    subtotal.normalize()
+                ),
+            });
+        }
+        previous_line = row.line;
+    }
+    if checked > 0 {
+        report.decisions.push(format!(
+            "total rows: {agree} of {checked} with an amount agree with the rows above them"
+        ));
+    }
 }
 
 /// Why a row's number of fields does not fit the header: fewer than the named columns, or
