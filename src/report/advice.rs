@@ -34,7 +34,17 @@ pub fn render_advice(
     };
     match format {
         Format::Table => Ok(table(a, parts).into_bytes()),
-        Format::Csv => csv(a, parts),
+        Format::Csv => csv(a, parts).map(|body| {
+            // Notices (a lenient run, converted currencies) first, as `#` comment lines.
+            let mut out: Vec<u8> = a
+                .summary
+                .notices
+                .iter()
+                .flat_map(|n| format!("# NOTE: {n}\n").into_bytes())
+                .collect();
+            out.extend(body);
+            out
+        }),
         Format::Json => json(a),
         Format::Markdown => Ok(markdown(a, parts).into_bytes()),
         // The workbook and the page are the full report, whose advice sections carry the plans.
@@ -512,6 +522,9 @@ fn csv(a: &Analysis, parts: Parts) -> Result<Vec<u8>, ReportError> {
 struct Document<'a> {
     procura: &'static str,
     command: &'static str,
+    /// What the reader must know first (a lenient run, converted currencies).
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    notices: &'a [String],
     summary: &'a Summary,
     advice: &'a Advice,
 }
@@ -520,6 +533,7 @@ fn json(a: &Analysis) -> Result<Vec<u8>, ReportError> {
     let mut out = serde_json::to_vec_pretty(&Document {
         procura: env!("CARGO_PKG_VERSION"),
         command: "advise",
+        notices: &a.summary.notices,
         summary: &a.summary,
         advice: &a.advice,
     })?;

@@ -196,6 +196,19 @@ fn lenient_says_so_at_the_top_of_every_format() {
             "{format}: {head}"
         );
     }
+    for format in ["table", "csv", "json", "md"] {
+        let out = procura(&[
+            "advise",
+            "fixtures/exports/broken.csv",
+            "--lenient",
+            "--format",
+            format,
+        ]);
+        assert!(out.status.success(), "advise {format}: {:?}", out.status);
+        let text = String::from_utf8_lossy(&out.stdout);
+        let head: String = text.lines().take(5).collect::<Vec<_>>().join("\n");
+        assert!(head.contains("LENIENT RUN"), "advise {format}: {head}");
+    }
     insta::assert_snapshot!(run(&[
         "analyze",
         "fixtures/exports/broken.csv",
