@@ -74,8 +74,7 @@ pub fn inspect(inputs: &Inputs) -> Result<Ledger, Error> {
     }
     let mut out = Ledger::default();
     for path in &inputs.ledgers {
-        out.files
-            .push(ledger::read_ledger_with(path, &options, &mut out.cube)?);
+        out.files.push(read_file(path, &options, &mut out.cube)?);
     }
     out.quality = quality::identity_findings(&out.files);
     let rejected: u64 = out.files.iter().map(|f| f.rows_rejected).sum();
@@ -116,6 +115,15 @@ pub fn inspect(inputs: &Inputs) -> Result<Ledger, Error> {
         ));
     }
     Ok(out)
+}
+
+/// Reads one ledger file into `cube`: the one place where a file meets a reader.
+fn read_file(
+    path: &std::path::Path,
+    options: &ReadOptions,
+    cube: &mut SpendCube,
+) -> Result<FileReport, Error> {
+    Ok(ledger::read_ledger_with(path, options, cube)?)
 }
 
 /// The data-quality report of [`inspect`]: per-file accounts and identity findings.
