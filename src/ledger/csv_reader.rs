@@ -358,6 +358,20 @@ mod tests {
     }
 
     #[test]
+    fn page_titles_and_footers_of_printed_reports_are_notes() {
+        let text = "Liste Einkaufsbelege\n|Kreditor|Name 1|Material|Nettowert|\n|0001|A|M1|1,00|\n\nListe Einkaufsbelege   Seite 2\n|Kreditor|Name 1|Material|Nettowert|\n|0002|B|M2|2,50|\n|Ende der Liste||||\n";
+        let (cube, r) = read(text).expect("reads");
+        assert_eq!(cube.total_spend(), Decimal::new(350, 2));
+        assert_eq!(
+            (r.rows_preamble, r.rows_header, r.rows_note, r.rows_blank),
+            (1, 2, 2, 1)
+        );
+        // A row with only an amount is a purchase line without a supplier: rejected.
+        let (_, r) = read("Vendor;Amount\nA;1\n;5\nB;\n").expect("reads");
+        assert_eq!(r.rows_rejected, 2);
+    }
+
+    #[test]
     fn total_rows_are_checked_against_the_rows_above() {
         let (_, r) =
             read("Vendor;Amount\nA;1,50\nB;2\nSubtotal;3,50\nC;4\nTotal;9\n").expect("reads");

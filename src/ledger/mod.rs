@@ -240,15 +240,19 @@ pub enum SkipReason {
     Header,
     /// A subtotal or total row (`Total`, `Итого`, `Gesamt`, SAP's `*`).
     Total,
+    /// Below the header, a row with text in one cell only and no amount: a page title or
+    /// footer of a printed report, a group heading. It holds no money.
+    Note,
 }
 
 impl SkipReason {
     /// Every reason, in report order.
-    pub const ALL: [SkipReason; 4] = [
+    pub const ALL: [SkipReason; 5] = [
         SkipReason::Blank,
         SkipReason::Preamble,
         SkipReason::Header,
         SkipReason::Total,
+        SkipReason::Note,
     ];
 
     /// The reason's name in reports.
@@ -258,6 +262,7 @@ impl SkipReason {
             SkipReason::Preamble => "preamble",
             SkipReason::Header => "header",
             SkipReason::Total => "total",
+            SkipReason::Note => "note",
         }
     }
 }
@@ -364,6 +369,8 @@ pub struct FileReport {
     pub rows_header: u64,
     /// Total and subtotal rows skipped.
     pub rows_total: u64,
+    /// Lone-text rows below the header skipped (page titles, footers, group headings).
+    pub rows_note: u64,
     /// Rows rejected.
     pub rows_rejected: u64,
     /// How the file was read: format, encoding, delimiter, header line, and each column's
@@ -395,7 +402,7 @@ pub struct FileReport {
 impl FileReport {
     /// Rows skipped for any reason.
     pub fn rows_skipped(&self) -> u64 {
-        self.rows_blank + self.rows_preamble + self.rows_header + self.rows_total
+        self.rows_blank + self.rows_preamble + self.rows_header + self.rows_total + self.rows_note
     }
 }
 

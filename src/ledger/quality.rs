@@ -314,6 +314,7 @@ impl QualityReport {
                         SkipReason::Preamble => f.rows_preamble,
                         SkipReason::Header => f.rows_header,
                         SkipReason::Total => f.rows_total,
+                        SkipReason::Note => f.rows_note,
                     };
                     format!("{} {n}", r.name())
                 })

@@ -189,6 +189,7 @@ pub(crate) fn read_rows(
     }
 
     let amount_column = map.column(Field::Amount);
+    let named_columns = header.iter().filter(|h| !h.is_empty()).count();
     let mut data: Vec<&Row> = Vec::new();
     let mut total_rows: Vec<&Row> = Vec::new();
     for row in &rows[header_ix + 1..] {
@@ -217,6 +218,20 @@ pub(crate) fn read_rows(
             if row.cells.iter().any(|c| is_total_cell(&c.text())) {
                 skip(report, row, SkipReason::Total);
                 total_rows.push(row);
+                continue;
+            }
+            let mut filled = row
+                .cells
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| !c.text().is_empty());
+            // In a ledger of two or three columns a lone value is more likely a line with
+            // missing values (rejected) than a title.
+            if let (Some((column, Cell::Text(_))), None) = (filled.next(), filled.next())
+                && Some(column) != amount_column
+                && named_columns > 3
+            {
+                skip(report, row, SkipReason::Note);
                 continue;
             }
         }
@@ -362,6 +377,7 @@ fn skip(report: &mut FileReport, row: &Row, reason: SkipReason) {
         SkipReason::Preamble => report.rows_preamble += 1,
         SkipReason::Header => report.rows_header += 1,
         SkipReason::Total => report.rows_total += 1,
+        SkipReason::Note => report.rows_note += 1,
     }
     report.skipped.push(SkippedRow {
         line: row.line,
