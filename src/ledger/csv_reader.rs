@@ -222,7 +222,10 @@ mod tests {
             "t.csv:1: no column for supplier_id; the headers are \"vendor_nr\", \"amount\"; name the column with e.g. supplier_id=<header>; or pass --columns field=Header,…"
         );
         let e = read("Vendor,Lieferant,Betrag\nS1,S1,10\n").expect_err("two");
-        assert!(e.to_string().contains("both look like supplier_id"), "{e}");
+        assert_eq!(
+            e.to_string(),
+            "t.csv:1: columns 1 (\"Vendor\") and 2 (\"Lieferant\") both look like supplier_id; choose one with supplier_id=<header>; the headers are \"Vendor\", \"Lieferant\", \"Betrag\"; or pass --columns field=Header,…"
+        );
         let options = ReadOptions {
             columns: "supplier_id=Kreditor,amount=Nettowert"
                 .parse()

@@ -132,14 +132,16 @@ pub enum LedgerError {
         source: locale::sniff::SniffError,
     },
     /// The header row cannot be mapped to fields.
-    #[error("{}:{line}: {source}; or pass --columns field=Header,…", file.display())]
+    #[error("{}:{line}: {source}{}; or pass --columns field=Header,…", file.display(), headers_found(source, headers))]
     Header {
         /// The file.
         file: PathBuf,
         /// The line of the row taken as the header.
         line: u64,
-        /// What is wrong.
-        source: locale::headers::HeaderError,
+        /// What is wrong (boxed: the error type stays small).
+        source: Box<locale::headers::HeaderError>,
+        /// The header row's cells.
+        headers: Vec<String>,
     },
     /// A column whose numbers or dates read differently under two conventions and nothing
     /// in the file decides which one is meant.
@@ -165,6 +167,17 @@ pub enum LedgerError {
         /// The reports of the files read, with their rejected rows.
         files: Vec<FileReport>,
     },
+}
+
+/// The headers of the row, for the header errors whose own message does not list them.
+fn headers_found(source: &locale::headers::HeaderError, headers: &[String]) -> String {
+    match source {
+        locale::headers::HeaderError::Duplicate { .. } => {
+            let quoted: Vec<String> = headers.iter().map(|h| format!("{h:?}")).collect();
+            format!("; the headers are {}", quoted.join(", "))
+        }
+        _ => String::new(),
+    }
 }
 
 /// How many rejected rows an error message lists before it summarises the rest.

@@ -174,7 +174,8 @@ pub(crate) fn read_rows(
     let map = map_headers(&header, &options.columns).map_err(|source| LedgerError::Header {
         file: file.to_path_buf(),
         line: header_row.line,
-        source,
+        source: Box::new(source),
+        headers: header.clone(),
     })?;
     report
         .decisions
@@ -405,7 +406,8 @@ fn find_header(file: &Path, rows: &[Row], options: &ReadOptions) -> Result<usize
         Err(source) => Err(LedgerError::Header {
             file: file.to_path_buf(),
             line: first.line,
-            source,
+            source: Box::new(source),
+            headers: first.texts(),
         }),
     }
 }
