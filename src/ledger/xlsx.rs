@@ -63,9 +63,15 @@ pub(crate) fn rows(
     let first_row = range.start().map_or(0, |(r, _)| r);
     let first_col = range.start().map_or(0, |(_, c)| c) as usize;
     let mut out = Vec::with_capacity(range.height());
+    // Cells left of the used range are empty: pad so that column numbers in messages are
+    // Excel's, unless the range starts so far right that padding would cost real memory.
+    let pad = if first_col <= MAX_PADDING {
+        first_col
+    } else {
+        0
+    };
     for (i, row) in range.rows().enumerate() {
-        // Cells left of the used range are empty: keep columns where Excel has them.
-        let mut cells = vec![Cell::Empty; first_col];
+        let mut cells = vec![Cell::Empty; pad];
         cells.extend(row.iter().map(cell));
         out.push(Row {
             line: u64::from(first_row) + i as u64 + 1,
@@ -75,6 +81,9 @@ pub(crate) fn rows(
     }
     Ok(out)
 }
+
+/// The most empty columns put in front of a sheet's used range.
+const MAX_PADDING: usize = 256;
 
 fn quoted(names: &[String]) -> String {
     let q: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
