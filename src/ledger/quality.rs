@@ -162,7 +162,8 @@ pub fn identity_findings(files: &[FileReport]) -> Vec<QualityFinding> {
         }
     }
     let mut out = Vec::new();
-    let mut by_name: BTreeMap<&str, BTreeMap<&str, Vec<String>>> = BTreeMap::new();
+    // name key → (the first spelling met, id → lines)
+    let mut by_name: BTreeMap<&str, (&str, BTreeMap<&str, Vec<String>>)> = BTreeMap::new();
     for (id, names) in &by_id {
         let named: Vec<_> = names.iter().filter(|(k, _)| !k.is_empty()).collect();
         if named.len() > 1 {
@@ -177,16 +178,17 @@ pub fn identity_findings(files: &[FileReport]) -> Vec<QualityFinding> {
                 lines: named.iter().flat_map(|(_, (_, l))| l.clone()).collect(),
             });
         }
-        for (key, (_, lines)) in named {
+        for (key, (spelling, lines)) in named {
             by_name
                 .entry(key)
-                .or_default()
+                .or_insert_with(|| (spelling.as_str(), BTreeMap::new()))
+                .1
                 .entry(id)
                 .or_default()
                 .extend(lines.iter().cloned());
         }
     }
-    for (name, ids) in &by_name {
+    for (name, ids) in by_name.values() {
         if ids.len() > 1 {
             let list: Vec<String> = ids.keys().map(|i| format!("{i:?}")).collect();
             out.push(QualityFinding {

@@ -247,7 +247,7 @@ pub(crate) fn read_rows(
     let well_formed: Vec<&Row> = data
         .iter()
         .copied()
-        .filter(|r| shape_problem(r, header.len(), needed_width).is_none())
+        .filter(|r| r.problem.is_none() && shape_problem(r, header.len(), needed_width).is_none())
         .collect();
     let plan = Plan {
         needed_width,
