@@ -27,11 +27,20 @@ pub fn read_ledger_with(
     options: &ReadOptions,
     cube: &mut SpendCube,
 ) -> Result<FileReport, LedgerError> {
-    let bytes = std::fs::read(path).map_err(|source| LedgerError::Io {
-        file: path.to_path_buf(),
-        source,
-    })?;
-    read_bytes(path, &bytes, options, cube)
+    let mut report = FileReport {
+        file: path.display().to_string(),
+        ..FileReport::default()
+    };
+    // The bytes are dropped once they are rows: a large file is not held twice.
+    let rows = {
+        let bytes = std::fs::read(path).map_err(|source| LedgerError::Io {
+            file: path.to_path_buf(),
+            source,
+        })?;
+        source_rows(path, &bytes, options, &mut report)?
+    };
+    read_rows(path, &rows, options, &mut report, cube)?;
+    Ok(report)
 }
 
 /// Reads a ledger from any reader into `cube`, strictly; `name` is used in messages.
@@ -70,13 +79,24 @@ pub(crate) fn read_bytes(
         file: name.display().to_string(),
         ..FileReport::default()
     };
-    let rows = if xlsx::is_workbook(bytes) {
-        xlsx::rows(name, bytes, options, &mut report)?
-    } else {
-        text_rows(name, bytes, options, &mut report)?
-    };
+    let rows = source_rows(name, bytes, options, &mut report)?;
     read_rows(name, &rows, options, &mut report, cube)?;
     Ok(report)
+}
+
+/// The rows of a ledger held in memory: an Excel workbook by its signature, else delimited
+/// text.
+fn source_rows(
+    name: &Path,
+    bytes: &[u8],
+    options: &ReadOptions,
+    report: &mut FileReport,
+) -> Result<Vec<Row>, LedgerError> {
+    if xlsx::is_workbook(bytes) {
+        xlsx::rows(name, bytes, options, report)
+    } else {
+        text_rows(name, bytes, options, report)
+    }
 }
 
 /// Decodes and splits delimited text into rows, recording the encoding and delimiter.
