@@ -210,6 +210,7 @@ pub fn run_with_files(
     };
     let ledger = read(inputs)?;
     let mut a = analysis::analyze(&ledger.cube, rules, &profiles)?;
+    a.summary.notices = ledger.notices;
     a.findings.extend(ledger.findings);
     a.findings.sort();
     Ok((a, ledger.files))

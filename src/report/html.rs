@@ -362,6 +362,9 @@ pub(super) fn supplier(a: &Analysis, _ctx: &Context<'_>, s: &SupplierResult) -> 
     let cur = a.summary.currency.as_deref().unwrap_or("");
     let plan = a.advice.supplier(&s.id);
     let mut o = String::new();
+    for n in &a.summary.notices {
+        let _ = writeln!(o, "<p class=\"meta\"><strong>NOTE: {}</strong></p>", esc(n));
+    }
     let _ = writeln!(
         o,
         "<h1>{} — {}</h1>\n<p class=\"meta\">Supplier meeting brief · period {} · rules: {} · cut-offs A ≤ {} %, B ≤ {} %</p>",

@@ -136,6 +136,9 @@ pub(super) fn render(a: &Analysis, ctx: &Context<'_>, _by: Dimension) -> String 
 pub(super) fn supplier(a: &Analysis, s: &SupplierResult) -> String {
     let cur = a.summary.currency.as_deref().unwrap_or("");
     let mut o = format!("# {} — {}\n\n", cell(&s.id), cell(display_name(s)));
+    for n in &a.summary.notices {
+        o.push_str(&format!("**NOTE: {}**\n\n", cell(n)));
+    }
     let period = a
         .summary
         .period

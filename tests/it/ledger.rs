@@ -196,6 +196,27 @@ fn lenient_says_so_at_the_top_of_every_format() {
             "{format}: {head}"
         );
     }
+    // HTML, and the one-supplier page: the notice comes before any table.
+    for args in [
+        &["analyze", "--format", "html"][..],
+        &["report", "S1", "--format", "html"][..],
+        &["report", "S1", "--format", "md"][..],
+    ] {
+        let mut all = args.to_vec();
+        all.extend(["fixtures/exports/broken.csv", "--lenient"]);
+        let out = procura(&all);
+        assert!(out.status.success(), "{args:?}: {:?}", out.status);
+        let text = String::from_utf8_lossy(&out.stdout);
+        let notice = text.find("LENIENT RUN").expect("a notice");
+        let first_table = text
+            .find("<table")
+            .or_else(|| text.find("| "))
+            .unwrap_or(text.len());
+        assert!(
+            notice < first_table,
+            "{args:?}: the notice is not at the top"
+        );
+    }
     for format in ["table", "csv", "json", "md"] {
         let out = procura(&[
             "advise",

@@ -417,6 +417,7 @@ fn the_library_renders_every_report_without_a_context() {
         ledgers: vec![root().join(FOOD)],
         profiles: Some(root().join(PROFILES)),
         profit: None,
+        ..Inputs::default()
     };
     let a = pipeline::run(&inputs, &rules).expect("analysis");
     let html = report::render(&a, Dimension::Supplier, Format::Html).expect("html");
