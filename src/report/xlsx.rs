@@ -365,6 +365,16 @@ pub(super) fn supplier(a: &Analysis, s: &SupplierResult) -> Result<Vec<u8>, Repo
     let ws = wb.add_worksheet();
     ws.set_name("Supplier")?;
     ws.write_string_with_format(0, 0, format!("{} — {}", s.id, display_name(s)), &f.title)?;
+    if !a.summary.notices.is_empty() {
+        // A lenient run or converted currencies: said on the row under the title.
+        let notes: Vec<String> = a
+            .summary
+            .notices
+            .iter()
+            .map(|n| format!("NOTE: {n}"))
+            .collect();
+        ws.write_string(1, 0, notes.join(" · "))?;
+    }
     let plan = a.advice.supplier(&s.id);
     let mut facts = vec![
         vec![Cell::text("spend"), Cell::Money(s.abc.spend.value)],

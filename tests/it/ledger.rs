@@ -217,6 +217,41 @@ fn lenient_says_so_at_the_top_of_every_format() {
             "{args:?}: the notice is not at the top"
         );
     }
+    // Workbooks: the notice is in the first rows of the first sheet.
+    let dir = crate::common::temp_dir("ledger-lenient-xlsx");
+    for (name, args) in [
+        ("analysis.xlsx", &["analyze"][..]),
+        ("s1.xlsx", &["report", "S1"][..]),
+    ] {
+        let path = dir.join(name);
+        let mut all = args.to_vec();
+        let p = path.to_str().expect("utf-8 path");
+        all.extend([
+            "fixtures/exports/broken.csv",
+            "--lenient",
+            "--format",
+            "xlsx",
+            "--output",
+            p,
+        ]);
+        assert!(procura(&all).status.success(), "{args:?}");
+        use calamine::Reader;
+        let mut book = calamine::open_workbook_auto(&path).expect("a workbook");
+        let sheet = book
+            .worksheet_range_at(0)
+            .expect("a sheet")
+            .expect("readable");
+        let top: Vec<String> = sheet
+            .rows()
+            .take(4)
+            .flatten()
+            .map(|c| c.to_string())
+            .collect();
+        assert!(
+            top.iter().any(|c| c.contains("LENIENT RUN")),
+            "{name}: {top:?}"
+        );
+    }
     for format in ["table", "csv", "json", "md"] {
         let out = procura(&[
             "advise",
