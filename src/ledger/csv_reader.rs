@@ -475,6 +475,34 @@ mod tests {
         }
 
         #[test]
+        fn any_options_on_any_text_give_a_result_not_a_panic(
+            text in "[a-zA-Z0-9 ,;|\t\"\n.:/()-]{0,200}",
+            delimiter in 0usize..5,
+            decimal in 0usize..3,
+            date in 0usize..5,
+        ) {
+            use crate::ledger::locale::{date::DateFormat, sniff::Delimiter};
+            let options = ReadOptions {
+                delimiter: Delimiter::ALL.get(delimiter).copied(),
+                decimal: [Some(DecimalSep::Point), Some(DecimalSep::Comma), None][decimal],
+                date_format: [
+                    Some(DateFormat::Iso),
+                    Some(DateFormat::DayMonthYear),
+                    Some(DateFormat::MonthDayYear),
+                    Some(DateFormat::ExcelSerial),
+                    None,
+                ][date],
+                ..ReadOptions::default()
+            };
+            let text = format!("Lieferant;Betrag;Datum\n{text}");
+            let mut cube = SpendCube::default();
+            if let Ok(r) = read_bytes(Path::new("fuzz.csv"), text.as_bytes(), &options, &mut cube) {
+                proptest::prop_assert_eq!(r.rows_read, r.rows_used + r.rows_skipped() + r.rows_rejected);
+                proptest::prop_assert_eq!(cube.total_spend(), r.amount_total);
+            }
+        }
+
+        #[test]
         fn any_csv_text_gives_a_result_not_a_panic(text in "[a-zA-Z0-9 ,;|\t\"\n\r.\u{a0}€()-]{0,300}") {
             let mut cube = SpendCube::default();
             let text = format!("supplier_id;amount;date\n{text}");

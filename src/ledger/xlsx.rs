@@ -18,7 +18,28 @@ pub(crate) fn is_workbook(bytes: &[u8]) -> bool {
 }
 
 /// The rows of the chosen sheet; line numbers are the sheet's row numbers.
+///
+/// calamine can panic on some damaged files (arithmetic overflow on absurd cell
+/// references); the panic is caught here and reported as a damaged workbook, so that no
+/// input makes procura crash.
 pub(crate) fn rows(
+    name: &Path,
+    bytes: &[u8],
+    options: &ReadOptions,
+    report: &mut FileReport,
+) -> Result<Vec<Row>, LedgerError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_sheet(name, bytes, options, report)
+    }))
+    .unwrap_or_else(|_| {
+        Err(LedgerError::Workbook {
+            file: name.to_path_buf(),
+            message: "the workbook is damaged: the spreadsheet reader gave up on it; open and save it again in Excel, or export the sheet as CSV".into(),
+        })
+    })
+}
+
+fn read_sheet(
     name: &Path,
     bytes: &[u8],
     options: &ReadOptions,
