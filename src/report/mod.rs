@@ -138,20 +138,29 @@ pub fn exact(f: Decimal) -> String {
     f.normalize().to_string()
 }
 
+/// An amount followed by its currency code, or alone when the ledger names none.
+fn with_currency(amount: String, currency: &str) -> String {
+    if currency.is_empty() {
+        amount
+    } else {
+        format!("{amount} {currency}")
+    }
+}
+
 /// The heading lines every human format starts with.
 pub(crate) fn header_lines(a: &Analysis) -> Vec<String> {
     let s = &a.summary;
     let cur = s.currency.as_deref().unwrap_or("");
     let mut out: Vec<String> = s.notices.iter().map(|n| format!("NOTE: {n}")).collect();
     out.push(format!(
-        "{} lines, {} suppliers, {} categories, {} items; total spend {} {cur}{}",
+        "{} lines, {} suppliers, {} categories, {} items; total spend {}{}",
         s.lines,
         s.suppliers,
         s.categories,
         s.items,
-        money_grouped(s.total_spend),
+        with_currency(money_grouped(s.total_spend), cur),
         s.total_profit
-            .map(|p| format!(", total profit {} {cur}", money_grouped(p)))
+            .map(|p| format!(", total profit {}", with_currency(money_grouped(p), cur)))
             .unwrap_or_else(|| ", no profit data".into())
     ));
     if let Some((from, to)) = &s.period {
