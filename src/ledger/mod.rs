@@ -10,6 +10,7 @@
 //! in the [`FileReport`]; [`quality`] cross-checks supplier identities over all files.
 
 mod csv_reader;
+mod fast;
 pub mod fx;
 pub mod locale;
 pub mod quality;
@@ -18,6 +19,7 @@ mod rows;
 mod xlsx;
 
 pub use csv_reader::{read_ledger, read_ledger_from, read_ledger_with};
+pub use fast::{FastOptions, read_ledger_fast};
 pub use rows::UNCATEGORIZED;
 
 use rust_decimal::Decimal;

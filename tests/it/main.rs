@@ -5,5 +5,6 @@ mod analyze;
 mod common;
 mod ledger;
 mod library;
+mod perf;
 mod reports;
 mod rules;

@@ -1,0 +1,967 @@
+//! The fast path for large, clean ledgers: one pass over the bytes, both cores.
+//!
+//! It handles the common shape of an ERP export — UTF-8, `,` delimiter, LF or CRLF line
+//! ends, a header that names only columns procura knows (each by its canonical name), RFC
+//! 4180 quotes without newlines inside them, plain numbers with at most two decimals and
+//! ISO dates — and produces exactly the spend cube the general reader produces from the
+//! same file. Whenever it meets anything else (a non-UTF-8 byte, an unknown header, a quoted
+//! newline, a bad or unusual value, a blank line, a short row) it answers "not handled"
+//! ([`None`]) and the caller runs the general reader, which reads messy files and reports
+//! errors with their position. The fast path therefore never produces an error of its own.
+//!
+//! How it is fast:
+//! - the file is read in blocks into a reused buffer (memory does not grow with the file);
+//!   each 64-byte stretch is classified into one bitmask of delimiters, newlines, carriage
+//!   returns and quotes (SSE2 on x86_64, a portable loop elsewhere), and the set bits drive
+//!   the field state machine;
+//! - money is parsed straight from the bytes into integer hundredths, with the decimal
+//!   scale tracked so that the [`Decimal`] built at the end is the one the general reader's
+//!   sums give (same value, same scale);
+//! - supplier, category and item ids are interned (FxHash) behind one-entry caches: lines
+//!   of one order share the supplier, and an item is nearly always bought from one
+//!   supplier in one category, so most lines need one hash lookup (the item);
+//! - the file is split into byte ranges at line starts, one per thread; each thread builds
+//!   its own cube and the cubes are merged in file order with [`SpendCube::merge`], which
+//!   keeps "first seen" (supplier names, id order) as a single pass would. A quoted
+//!   newline anywhere makes the whole read "not handled", so a split point can never fall
+//!   inside a record unnoticed: the thread owning the record that holds it sees the quote.
+
+use super::{Field, FileReport, UNCATEGORIZED};
+use crate::spend::{Cell, CellKey, Interner, SpendCube};
+use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Bytes read per block.
+const BLOCK: usize = 1 << 20;
+/// Below this size a file is read on one thread: starting threads would cost more.
+const MIN_PARALLEL_BYTES: u64 = 8 << 20;
+/// Money and numbers are held in hundredths: the fast path takes at most two decimals.
+const SCALE: u32 = 2;
+
+/// How the fast path runs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FastOptions<'a> {
+    /// Threads to use; `0` means one per available core for files of 8 MiB and more,
+    /// one below.
+    pub threads: usize,
+    /// Incremented with the bytes of each block read, for a progress display.
+    pub progress: Option<&'a AtomicU64>,
+}
+
+/// Reads a ledger file with the fast path. `None` means "not handled": the file has
+/// something the fast path does not read, and the general reader must read it instead.
+pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube, FileReport)> {
+    let mut file = File::open(path).ok()?;
+    let len = file.metadata().ok()?.len();
+    let mut head = vec![0u8; 1 << 16];
+    let n = read_full(&mut file, &mut head).ok()?;
+    let head = &head[..n];
+    let header_end = memchr::memchr(b'\n', head)?;
+    let layout = Layout::from_header(&head[..header_end])?;
+    let first = header_end as u64 + 1;
+
+    let threads = match opts.threads {
+        0 if len < MIN_PARALLEL_BYTES => 1,
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
+    let mut bounds = vec![first];
+    for t in 1..threads {
+        let at = first + (len.saturating_sub(first)) * t as u64 / threads as u64;
+        let start = next_line_start(path, at.max(first))?;
+        let prev = *bounds.last()?;
+        bounds.push(start.max(prev));
+    }
+    bounds.push(len.max(first));
+
+    let parts: Vec<Option<Part>> = if bounds.len() == 2 {
+        vec![scan(path, bounds[0], bounds[1], &layout, opts.progress)]
+    } else {
+        std::thread::scope(|s| {
+            let layout = &layout;
+            let handles: Vec<_> = bounds
+                .windows(2)
+                .map(|w| {
+                    let (a, b) = (w[0], w[1]);
+                    s.spawn(move || scan(path, a, b, layout, opts.progress))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().ok().flatten())
+                .collect()
+        })
+    };
+    let mut cube: Option<SpendCube> = None;
+    let mut report = FileReport {
+        file: path.display().to_string(),
+        columns: Field::ALL
+            .iter()
+            .filter(|f| layout.column[**f as usize].is_some())
+            .map(|f| f.key().to_string())
+            .collect(),
+        ..FileReport::default()
+    };
+    for part in parts {
+        let part = part?;
+        report.rows_read += part.rows;
+        report.rows_used += part.rows;
+        report.credit_notes += part.credit_lines;
+        let c = part.into_cube()?;
+        match &mut cube {
+            None => cube = Some(c),
+            Some(whole) => whole.merge(c),
+        }
+    }
+    Some((cube.unwrap_or_default(), report))
+}
+
+/// Reads until `buf` is full or the file ends; returns the bytes read.
+fn read_full(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match file.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// Offset of the first line start at or after `at` (the byte after a newline).
+fn next_line_start(path: &Path, at: u64) -> Option<u64> {
+    let mut f = File::open(path).ok()?;
+    let from = at.checked_sub(1)?;
+    f.seek(SeekFrom::Start(from)).ok()?;
+    let mut buf = vec![0u8; 1 << 16];
+    let mut off = from;
+    loop {
+        let n = read_full(&mut f, &mut buf).ok()?;
+        if n == 0 {
+            return Some(off);
+        }
+        if let Some(p) = memchr::memchr(b'\n', &buf[..n]) {
+            return Some(off + p as u64 + 1);
+        }
+        off += n as u64;
+    }
+}
+
+/// What each column of the file is, from the header.
+#[derive(Debug)]
+struct Layout {
+    /// Per column, the role it plays (`NONE` for columns read only to be skipped).
+    role: Vec<u8>,
+    /// Per field (indexed by `Field as usize`), its column.
+    column: [Option<usize>; Field::ALL.len()],
+}
+
+/// Roles of columns: where the scanner stores a field's span.
+const NONE: u8 = u8::MAX;
+
+impl Layout {
+    /// Maps a header line; `None` unless every column is a field's canonical name, once.
+    fn from_header(line: &[u8]) -> Option<Layout> {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let text = std::str::from_utf8(line).ok()?;
+        let mut column = [None; Field::ALL.len()];
+        let mut role = Vec::new();
+        for (i, name) in text.split(',').enumerate() {
+            // Only canonical names: the general reader may recognise more (aliases,
+            // other languages), and a column it maps and this path skipped would differ.
+            let f = Field::ALL.iter().find(|f| f.key() == name)?;
+            if *f == Field::PriceUnit {
+                return None; // amounts per price unit: the general reader's business
+            }
+            if column[*f as usize].replace(i).is_some() {
+                return None;
+            }
+            role.push(match f {
+                Field::OrderId => NONE,
+                f => *f as u8,
+            });
+        }
+        if Field::ALL
+            .iter()
+            .any(|f| f.is_required() && column[*f as usize].is_none())
+        {
+            return None;
+        }
+        Some(Layout { role, column })
+    }
+}
+
+/// A field's bytes in the buffer: `[start, end)`, and whether it was quoted with `""`
+/// escapes inside (then the bytes still hold the doubled quotes).
+#[derive(Debug, Clone, Copy, Default)]
+struct Span {
+    start: usize,
+    end: usize,
+    escaped: bool,
+}
+
+/// Ids interned by their bytes, in order of first appearance. Ids of up to 15 bytes (most
+/// ids) are keyed by their bytes packed into a `u128` ([`pack`]): hashing and comparing
+/// them is integer work, with no call to `memcmp`.
+///
+/// Each id has a second slot beside its index: the items keep there the cell they were
+/// last bought in, so that one hash lookup finds both.
+#[derive(Debug, Default)]
+struct Ids {
+    short: FxHashMap<u128, [u32; 2]>,
+    long: FxHashMap<Box<[u8]>, [u32; 2]>,
+    names: Vec<Box<str>>,
+}
+
+impl Ids {
+    /// The index of the id in `buf` at `span`; `None` when it is not text the general
+    /// reader would keep as is (not UTF-8, or with white space around it).
+    /// Returns the index and the slot.
+    #[inline]
+    fn intern(&mut self, buf: &[u8], span: Span, scratch: &mut Vec<u8>) -> Option<&mut [u32; 2]> {
+        match pack(buf, span) {
+            Some(key) => self.intern_short(key, &buf[span.start..span.end]),
+            None => self.intern_bytes(field(buf, span, scratch)),
+        }
+    }
+
+    /// [`Ids::intern`] for a short id whose packed key is known.
+    #[inline]
+    fn intern_short(&mut self, key: u128, id: &[u8]) -> Option<&mut [u32; 2]> {
+        if !self.short.contains_key(&key) {
+            let i = self.push(id)?;
+            self.short.insert(key, [i, u32::MAX]);
+        }
+        self.short.get_mut(&key)
+    }
+
+    /// [`Ids::intern`] for an id given by its (unescaped) bytes.
+    fn intern_bytes(&mut self, id: &[u8]) -> Option<&mut [u32; 2]> {
+        if id.len() < 16 {
+            let mut a = [0u8; 16];
+            a[..id.len()].copy_from_slice(id);
+            return self.intern_short(
+                pack(
+                    &a,
+                    Span {
+                        start: 0,
+                        end: id.len(),
+                        escaped: false,
+                    },
+                )?,
+                id,
+            );
+        }
+        if !self.long.contains_key(id) {
+            let i = self.push(id)?;
+            self.long.insert(id.into(), [i, u32::MAX]);
+        }
+        self.long.get_mut(id)
+    }
+
+    fn push(&mut self, id: &[u8]) -> Option<u32> {
+        let s = std::str::from_utf8(id).ok()?;
+        if s.trim() != s {
+            return None;
+        }
+        let i = u32::try_from(self.names.len()).ok()?;
+        self.names.push(s.into());
+        Some(i)
+    }
+}
+
+/// A field of at most 15 bytes packed into a `u128`: the bytes, zero-padded, with the
+/// length in the top byte (so the key of a field never equals another field's, and no key
+/// is `u128::MAX`). `None` for longer or escaped fields.
+#[inline]
+fn pack(buf: &[u8], s: Span) -> Option<u128> {
+    let len = s.end - s.start;
+    if s.escaped || len > 15 {
+        return None;
+    }
+    let v = match buf.get(s.start..s.start + 16) {
+        Some(b) => u128::from_le_bytes(b.try_into().ok()?),
+        None => {
+            let mut a = [0u8; 16];
+            a[..len].copy_from_slice(&buf[s.start..s.end]);
+            u128::from_le_bytes(a)
+        }
+    };
+    let mask = if len == 0 {
+        0
+    } else {
+        u128::MAX >> (128 - 8 * len)
+    };
+    Some((v & mask) | ((len as u128) << 120))
+}
+
+/// Sums of one cell in hundredths, with the largest decimal scale seen.
+#[derive(Debug, Clone, Copy, Default)]
+struct FastCell {
+    /// (supplier, category, item)
+    key: (u32, u32, u32),
+    spend: i64,
+    profit: i64,
+    lines: u64,
+    credit_lines: u64,
+    spend_scale: u8,
+    profit_scale: u8,
+}
+
+/// What one thread read: its own interned ids and cells.
+#[derive(Debug, Default)]
+struct Part {
+    suppliers: Ids,
+    supplier_names: Vec<Option<Box<str>>>,
+    categories: Ids,
+    items: Ids,
+    cells: Vec<FastCell>,
+    cell_index: FxHashMap<(u32, u32, u32), u32>,
+    has_profit: bool,
+    currencies: Vec<String>,
+    period: Option<([u8; 10], [u8; 10])>,
+    rows: u64,
+    credit_lines: u64,
+    // One-entry caches, keyed by packed field bytes (`u128::MAX`: empty).
+    last_supplier: u128,
+    last_supplier_ix: u32,
+    /// Whether the cached supplier has its name.
+    last_supplier_named: bool,
+    last_category: u128,
+    last_category_ix: u32,
+    last_currency: u128,
+    last_date: [u8; 10],
+    /// Scratch for unescaping `""` in quoted fields.
+    scratch: Vec<u8>,
+}
+
+impl Part {
+    /// The spend cube of this part; `None` if a sum does not fit a `Decimal`.
+    fn into_cube(self) -> Option<SpendCube> {
+        let mut cube = SpendCube::default();
+        let interner = |ids: &Ids| {
+            // In index order, which is the order of first appearance.
+            let mut i = Interner::default();
+            for n in &ids.names {
+                i.intern(n);
+            }
+            i
+        };
+        cube.suppliers = interner(&self.suppliers);
+        cube.categories = interner(&self.categories);
+        cube.items = interner(&self.items);
+        cube.supplier_names = self
+            .supplier_names
+            .into_iter()
+            .map(|n| n.map(String::from).unwrap_or_default())
+            .collect();
+        cube.cells.reserve(self.cells.len());
+        for c in &self.cells {
+            let (supplier, category, item) = c.key;
+            cube.cells.insert(
+                CellKey {
+                    supplier,
+                    category,
+                    item,
+                },
+                Cell {
+                    spend: to_decimal(c.spend, c.spend_scale),
+                    profit: to_decimal(c.profit, c.profit_scale),
+                    lines: c.lines,
+                    credit_lines: c.credit_lines,
+                },
+            );
+        }
+        cube.has_profit = self.has_profit;
+        cube.currencies = self.currencies;
+        cube.currencies.sort();
+        cube.period = match self.period {
+            Some((a, b)) => Some((date_text(&a)?, date_text(&b)?)),
+            None => None,
+        };
+        Some(cube)
+    }
+
+    /// Adds one record whose fields are at `spans` (indexed by `Field as usize`).
+    #[inline]
+    fn add(&mut self, buf: &[u8], spans: &[Span; Field::ALL.len()], layout: &Layout) -> Option<()> {
+        let col = |f: Field| layout.column[f as usize].is_some();
+        let raw = |s: Span| &buf[s.start..s.end];
+
+        // Numbers first: they need no unescaping (a quoted number is not handled).
+        let amount_span = spans[Field::Amount as usize];
+        if amount_span.escaped {
+            return None;
+        }
+        let (amount, amount_scale) = parse_money(raw(amount_span))?;
+        for f in [Field::Quantity, Field::UnitPrice] {
+            if col(f) {
+                let s = spans[f as usize];
+                if s.escaped || (s.end > s.start && parse_money(raw(s)).is_none()) {
+                    return None;
+                }
+            }
+        }
+        let profit = if col(Field::Profit) {
+            let s = spans[Field::Profit as usize];
+            if s.escaped {
+                return None;
+            }
+            if s.end > s.start {
+                Some(parse_money(raw(s))?)
+            } else {
+                None
+            }
+        } else {
+            None
+        };
+        if col(Field::Date) {
+            let s = spans[Field::Date as usize];
+            let d = raw(s);
+            if !d.is_empty() {
+                let d: &[u8; 10] = d.try_into().ok()?;
+                if *d != self.last_date {
+                    if !is_iso_date(d) {
+                        return None;
+                    }
+                    self.last_date = *d;
+                    self.period = Some(match self.period {
+                        None => (*d, *d),
+                        Some((a, b)) => (a.min(*d), b.max(*d)),
+                    });
+                }
+            }
+        }
+        if col(Field::Currency) {
+            let s = spans[Field::Currency as usize];
+            let key = pack(buf, s);
+            if s.end > s.start && (key.is_none() || key != Some(self.last_currency)) {
+                let c = field(buf, s, &mut self.scratch);
+                let text = std::str::from_utf8(c).ok()?;
+                if text.trim() != text {
+                    return None;
+                }
+                if !self.currencies.iter().any(|x| x == text) {
+                    self.currencies.push(text.to_string());
+                }
+                self.last_currency = key.unwrap_or(u128::MAX);
+            }
+        }
+
+        // Supplier, behind the one-entry cache.
+        let s = spans[Field::SupplierId as usize];
+        if s.end == s.start {
+            return None;
+        }
+        let key = pack(buf, s);
+        if key != Some(self.last_supplier) {
+            let ix = self.suppliers.intern(buf, s, &mut self.scratch)?[0];
+            if ix as usize == self.supplier_names.len() {
+                self.supplier_names.push(None);
+            }
+            self.last_supplier = key.unwrap_or(u128::MAX);
+            self.last_supplier_ix = ix;
+            self.last_supplier_named = false;
+        }
+        let supplier = self.last_supplier_ix;
+        // The first name seen is kept; once the cached supplier has one, skip the lookup.
+        if col(Field::SupplierName) && !self.last_supplier_named {
+            let s = spans[Field::SupplierName as usize];
+            let name = field(buf, s, &mut self.scratch);
+            if !name.is_empty() {
+                let slot = self.supplier_names.get_mut(supplier as usize)?;
+                if slot.is_none() {
+                    let text = std::str::from_utf8(name).ok()?;
+                    if text.trim() != text {
+                        return None;
+                    }
+                    *slot = Some(text.into());
+                }
+                self.last_supplier_named = true;
+            }
+        }
+
+        // Category, behind the one-entry cache; an empty one is "uncategorized".
+        let s = if col(Field::Category) {
+            spans[Field::Category as usize]
+        } else {
+            Span::default()
+        };
+        let key = pack(buf, s);
+        if key != Some(self.last_category) {
+            let ix = if s.end == s.start {
+                self.categories.intern_bytes(UNCATEGORIZED.as_bytes())?[0]
+            } else {
+                self.categories.intern(buf, s, &mut self.scratch)?[0]
+            };
+            self.last_category = key.unwrap_or(u128::MAX);
+            self.last_category_ix = ix;
+        }
+        let category = self.last_category_ix;
+
+        // The item, with the cell it was last bought in: nearly always this line's cell.
+        let slot = if col(Field::ItemId) {
+            self.items
+                .intern(buf, spans[Field::ItemId as usize], &mut self.scratch)?
+        } else {
+            self.items.intern_bytes(b"")?
+        };
+        let item = slot[0];
+        let cell_ix = match self.cells.get(slot[1] as usize) {
+            Some(c) if c.key == (supplier, category, item) => slot[1],
+            _ => {
+                let key = (supplier, category, item);
+                let ix = match self.cell_index.get(&key) {
+                    Some(&ix) => ix,
+                    None => {
+                        let ix = u32::try_from(self.cells.len()).ok()?;
+                        self.cells.push(FastCell {
+                            key,
+                            ..FastCell::default()
+                        });
+                        self.cell_index.insert(key, ix);
+                        ix
+                    }
+                };
+                slot[1] = ix;
+                ix
+            }
+        };
+        let cell = self.cells.get_mut(cell_ix as usize)?;
+        cell.spend = cell.spend.checked_add(amount)?;
+        cell.spend_scale = cell.spend_scale.max(amount_scale);
+        cell.lines += 1;
+        if amount < 0 {
+            cell.credit_lines += 1;
+            self.credit_lines += 1;
+        }
+        if let Some((p, scale)) = profit {
+            cell.profit = cell.profit.checked_add(p)?;
+            cell.profit_scale = cell.profit_scale.max(scale);
+            self.has_profit = true;
+        }
+        self.rows += 1;
+        Some(())
+    }
+}
+
+/// A field's bytes with quotes undone (`""` becomes `"`), using `scratch` when needed.
+#[inline]
+fn field<'a>(buf: &'a [u8], s: Span, scratch: &'a mut Vec<u8>) -> &'a [u8] {
+    let raw = &buf[s.start..s.end];
+    if !s.escaped {
+        return raw;
+    }
+    scratch.clear();
+    let mut i = 0;
+    while i < raw.len() {
+        scratch.push(raw[i]);
+        // The scanner only marks a field escaped when each quote in it is doubled.
+        i += if raw[i] == b'"' { 2 } else { 1 };
+    }
+    scratch
+}
+
+/// Hundredths and scale to the `Decimal` a sum of decimals of at most that scale gives.
+fn to_decimal(hundredths: i64, scale: u8) -> Decimal {
+    let drop = SCALE - u32::from(scale);
+    Decimal::new(hundredths / 10i64.pow(drop), u32::from(scale))
+}
+
+fn date_text(d: &[u8; 10]) -> Option<String> {
+    std::str::from_utf8(d).ok().map(str::to_string)
+}
+
+/// Parses `-?digits(.d|.dd)?` into hundredths and the number of decimals written.
+/// Anything else — a `+`, no digit before the point, three decimals, more than 15 integer
+/// digits, a negative zero — is left to the general reader (`None`).
+#[inline]
+fn parse_money(b: &[u8]) -> Option<(i64, u8)> {
+    let (neg, digits) = match b.first()? {
+        b'-' => (true, &b[1..]),
+        _ => (false, b),
+    };
+    let mut int: i64 = 0;
+    let mut i = 0;
+    while i < digits.len() && digits[i].is_ascii_digit() {
+        int = int * 10 + i64::from(digits[i] - b'0');
+        i += 1;
+    }
+    if i == 0 || i > 15 {
+        return None;
+    }
+    let (frac, scale) = match &digits[i..] {
+        [] => (0, 0),
+        [b'.', d] if d.is_ascii_digit() => (i64::from(d - b'0') * 10, 1),
+        [b'.', d, e] if d.is_ascii_digit() && e.is_ascii_digit() => {
+            (i64::from(d - b'0') * 10 + i64::from(e - b'0'), 2)
+        }
+        _ => return None,
+    };
+    let v = int * 100 + frac;
+    if neg && v == 0 {
+        return None;
+    }
+    Some((if neg { -v } else { v }, scale))
+}
+
+/// Whether `d` is a valid ISO calendar date `YYYY-MM-DD`.
+fn is_iso_date(d: &[u8; 10]) -> bool {
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        d[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    if d[4] != b'-' || d[7] != b'-' {
+        return false;
+    }
+    let (Some(y), Some(m), Some(day)) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
+/// Bits of one 64-byte stretch: structural bytes (`,` `\n` `\r` `"`) and non-ASCII bytes.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn masks(b: &[u8; 64]) -> (u64, u64) {
+    use std::arch::x86_64::*;
+    // SAFETY: SSE2 is part of the x86_64 baseline; the four unaligned 16-byte loads stay
+    // inside the 64-byte array.
+    unsafe {
+        let comma = _mm_set1_epi8(b',' as i8);
+        let nl = _mm_set1_epi8(b'\n' as i8);
+        let cr = _mm_set1_epi8(b'\r' as i8);
+        let q = _mm_set1_epi8(b'"' as i8);
+        let mut m = 0u64;
+        let mut hi = 0u64;
+        for k in 0..4 {
+            let v = _mm_loadu_si128(b.as_ptr().add(16 * k) as *const __m128i);
+            let hit = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, nl)),
+                _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, q)),
+            );
+            m |= u64::from(_mm_movemask_epi8(hit) as u16) << (16 * k);
+            hi |= u64::from(_mm_movemask_epi8(v) as u16) << (16 * k);
+        }
+        (m, hi)
+    }
+}
+
+/// Bits of one 64-byte stretch: structural bytes (`,` `\n` `\r` `"`) and non-ASCII bytes.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn masks(b: &[u8; 64]) -> (u64, u64) {
+    tail_masks(b)
+}
+
+/// [`masks`] for a stretch shorter than 64 bytes.
+#[inline]
+fn tail_masks(b: &[u8]) -> (u64, u64) {
+    let mut m = 0u64;
+    let mut hi = 0u64;
+    for (i, &c) in b.iter().enumerate() {
+        m |= u64::from(matches!(c, b',' | b'\n' | b'\r' | b'"')) << i;
+        hi |= u64::from(c >= 0x80) << i;
+    }
+    (m, hi)
+}
+
+/// Outcome of scanning a buffer.
+enum Scanned {
+    /// Records up to this offset were added; the rest is an incomplete record (or lies
+    /// beyond the range).
+    Consumed(usize),
+    /// The range is done.
+    Done,
+}
+
+/// Adds the complete records of `buf` that start before `end - base` to `part`.
+/// `buf[0]` is at file offset `base` and starts a record. `None`: not handled.
+fn scan_buffer(
+    buf: &[u8],
+    base: u64,
+    end: u64,
+    eof: bool,
+    layout: &Layout,
+    part: &mut Part,
+) -> Option<Scanned> {
+    let n = buf.len();
+    let ncols = layout.role.len();
+    let mut spans = [Span::default(); Field::ALL.len()];
+    let mut pos = 0usize; // start of the current record
+    let mut field_ix = 0usize;
+    let mut fstart = 0usize;
+    let mut quoted = false; // inside a quoted field
+    let mut escaped = false; // the current quoted field holds `""`
+    let mut closed_at = usize::MAX; // where the current quoted field's closing quote is
+    let mut skip_to = 0usize; // bits before this were consumed (the second quote of `""`)
+    let mut cr_at = usize::MAX;
+    let mut rec_hi = false; // a non-ASCII byte in the current record
+    if base >= end {
+        return Some(Scanned::Done);
+    }
+    let mut chunk = 0usize;
+    while chunk < n {
+        let (mut mask, hi) = if chunk + 64 <= n {
+            masks(buf[chunk..chunk + 64].try_into().ok()?)
+        } else {
+            tail_masks(&buf[chunk..])
+        };
+        let mut hi_from = pos.max(chunk) - chunk; // first bit of `hi` in the current record
+        while mask != 0 {
+            let off = mask.trailing_zeros() as usize;
+            let p = chunk + off;
+            mask &= mask - 1;
+            if p < skip_to {
+                continue;
+            }
+            let c = buf[p];
+            if quoted {
+                match c {
+                    b'"' => {
+                        if p + 1 >= n {
+                            if eof {
+                                quoted = false;
+                                closed_at = p;
+                                continue;
+                            }
+                            return Some(Scanned::Consumed(pos));
+                        }
+                        if buf[p + 1] == b'"' {
+                            escaped = true;
+                            skip_to = p + 2;
+                        } else {
+                            quoted = false;
+                            closed_at = p;
+                            if !matches!(buf[p + 1], b',' | b'\n' | b'\r') {
+                                return None; // text after the closing quote
+                            }
+                        }
+                    }
+                    b',' => {}
+                    _ => return None, // a newline inside quotes
+                }
+                continue;
+            }
+            match c {
+                b',' => {
+                    let span = if closed_at != usize::MAX {
+                        Span {
+                            start: fstart + 1,
+                            end: closed_at,
+                            escaped,
+                        }
+                    } else {
+                        Span {
+                            start: fstart,
+                            end: p,
+                            escaped: false,
+                        }
+                    };
+                    let role = *layout.role.get(field_ix)?;
+                    if role != NONE {
+                        spans[role as usize] = span;
+                    }
+                    field_ix += 1;
+                    fstart = p + 1;
+                    closed_at = usize::MAX;
+                    escaped = false;
+                }
+                b'"' => {
+                    if p != fstart {
+                        return None; // a quote inside an unquoted field
+                    }
+                    quoted = true;
+                }
+                b'\r' => {
+                    if p + 1 >= n {
+                        if eof {
+                            return None;
+                        }
+                        return Some(Scanned::Consumed(pos));
+                    }
+                    if buf[p + 1] != b'\n' {
+                        return None; // a lone carriage return
+                    }
+                    cr_at = p;
+                }
+                _ => {
+                    // Newline: the record is [pos, p).
+                    let fend = if cr_at == p.wrapping_sub(1) { cr_at } else { p };
+                    let span = if closed_at != usize::MAX {
+                        Span {
+                            start: fstart + 1,
+                            end: closed_at,
+                            escaped,
+                        }
+                    } else {
+                        Span {
+                            start: fstart,
+                            end: fend,
+                            escaped: false,
+                        }
+                    };
+                    if fend == pos || field_ix + 1 != ncols {
+                        return None; // a blank line or a row of another width
+                    }
+                    let role = *layout.role.get(field_ix)?;
+                    if role != NONE {
+                        spans[role as usize] = span;
+                    }
+                    let line_hi = rec_hi || (hi >> hi_from) & low_bits(off - hi_from) != 0;
+                    if line_hi && std::str::from_utf8(&buf[pos..fend]).is_err() {
+                        return None;
+                    }
+                    part.add(buf, &spans, layout)?;
+                    pos = p + 1;
+                    hi_from = off + 1;
+                    rec_hi = false;
+                    field_ix = 0;
+                    fstart = pos;
+                    closed_at = usize::MAX;
+                    escaped = false;
+                    if base + pos as u64 >= end {
+                        return Some(Scanned::Done);
+                    }
+                }
+            }
+        }
+        if hi_from < 64 && (hi >> hi_from) != 0 {
+            rec_hi = true;
+        }
+        chunk += 64;
+    }
+    if pos >= n || !eof {
+        return Some(if eof {
+            Scanned::Done
+        } else {
+            Scanned::Consumed(pos)
+        });
+    }
+    // The last record has no newline: end it as if it had one.
+    let mut with_nl = buf[pos..].to_vec();
+    with_nl.push(b'\n');
+    match scan_buffer(&with_nl, base + pos as u64, u64::MAX, true, layout, part)? {
+        Scanned::Done | Scanned::Consumed(_) => Some(Scanned::Done),
+    }
+}
+
+/// The `n` lowest bits set (`n` ≤ 64).
+#[inline]
+fn low_bits(n: usize) -> u64 {
+    if n >= 64 { u64::MAX } else { (1u64 << n) - 1 }
+}
+
+/// Scans the records that start in `[start, end)`; `start` is a record start.
+fn scan(
+    path: &Path,
+    start: u64,
+    end: u64,
+    layout: &Layout,
+    progress: Option<&AtomicU64>,
+) -> Option<Part> {
+    let mut f = File::open(path).ok()?;
+    f.seek(SeekFrom::Start(start)).ok()?;
+    let mut part = Part {
+        last_supplier: u128::MAX,
+        last_category: u128::MAX,
+        last_currency: u128::MAX,
+        ..Part::default()
+    };
+    let mut buf = vec![0u8; BLOCK];
+    let mut filled = 0;
+    let mut base = start;
+    loop {
+        if filled == buf.len() {
+            buf.resize(buf.len() * 2, 0); // a record longer than the block
+        }
+        let n = read_full(&mut f, &mut buf[filled..]).ok()?;
+        if let Some(p) = progress {
+            p.fetch_add(n as u64, Ordering::Relaxed);
+        }
+        filled += n;
+        let eof = filled < buf.len();
+        match scan_buffer(&buf[..filled], base, end, eof, layout, &mut part)? {
+            Scanned::Done => return Some(part),
+            Scanned::Consumed(used) => {
+                if eof {
+                    return Some(part);
+                }
+                buf.copy_within(used..filled, 0);
+                filled -= used;
+                base += used as u64;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_parses_to_hundredths_with_its_scale() {
+        assert_eq!(parse_money(b"19.05"), Some((1905, 2)));
+        assert_eq!(parse_money(b"-3.5"), Some((-350, 1)));
+        assert_eq!(parse_money(b"007"), Some((700, 0)));
+        for other in [
+            &b""[..],
+            b"-",
+            b"+1",
+            b".5",
+            b"5.",
+            b"1.234",
+            b"1,5",
+            b"-0",
+            b"-0.00",
+            b"1e5",
+            b"1234567890123456",
+        ] {
+            assert_eq!(
+                parse_money(other),
+                None,
+                "{}",
+                String::from_utf8_lossy(other)
+            );
+        }
+    }
+
+    #[test]
+    fn decimals_keep_the_scale_of_the_sum() {
+        assert_eq!(to_decimal(400, 2).to_string(), "4.00");
+        assert_eq!(to_decimal(450, 1).to_string(), "4.5");
+        assert_eq!(to_decimal(-700, 0).to_string(), "-7");
+    }
+
+    #[test]
+    fn headers_map_canonical_names_only() {
+        assert!(Layout::from_header(b"supplier_id,amount\r").is_some());
+        assert!(Layout::from_header(b"supplier_id,amount,vendor").is_none());
+        assert!(Layout::from_header(b"Supplier ID,amount").is_none());
+        assert!(Layout::from_header(b"supplier_id,amount,amount").is_none());
+        assert!(Layout::from_header(b"supplier_id,category").is_none());
+    }
+
+    #[test]
+    fn iso_dates_are_checked() {
+        assert!(is_iso_date(b"2024-02-29"));
+        assert!(!is_iso_date(b"2025-02-29"));
+        assert!(!is_iso_date(b"2025-13-01"));
+        assert!(!is_iso_date(b"31.12.2025"));
+    }
+}

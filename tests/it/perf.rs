@@ -1,0 +1,188 @@
+//! The fast ledger path gives what the general reader gives: the same cube and
+//! byte-identical reports, on one thread and split over several. No timings here: the
+//! benches (`cargo bench`) and `scripts/bench.sh` measure.
+
+#[path = "../../benches/support/ledger_gen.rs"]
+mod ledger_gen;
+
+use crate::common::temp_dir;
+use ledger_gen::{Shape, ledger};
+use procura::analysis::{self, Dimension};
+use procura::ledger::{FastOptions, read_ledger, read_ledger_fast};
+use procura::profiles::Profiles;
+use procura::report::{self, Format};
+use procura::rules::RuleSet;
+use procura::spend::SpendCube;
+use std::path::Path;
+
+/// Everything a cube holds, as text in a fixed order (scale of the decimals included).
+fn dump(cube: &SpendCube) -> String {
+    let mut cells: Vec<String> = cube
+        .cells
+        .iter()
+        .map(|(k, c)| {
+            format!(
+                "{}/{}/{} {} {} {} {}",
+                cube.suppliers.name(k.supplier),
+                cube.categories.name(k.category),
+                cube.items.name(k.item),
+                c.spend,
+                c.profit,
+                c.lines,
+                c.credit_lines
+            )
+        })
+        .collect();
+    cells.sort();
+    let ids = |i: &procura::spend::Interner| i.iter().map(|(_, s)| s).collect::<Vec<_>>().join(" ");
+    format!(
+        "suppliers {}\nnames {:?}\ncategories {}\nitems {}\nprofit {} currencies {:?} period {:?}\n{}",
+        ids(&cube.suppliers),
+        cube.supplier_names,
+        ids(&cube.categories),
+        ids(&cube.items),
+        cube.has_profit,
+        cube.currencies,
+        cube.period,
+        cells.join("\n")
+    )
+}
+
+/// The reports an analysis of the cube renders.
+fn reports(cube: &SpendCube) -> Vec<Vec<u8>> {
+    let rules = RuleSet::default_rules().expect("default rules");
+    let a = analysis::analyze(cube, &rules, &Profiles::default()).expect("analysis");
+    let mut out = Vec::new();
+    for by in [Dimension::Supplier, Dimension::Category, Dimension::Item] {
+        for f in [Format::Csv, Format::Json] {
+            out.push(report::render(&a, by, f).expect("renders"));
+        }
+    }
+    out
+}
+
+fn general(path: &Path) -> SpendCube {
+    let mut cube = SpendCube::default();
+    read_ledger(path, &mut cube).expect("the general reader reads it");
+    cube
+}
+
+fn fast(path: &Path, threads: usize) -> SpendCube {
+    let (cube, report) = read_ledger_fast(
+        path,
+        FastOptions {
+            threads,
+            ..FastOptions::default()
+        },
+    )
+    .expect("the fast path handles a clean ledger");
+    let mut g = SpendCube::default();
+    let r = read_ledger(path, &mut g).expect("general");
+    assert_eq!(
+        (report.rows_used, report.credit_notes),
+        (r.rows_used, r.credit_notes),
+        "rows used and credit notes differ on {threads} threads"
+    );
+    cube
+}
+
+fn check(name: &str, shape: Shape) {
+    let dir = temp_dir(name);
+    let path = dir.join("ledger.csv");
+    std::fs::write(&path, ledger(shape)).expect("write ledger");
+    let want = general(&path);
+    let want_dump = dump(&want);
+    let want_reports = reports(&want);
+    for threads in [1, 2, 3, 7] {
+        let got = fast(&path, threads);
+        assert_eq!(dump(&got), want_dump, "cube differs on {threads} threads");
+        assert!(
+            reports(&got) == want_reports,
+            "reports differ on {threads} threads"
+        );
+    }
+}
+
+#[test]
+fn fast_path_equals_the_general_reader_on_a_generated_ledger() {
+    check("gen", Shape::default());
+}
+
+#[test]
+fn fast_path_equals_the_general_reader_with_crlf_and_profit() {
+    check(
+        "gen-crlf",
+        Shape {
+            rows: 3_000,
+            suppliers: 50,
+            seed: 7,
+            crlf: true,
+            profit: true,
+        },
+    );
+}
+
+#[test]
+fn fast_path_leaves_what_it_does_not_read_to_the_general_reader() {
+    let dir = temp_dir("fast-other");
+    let header = "supplier_id,supplier_name,amount\n";
+    for (name, body) in [
+        ("quoted-newline", "S1,\"A\nB\",10\n"),
+        ("three-decimals", "S1,A,1.234\n"),
+        ("bad-amount", "S1,A,12a\n"),
+        ("short-row", "S1,A\n"),
+        ("blank-line", "S1,A,1\n\nS2,B,2\n"),
+        ("latin1", "S1,M\u{fc}ller,1\n"),
+        ("spaces", "S1 ,A,1\n"),
+        ("plus", "S1,A,+1\n"),
+        ("lone-cr", "S1,A,1\rS2,B,2\n"),
+        ("quote-inside", "S1,A\"B,1\n"),
+    ] {
+        let mut bytes = format!("{header}{body}").into_bytes();
+        if name == "latin1" {
+            // ü as ISO-8859-1: not UTF-8.
+            let at = bytes.iter().position(|&b| b == 0xc3).expect("ü");
+            bytes.splice(at..at + 2, [0xfc]);
+        }
+        let p = dir.join(format!("{name}.csv"));
+        std::fs::write(&p, bytes).expect("write");
+        for threads in [1, 2] {
+            let got = read_ledger_fast(
+                &p,
+                FastOptions {
+                    threads,
+                    ..FastOptions::default()
+                },
+            );
+            assert!(got.is_none(), "{name} on {threads} threads was handled");
+        }
+    }
+    // An unknown column (it could be an alias the general reader maps) is not handled.
+    let p = dir.join("alias.csv");
+    std::fs::write(&p, "vendor,supplier_id,amount\nX,S1,1\n").expect("write");
+    assert!(read_ledger_fast(&p, FastOptions::default()).is_none());
+}
+
+#[test]
+fn fast_path_reads_a_last_line_without_newline_and_a_header_only_file() {
+    let dir = temp_dir("fast-edges");
+    for (name, text) in [
+        ("no-final-newline", "supplier_id,amount\nS1,1.5\nS2,2"),
+        ("header-only", "supplier_id,amount\n"),
+        (
+            "quoted",
+            "supplier_id,supplier_name,amount\n\"S1\",\"A, \"\"B\"\"\",\"3\"\n",
+        ),
+    ] {
+        let p = dir.join(format!("{name}.csv"));
+        std::fs::write(&p, text).expect("write");
+        let want = dump(&general(&p));
+        for threads in [1, 2] {
+            assert_eq!(
+                dump(&fast(&p, threads)),
+                want,
+                "{name} on {threads} threads"
+            );
+        }
+    }
+}
