@@ -112,6 +112,10 @@ pub struct AbcRanking {
     pub total: Decimal,
     /// Ids of objects with zero or negative value (ranked last, class C), in rank order.
     pub non_positive: Vec<String>,
+    /// Positions in `entries`, sorted by id: [`AbcRanking::get`] is a binary search, not a
+    /// scan (the analysis looks up every category once per supplier-category pair).
+    #[serde(skip)]
+    by_id: Vec<u32>,
 }
 
 impl AbcRanking {
@@ -128,7 +132,17 @@ impl AbcRanking {
 
     /// The entry for an id, if ranked.
     pub fn get(&self, id: &str) -> Option<&AbcEntry> {
-        self.entries.iter().find(|e| e.id == id)
+        let entry = |i: &u32| self.entries.get(*i as usize);
+        if self.by_id.len() != self.entries.len() {
+            // Entries changed after ranking: the index no longer covers them.
+            return self.entries.iter().find(|e| e.id == id);
+        }
+        // The first of equal ids in rank order (the sort that built the index is stable),
+        // as a scan from the top would find.
+        let at = self
+            .by_id
+            .partition_point(|i| entry(i).is_some_and(|e| e.id.as_str() < id));
+        self.by_id.get(at).and_then(entry).filter(|e| e.id == id)
     }
 }
 
@@ -190,10 +204,13 @@ where
             class,
         });
     }
+    let mut by_id: Vec<u32> = (0..entries.len() as u32).collect();
+    by_id.sort_by(|a, b| entries[*a as usize].id.cmp(&entries[*b as usize].id));
     AbcRanking {
         entries,
         total,
         non_positive,
+        by_id,
     }
 }
 
@@ -373,6 +390,17 @@ mod tests {
                     prop_assert!(w[0].class <= w[1].class);
                 }
             }
+        }
+
+        #[test]
+        fn get_finds_what_a_scan_finds(
+            vals in proptest::collection::vec((0u8..20, -50i64..100_000), 0..40),
+            probe in 0u8..25,
+        ) {
+            let input: Vec<_> = vals.iter().map(|(i, v)| (format!("S{i:02}"), Decimal::new(*v, 2))).collect();
+            let r = rank(input, cut(), BoundaryConvention::Textbook);
+            let id = format!("S{probe:02}");
+            prop_assert_eq!(r.get(&id), r.entries.iter().find(|e| e.id == id));
         }
 
         #[test]

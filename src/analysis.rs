@@ -8,7 +8,7 @@ use crate::profiles::{Layer, Profiles};
 use crate::relationship::RelationshipType;
 use crate::rules::expr::Value;
 use crate::rules::{ExceptionScope, RuleSet};
-use crate::spend::{Cell, SpendCube};
+use crate::spend::{Cell, CellKey, Interner, Ix, SpendCube};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -245,17 +245,53 @@ pub fn analyze(
     profiles: &Profiles,
 ) -> Result<Analysis, AnalysisError> {
     let has_profit = cube.has_profit;
-    let name = |i| cube.suppliers.name(i).to_string();
-    let per_supplier: BTreeMap<String, Cell> = cube.sum_by(|k| name(k.supplier));
-    let per_category: BTreeMap<String, Cell> =
-        cube.sum_by(|k| cube.categories.name(k.category).to_string());
-    let per_item: BTreeMap<String, Cell> = cube.sum_by(|k| cube.items.name(k.item).to_string());
-    let per_pair: BTreeMap<(String, String), Cell> = cube.sum_by(|k| {
-        (
-            name(k.supplier),
-            cube.categories.name(k.category).to_string(),
-        )
-    });
+    // Sums by interned index first (one pass over the cells, no strings), then one map
+    // entry per distinct id: the cube has many more cells than suppliers or categories.
+    let by_index = |n: usize, ix: fn(&CellKey) -> usize| {
+        let mut sums: Vec<Option<Cell>> = vec![None; n];
+        for (k, c) in &cube.cells {
+            if let Some(slot) = sums.get_mut(ix(k)) {
+                slot.get_or_insert_with(Cell::default).add(c);
+            }
+        }
+        sums
+    };
+    let named = |ids: &Interner, sums: Vec<Option<Cell>>| -> BTreeMap<String, Cell> {
+        sums.into_iter()
+            .enumerate()
+            .filter_map(|(i, c)| Some((ids.name(i as Ix).to_string(), c?)))
+            .collect()
+    };
+    let per_supplier: BTreeMap<String, Cell> = named(
+        &cube.suppliers,
+        by_index(cube.suppliers.len(), |k| k.supplier as usize),
+    );
+    let per_category: BTreeMap<String, Cell> = named(
+        &cube.categories,
+        by_index(cube.categories.len(), |k| k.category as usize),
+    );
+    let per_item: BTreeMap<String, Cell> =
+        named(&cube.items, by_index(cube.items.len(), |k| k.item as usize));
+    let mut pair_sums: std::collections::HashMap<(Ix, Ix), Cell> =
+        std::collections::HashMap::with_capacity(cube.suppliers.len() * 2);
+    for (k, c) in &cube.cells {
+        pair_sums
+            .entry((k.supplier, k.category))
+            .or_default()
+            .add(c);
+    }
+    let per_pair: BTreeMap<(String, String), Cell> = pair_sums
+        .into_iter()
+        .map(|((s, c), cell)| {
+            (
+                (
+                    cube.suppliers.name(s).to_string(),
+                    cube.categories.name(c).to_string(),
+                ),
+                cell,
+            )
+        })
+        .collect();
 
     let rank = |m: &BTreeMap<String, Cell>| {
         Rankings::new(

@@ -70,7 +70,8 @@ pub struct Cell {
 }
 
 impl Cell {
-    fn add(&mut self, other: &Cell) {
+    /// Adds another cell's sums into this one.
+    pub fn add(&mut self, other: &Cell) {
         self.spend += other.spend;
         self.profit += other.profit;
         self.lines += other.lines;
