@@ -77,8 +77,14 @@ pub(super) fn render(a: &Analysis, by: Dimension) -> Result<Vec<u8>, ReportError
                 "exceptions",
             ]);
             w.write_record(&h)?;
-            for s in &a.suppliers {
-                let plan = a.advice.supplier(&s.id);
+            for (i, s) in a.suppliers.iter().enumerate() {
+                // Plans come in the suppliers' order: look one up only when it does not.
+                let plan = a
+                    .advice
+                    .suppliers
+                    .get(i)
+                    .filter(|p| p.supplier_id == s.id)
+                    .or_else(|| a.advice.supplier(&s.id));
                 let mut row = vec![s.id.clone(), s.name.clone()];
                 row.extend(abc_columns(&s.abc));
                 let exceptions: Vec<String> = s
@@ -134,8 +140,13 @@ pub(super) fn render(a: &Analysis, by: Dimension) -> Result<Vec<u8>, ReportError
                 "moves",
             ]);
             w.write_record(&h)?;
-            for c in &a.categories {
-                let plan = a.advice.category(&c.id);
+            for (i, c) in a.categories.iter().enumerate() {
+                let plan = a
+                    .advice
+                    .categories
+                    .get(i)
+                    .filter(|p| p.category == c.id)
+                    .or_else(|| a.advice.category(&c.id));
                 let mut row = vec![c.id.clone(), c.name.clone()];
                 row.extend(abc_columns(&c.abc));
                 row.extend([
