@@ -48,6 +48,7 @@ pub fn run(a: AdviseArgs) -> Result<(), Failure> {
         FormatArg::Md => Format::Markdown,
         FormatArg::Xlsx => Format::Xlsx,
         FormatArg::Html => Format::Html,
+        FormatArg::BenchCsv => Format::BenchCsv,
     };
     super::report::refuse_terminal(format, a.output.as_deref())?;
     let by = a.by.map(|b| match b {

@@ -39,6 +39,8 @@ pub enum FormatArg {
     Xlsx,
     /// One self-contained HTML page (needs --output, or stdout redirected to a file).
     Html,
+    /// `supplier_id,spend,share,cum_share,class`: the benchmark's format.
+    BenchCsv,
 }
 
 /// Runs `procura analyze`.
@@ -57,6 +59,7 @@ pub fn run(a: AnalyzeArgs) -> Result<(), Failure> {
         FormatArg::Md => Format::Markdown,
         FormatArg::Xlsx => Format::Xlsx,
         FormatArg::Html => Format::Html,
+        FormatArg::BenchCsv => Format::BenchCsv,
     };
     super::report::refuse_terminal(format, a.output.as_deref())?;
     let ctx = report::Context {

@@ -33,6 +33,8 @@ pub fn render_advice(
         suppliers: by != Some(Dimension::Category),
     };
     match format {
+        // The benchmark's format is the ABC ranking; advice has no columns in it.
+        Format::BenchCsv => super::bench_csv::render(a, by.unwrap_or(Dimension::Supplier)),
         Format::Table => Ok(table(a, parts).into_bytes()),
         Format::Csv => csv(a, parts).map(|body| {
             // Notices (a lenient run, converted currencies) first, as `#` comment lines.

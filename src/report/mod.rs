@@ -3,6 +3,7 @@
 //! in human formats, exact decimals in CSV and JSON).
 
 mod advice;
+mod bench_csv;
 mod csv_out;
 mod explain;
 mod html;
@@ -38,6 +39,9 @@ pub enum Format {
     Xlsx,
     /// One self-contained, printable HTML page with SVG charts.
     Html,
+    /// The benchmark's CSV (`supplier_id,spend,share,cum_share,class`), for comparing
+    /// with the reference job's baselines.
+    BenchCsv,
 }
 
 impl Format {
@@ -78,6 +82,7 @@ pub fn render_with(
         Format::Markdown => Ok(markdown::render(analysis, ctx, by).into_bytes()),
         Format::Xlsx => xlsx::render(analysis, ctx),
         Format::Html => Ok(html::render(analysis, ctx).into_bytes()),
+        Format::BenchCsv => bench_csv::render(analysis, by),
     }
 }
 

@@ -151,6 +151,6 @@ pub fn supplier_report(
         Format::Html => Ok(html::supplier(a, ctx, s).into_bytes()),
         Format::Xlsx => xlsx::supplier(a, s),
         Format::Table | Format::Markdown => Ok(markdown::supplier(a, s).into_bytes()),
-        Format::Csv | Format::Json => Err(ReportError::NotForSupplier(format)),
+        Format::Csv | Format::Json | Format::BenchCsv => Err(ReportError::NotForSupplier(format)),
     }
 }
