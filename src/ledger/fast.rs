@@ -301,6 +301,120 @@ fn pack(buf: &[u8], s: Span) -> Option<u128> {
     Some((v & mask) | ((len as u128) << 120))
 }
 
+/// The items' hash table: open addressing on packed keys, so that a batch of lines can
+/// prefetch its slots before the lines are added (an item lookup and its cell are the
+/// two cache misses per line on a big ledger; prefetched, they overlap).
+#[derive(Debug)]
+struct ItemTable {
+    slots: Vec<ItemSlot>,
+    len: usize,
+    /// Changes whenever the table grows (slot positions move).
+    generation: u32,
+}
+
+/// One slot: a packed item id (`u128::MAX`: empty), its index and its last cell.
+#[derive(Debug, Clone, Copy)]
+struct ItemSlot {
+    key: u128,
+    item: u32,
+    cell: u32,
+}
+
+const EMPTY_SLOT: ItemSlot = ItemSlot {
+    key: u128::MAX,
+    item: u32::MAX,
+    cell: u32::MAX,
+};
+
+impl Default for ItemTable {
+    fn default() -> Self {
+        ItemTable {
+            slots: vec![EMPTY_SLOT; 1 << 12],
+            len: 0,
+            generation: 0,
+        }
+    }
+}
+
+impl ItemTable {
+    /// A well-mixed 64-bit hash of a packed key.
+    #[inline]
+    fn hash(key: u128) -> u64 {
+        let x = (key as u64) ^ ((key >> 64) as u64).rotate_left(29);
+        x.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (x >> 32)
+    }
+
+    #[inline]
+    fn home(&self, hash: u64) -> usize {
+        (hash.wrapping_mul(0xD6E8_FEB8_6659_FD93) >> 32) as usize & (self.slots.len() - 1)
+    }
+
+    /// Asks the CPU to fetch the key's home slot.
+    #[inline]
+    fn prefetch(&self, hash: u64) {
+        prefetch(self.slots.as_ptr().wrapping_add(self.home(hash)).cast());
+    }
+
+    /// The position of the key's slot, if present.
+    #[inline]
+    fn find(&self, key: u128, hash: u64) -> Option<usize> {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(hash);
+        loop {
+            let k = self.slots.get(i)?.key;
+            if k == key {
+                return Some(i);
+            }
+            if k == u128::MAX {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Adds a key that is not present; returns its position.
+    fn insert(&mut self, slot: ItemSlot, hash: u64) -> Option<usize> {
+        if (self.len + 1) * 2 > self.slots.len() {
+            let bigger = vec![EMPTY_SLOT; self.slots.len() * 2];
+            let old = std::mem::replace(&mut self.slots, bigger);
+            self.generation = self.generation.wrapping_add(1);
+            for s in old.into_iter().filter(|s| s.key != u128::MAX) {
+                self.place(s, Self::hash(s.key))?;
+            }
+        }
+        self.len += 1;
+        self.place(slot, hash)
+    }
+
+    fn place(&mut self, slot: ItemSlot, hash: u64) -> Option<usize> {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(hash);
+        while self.slots.get(i)?.key != u128::MAX {
+            i = (i + 1) & mask;
+        }
+        *self.slots.get_mut(i)? = slot;
+        Some(i)
+    }
+}
+
+/// A hint to fetch the cache line at `p` (no effect where there is no such instruction).
+#[inline(always)]
+fn prefetch(p: *const i8) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is a hint; it never faults, whatever the address.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch(p, std::arch::x86_64::_MM_HINT_T0);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
+/// Records are added in batches of this many: their slots are prefetched first.
+const BATCH: usize = 32;
+
+/// The field spans of one record, indexed by `Field as usize`.
+type Spans = [Span; Field::ALL.len()];
+
 /// Sums of one cell in hundredths, with the largest decimal scale seen.
 #[derive(Debug, Clone, Copy, Default)]
 struct FastCell {
@@ -320,7 +434,14 @@ struct Part {
     suppliers: Ids,
     supplier_names: Vec<Option<Box<str>>>,
     categories: Ids,
+    /// Item names, and the items with ids too long to pack.
     items: Ids,
+    /// The items with packed ids.
+    item_table: ItemTable,
+    /// Records waiting to be added, and per record the item's packed key and hash.
+    batch: Vec<Spans>,
+    batch_keys: Vec<Option<(u128, u64)>>,
+    batch_slots: Vec<Option<usize>>,
     cells: Vec<FastCell>,
     cell_index: FxHashMap<(u32, u32, u32), u32>,
     has_profit: bool,
@@ -390,7 +511,15 @@ impl Part {
 
     /// Adds one record whose fields are at `spans` (indexed by `Field as usize`).
     #[inline]
-    fn add(&mut self, buf: &[u8], spans: &[Span; Field::ALL.len()], layout: &Layout) -> Option<()> {
+    fn add(
+        &mut self,
+        buf: &[u8],
+        spans: &Spans,
+        layout: &Layout,
+        item_key: Option<(u128, u64)>,
+        found: Option<usize>,
+        generation: u32,
+    ) -> Option<()> {
         let col = |f: Field| layout.column[f as usize].is_some();
         let raw = |s: Span| &buf[s.start..s.end];
 
@@ -506,17 +635,44 @@ impl Part {
         let category = self.last_category_ix;
 
         // The item, with the cell it was last bought in: nearly always this line's cell.
-        let slot = if col(Field::ItemId) {
-            self.items
-                .intern(buf, spans[Field::ItemId as usize], &mut self.scratch)?
-        } else {
-            self.items.intern_bytes(b"")?
+        let (item, last_cell, at) = match item_key {
+            Some((key, hash)) => {
+                let at = match found {
+                    Some(at) if generation == self.item_table.generation => at,
+                    _ => match self.item_table.find(key, hash) {
+                        Some(at) => at,
+                        None => {
+                            let s = item_span(spans, layout);
+                            let ix = self.items.push(field(buf, s, &mut self.scratch))?;
+                            self.item_table.insert(
+                                ItemSlot {
+                                    key,
+                                    item: ix,
+                                    cell: u32::MAX,
+                                },
+                                hash,
+                            )?
+                        }
+                    },
+                };
+                let slot = self.item_table.slots.get(at)?;
+                (slot.item, slot.cell, Some(at))
+            }
+            None => {
+                let slot = match layout.column[Field::ItemId as usize] {
+                    Some(_) => {
+                        self.items
+                            .intern(buf, spans[Field::ItemId as usize], &mut self.scratch)?
+                    }
+                    None => self.items.intern_bytes(b"")?,
+                };
+                (slot[0], slot[1], None)
+            }
         };
-        let item = slot[0];
-        let cell_ix = match self.cells.get(slot[1] as usize) {
-            Some(c) if c.key == (supplier, category, item) => slot[1],
+        let key = (supplier, category, item);
+        let cell_ix = match self.cells.get(last_cell as usize) {
+            Some(c) if c.key == key => last_cell,
             _ => {
-                let key = (supplier, category, item);
                 let ix = match self.cell_index.get(&key) {
                     Some(&ix) => ix,
                     None => {
@@ -529,7 +685,20 @@ impl Part {
                         ix
                     }
                 };
-                slot[1] = ix;
+                match at {
+                    Some(at) => self.item_table.slots.get_mut(at)?.cell = ix,
+                    None => {
+                        let slot = match layout.column[Field::ItemId as usize] {
+                            Some(_) => self.items.intern(
+                                buf,
+                                spans[Field::ItemId as usize],
+                                &mut self.scratch,
+                            )?,
+                            None => self.items.intern_bytes(b"")?,
+                        };
+                        slot[1] = ix;
+                    }
+                }
                 ix
             }
         };
@@ -548,6 +717,79 @@ impl Part {
         }
         self.rows += 1;
         Some(())
+    }
+
+    /// Queues a record; adds the batch when it is full.
+    #[inline]
+    fn push(&mut self, buf: &[u8], spans: &Spans, layout: &Layout) -> Option<()> {
+        self.batch.push(*spans);
+        if self.batch.len() == BATCH {
+            self.flush(buf, layout)?;
+        }
+        Some(())
+    }
+
+    /// Adds the queued records: first their item slots are prefetched, then looked up and
+    /// their cells prefetched, then the records are added in order.
+    fn flush(&mut self, buf: &[u8], layout: &Layout) -> Option<()> {
+        let batch = std::mem::take(&mut self.batch);
+        self.batch_keys.clear();
+        for spans in &batch {
+            let key = item_key(buf, item_span(spans, layout), &mut self.scratch)
+                .map(|k| (k, ItemTable::hash(k)));
+            if let Some((_, h)) = key {
+                self.item_table.prefetch(h);
+            }
+            self.batch_keys.push(key);
+        }
+        self.batch_slots.clear();
+        for key in &self.batch_keys {
+            let at = key.and_then(|(k, h)| self.item_table.find(k, h));
+            if let Some(slot) = at.and_then(|a| self.item_table.slots.get(a)) {
+                prefetch(self.cells.as_ptr().wrapping_add(slot.cell as usize).cast());
+            }
+            self.batch_slots.push(at);
+        }
+        let generation = self.item_table.generation;
+        for (i, spans) in batch.iter().enumerate() {
+            let key = self.batch_keys.get(i).copied().flatten();
+            let found = self.batch_slots.get(i).copied().flatten();
+            self.add(buf, spans, layout, key, found, generation)?;
+        }
+        self.batch = batch;
+        self.batch.clear();
+        Some(())
+    }
+}
+
+/// The packed key of a field's unescaped bytes; `None` when they are 16 bytes or more.
+#[inline]
+fn item_key(buf: &[u8], span: Span, scratch: &mut Vec<u8>) -> Option<u128> {
+    if let Some(k) = pack(buf, span) {
+        return Some(k);
+    }
+    let b = field(buf, span, scratch);
+    if b.len() >= 16 {
+        return None;
+    }
+    let mut a = [0u8; 16];
+    a[..b.len()].copy_from_slice(b);
+    pack(
+        &a,
+        Span {
+            start: 0,
+            end: b.len(),
+            escaped: false,
+        },
+    )
+}
+
+/// The item's span; an empty one when the ledger has no item column.
+#[inline]
+fn item_span(spans: &Spans, layout: &Layout) -> Span {
+    match layout.column[Field::ItemId as usize] {
+        Some(_) => spans[Field::ItemId as usize],
+        None => Span::default(),
     }
 }
 
@@ -740,6 +982,7 @@ fn scan_buffer(
                                 closed_at = p;
                                 continue;
                             }
+                            part.flush(buf, layout)?;
                             return Some(Scanned::Consumed(pos));
                         }
                         if buf[p + 1] == b'"' {
@@ -793,6 +1036,7 @@ fn scan_buffer(
                         if eof {
                             return None;
                         }
+                        part.flush(buf, layout)?;
                         return Some(Scanned::Consumed(pos));
                     }
                     if buf[p + 1] != b'\n' {
@@ -827,7 +1071,7 @@ fn scan_buffer(
                     if line_hi && std::str::from_utf8(&buf[pos..fend]).is_err() {
                         return None;
                     }
-                    part.add(buf, &spans, layout)?;
+                    part.push(buf, &spans, layout)?;
                     pos = p + 1;
                     hi_from = off + 1;
                     rec_hi = false;
@@ -836,6 +1080,7 @@ fn scan_buffer(
                     closed_at = usize::MAX;
                     escaped = false;
                     if base + pos as u64 >= end {
+                        part.flush(buf, layout)?;
                         return Some(Scanned::Done);
                     }
                 }
@@ -846,6 +1091,7 @@ fn scan_buffer(
         }
         chunk += 64;
     }
+    part.flush(buf, layout)?;
     if pos >= n || !eof {
         return Some(if eof {
             Scanned::Done

@@ -54,10 +54,9 @@ fn reports(cube: &SpendCube) -> Vec<Vec<u8>> {
     let a = analysis::analyze(cube, &rules, &Profiles::default()).expect("analysis");
     let mut out = Vec::new();
     for by in [Dimension::Supplier, Dimension::Category, Dimension::Item] {
-        for f in [Format::Csv, Format::Json] {
-            out.push(report::render(&a, by, f).expect("renders"));
-        }
+        out.push(report::render(&a, by, Format::Csv).expect("renders"));
     }
+    out.push(report::render(&a, Dimension::Supplier, Format::Json).expect("renders"));
     out
 }
 
@@ -96,16 +95,28 @@ fn check(name: &str, shape: Shape) {
     for threads in [1, 2, 3, 7] {
         let got = fast(&path, threads);
         assert_eq!(dump(&got), want_dump, "cube differs on {threads} threads");
-        assert!(
-            reports(&got) == want_reports,
-            "reports differ on {threads} threads"
-        );
+        // The dump covers the whole cube; the reports are rendered once, as a check on
+        // what a user sees (the analysis in a debug build is the slow part of this test).
+        if threads == 2 {
+            assert!(
+                reports(&got) == want_reports,
+                "reports differ on {threads} threads"
+            );
+        }
     }
 }
 
 #[test]
 fn fast_path_equals_the_general_reader_on_a_generated_ledger() {
-    check("gen", Shape::default());
+    // Enough items that the fast path's item table grows several times.
+    check(
+        "gen",
+        Shape {
+            rows: 12_000,
+            suppliers: 2_000,
+            ..Shape::default()
+        },
+    );
 }
 
 #[test]
@@ -172,6 +183,10 @@ fn fast_path_reads_a_last_line_without_newline_and_a_header_only_file() {
         (
             "quoted",
             "supplier_id,supplier_name,amount\n\"S1\",\"A, \"\"B\"\"\",\"3\"\n",
+        ),
+        (
+            "items",
+            "supplier_id,item_id,amount\nS1,I1,1\nS1,\"I1\",2\nS2,\"I\"\"2\",3\nS2,I-a-long-item-id-0001,4\nS2,\"I-a-long-item-id-0001\",5\nS3,,6\nS3,\"I-a-long-\"\"item\"\"\",7\n",
         ),
     ] {
         let p = dir.join(format!("{name}.csv"));
