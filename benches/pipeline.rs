@@ -126,7 +126,8 @@ mod classifier {
     /// Classification and advice (the analysis without reading) for 20,000 suppliers.
     #[divan::bench(sample_count = 10)]
     fn analyze_20k_suppliers(bencher: Bencher) {
-        let dir = std::env::temp_dir().join(format!("procura-bench-20k-{}.csv", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("procura-bench-20k-{}.csv", std::process::id()));
         std::fs::write(
             &dir,
             ledger(Shape {
