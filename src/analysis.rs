@@ -220,6 +220,23 @@ impl Rankings {
         }
     }
 
+    /// [`Rankings::results`], moving the entries instead of cloning them.
+    fn into_results(self) -> Vec<AbcResult> {
+        let mut profit: std::collections::HashMap<String, AbcEntry> = self
+            .profit
+            .map(|r| r.entries.into_iter().map(|e| (e.id.clone(), e)).collect())
+            .unwrap_or_default();
+        self.spend
+            .entries
+            .into_iter()
+            .map(|e| AbcResult {
+                id: e.id.clone(),
+                profit: profit.remove(&e.id),
+                spend: e,
+            })
+            .collect()
+    }
+
     fn results(&self) -> Vec<AbcResult> {
         let profit: BTreeMap<&str, &AbcEntry> = self
             .profit
@@ -303,6 +320,36 @@ pub fn analyze(
     let sup_rank = rank(&per_supplier);
     let cat_rank = rank(&per_category);
     let item_rank = rank(&per_item);
+    drop(per_item);
+    // Items first, and their intermediate data dropped: with many items this keeps the
+    // peak memory down. Distinct suppliers per item, by index: sort the (item, supplier)
+    // pairs of the cells and count the distinct ones.
+    let mut item_supplier: Vec<(Ix, Ix)> =
+        cube.cells.keys().map(|k| (k.item, k.supplier)).collect();
+    item_supplier.sort_unstable();
+    item_supplier.dedup();
+    let mut suppliers_per_item = vec![0usize; cube.items.len()];
+    for (i, _) in &item_supplier {
+        if let Some(n) = suppliers_per_item.get_mut(*i as usize) {
+            *n += 1;
+        }
+    }
+    drop(item_supplier);
+    let items: Vec<ItemResult> = item_rank
+        .into_results()
+        .into_iter()
+        .map(|r| ItemResult {
+            suppliers: cube
+                .items
+                .get(&r.id)
+                .and_then(|i| suppliers_per_item.get(i as usize))
+                .copied()
+                .unwrap_or(0),
+            id: r.id.clone(),
+            abc: r,
+        })
+        .collect();
+    drop(suppliers_per_item);
     let total_profit = cube.total_profit();
 
     let mut findings = Vec::new();
@@ -528,27 +575,6 @@ pub fn analyze(
             categories: pairs,
         });
     }
-
-    let mut item_suppliers: std::collections::HashMap<&str, std::collections::HashSet<u32>> =
-        std::collections::HashMap::new();
-    for k in cube.cells.keys() {
-        item_suppliers
-            .entry(cube.items.name(k.item))
-            .or_default()
-            .insert(k.supplier);
-    }
-    let items = item_rank
-        .results()
-        .into_iter()
-        .map(|r| ItemResult {
-            suppliers: item_suppliers
-                .get(r.id.as_str())
-                .map(|s| s.len())
-                .unwrap_or(0),
-            id: r.id.clone(),
-            abc: r,
-        })
-        .collect();
 
     let mut per_type = BTreeMap::new();
     let mut per_class = BTreeMap::new();
