@@ -12,7 +12,14 @@ use crate::classify::AppliedException;
 use crate::rules::{Evidence, GuideDef, VolumeBand};
 
 impl Ctx<'_> {
-    pub(super) fn supplier_plan(&self, s: &SupplierResult, plans: &[CategoryPlan]) -> SupplierPlan {
+    /// `allocated`: (plan, allocation) positions of the supplier's first allocation in
+    /// each plan that has one, in plan order.
+    pub(super) fn supplier_plan(
+        &self,
+        s: &SupplierResult,
+        plans: &[CategoryPlan],
+        allocated: &[(usize, usize)],
+    ) -> SupplierPlan {
         let t = s.relationship_type;
         let rec = &self.rules.recommendations[&t];
         let bands = &self.rules.volume_bands;
@@ -90,8 +97,9 @@ impl Ctx<'_> {
                 });
             }
         }
-        for plan in plans {
-            let Some(a) = plan.allocations.iter().find(|a| a.supplier_id == s.id) else {
+        for &(pi, ai) in allocated {
+            let Some(plan) = plans.get(pi) else { continue };
+            let Some(a) = plan.allocations.get(ai) else {
                 continue;
             };
             let mut text = format!("{}: {}", plan.category, a.why);
