@@ -1,15 +1,19 @@
 //! The general ledger reader: any encoding, delimiter and layout, and Excel workbooks.
 //!
-//! The file is read whole: deciding a column's number and date conventions needs all of
-//! its values before the first row is used. (Large clean UTF-8 files can take a streaming
-//! fast path instead; this reader is the one that handles everything.)
+//! The file's bytes are read whole (and decoded, unless they are UTF-8 already), but its
+//! rows are not held: deciding a column's number and date conventions needs all of its
+//! values before the first row is used, so the rows are split afresh on each pass over
+//! them (see [`read_rows`]). (Large clean UTF-8 files can take a streaming fast path
+//! instead; this reader is the one that handles everything.)
 
-use super::locale::encoding::decode;
+use super::locale::encoding::decode_borrowed;
+use super::locale::sniff::Delimiter;
 use super::locale::sniff::{SniffReason, sniff};
-use super::records::split;
+use super::records::{TextRecord, records};
 use super::rows::{Cell, Row, read_rows};
 use super::{FileReport, LedgerError, ReadOptions, xlsx};
 use crate::spend::SpendCube;
+use std::borrow::Cow;
 use std::io::Read;
 use std::path::Path;
 
@@ -31,15 +35,11 @@ pub fn read_ledger_with(
         file: path.display().to_string(),
         ..FileReport::default()
     };
-    // The bytes are dropped once they are rows: a large file is not held twice.
-    let rows = {
-        let bytes = std::fs::read(path).map_err(|source| LedgerError::Io {
-            file: path.to_path_buf(),
-            source,
-        })?;
-        source_rows(path, &bytes, options, &mut report)?
-    };
-    read_rows(path, &rows, options, &mut report, cube)?;
+    let bytes = std::fs::read(path).map_err(|source| LedgerError::Io {
+        file: path.to_path_buf(),
+        source,
+    })?;
+    read_source(path, &bytes, options, &mut report, cube)?;
     Ok(report)
 }
 
@@ -79,48 +79,70 @@ pub(crate) fn read_bytes(
         file: name.display().to_string(),
         ..FileReport::default()
     };
-    let rows = source_rows(name, bytes, options, &mut report)?;
-    read_rows(name, &rows, options, &mut report, cube)?;
+    read_source(name, bytes, options, &mut report, cube)?;
     Ok(report)
 }
 
-/// The rows of a ledger held in memory: an Excel workbook by its signature, else delimited
-/// text.
-fn source_rows(
+/// Reads a ledger held in memory into `cube`: an Excel workbook by its signature, else
+/// delimited text, whose records are split afresh on each pass over them rather than held.
+fn read_source(
     name: &Path,
     bytes: &[u8],
     options: &ReadOptions,
     report: &mut FileReport,
-) -> Result<Vec<Row>, LedgerError> {
+    cube: &mut SpendCube,
+) -> Result<(), LedgerError> {
     if xlsx::is_workbook(bytes) {
-        xlsx::rows(name, bytes, options, report)
-    } else {
-        text_rows(name, bytes, options, report)
+        let rows = xlsx::rows(name, bytes, options, report)?;
+        return read_rows(name, || rows.iter(), options, report, cube);
+    }
+    let (text, delimiter) = text_layout(name, bytes, options, report)?;
+    read_rows(
+        name,
+        || records(&text, delimiter.as_char()).map(text_row),
+        options,
+        report,
+        cube,
+    )
+}
+
+/// A record of delimited text as a row.
+fn text_row(r: TextRecord) -> Row {
+    Row {
+        line: r.line,
+        problem: r.unterminated.then(|| {
+            "starts a quoted field that is never closed: expected a closing \" before the end of the file".to_string()
+        }),
+        cells: r
+            .fields
+            .into_iter()
+            .map(|f| if f.is_empty() { Cell::Empty } else { Cell::Text(f) })
+            .collect(),
     }
 }
 
-/// Decodes and splits delimited text into rows, recording the encoding and delimiter.
-fn text_rows(
+/// Decodes delimited text and finds its delimiter, recording the encoding and delimiter.
+fn text_layout<'a>(
     name: &Path,
-    bytes: &[u8],
+    bytes: &'a [u8],
     options: &ReadOptions,
     report: &mut FileReport,
-) -> Result<Vec<Row>, LedgerError> {
-    let decoded = decode(bytes, options.encoding).map_err(|source| LedgerError::Encoding {
-        file: name.to_path_buf(),
-        source,
-        declared: options.encoding.is_some(),
-    })?;
+) -> Result<(Cow<'a, str>, Delimiter), LedgerError> {
+    let (text, detection) =
+        decode_borrowed(bytes, options.encoding).map_err(|source| LedgerError::Encoding {
+            file: name.to_path_buf(),
+            source,
+            declared: options.encoding.is_some(),
+        })?;
     report.decisions.push(format!(
         "encoding: {}{}",
-        decoded.detection,
+        detection,
         if options.encoding.is_some() {
             " (given with --encoding)"
         } else {
             ""
         }
     ));
-    let text = decoded.text;
     if text.trim().is_empty() {
         return Err(LedgerError::Empty {
             file: name.to_path_buf(),
@@ -154,21 +176,7 @@ fn text_rows(
         }
     };
     // Excel's `sep=` line stays a row (a preamble row) so that every line is counted.
-    let rows: Vec<Row> = split(&text, delimiter.as_char())
-        .into_iter()
-        .map(|r| Row {
-            line: r.line,
-            problem: r.unterminated.then(|| {
-                "starts a quoted field that is never closed: expected a closing \" before the end of the file".to_string()
-            }),
-            cells: r
-                .fields
-                .into_iter()
-                .map(|f| if f.is_empty() { Cell::Empty } else { Cell::Text(f) })
-                .collect(),
-        })
-        .collect();
-    Ok(rows)
+    Ok((text, delimiter))
 }
 
 #[cfg(test)]

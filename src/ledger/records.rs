@@ -21,81 +21,102 @@ pub(crate) struct TextRecord {
 /// Splits `text` into records; every line break outside quotes ends one, so an empty line
 /// is a record with one empty field.
 pub(crate) fn split(text: &str, delimiter: char) -> Vec<TextRecord> {
-    let mut records = Vec::new();
-    let mut fields: Vec<String> = Vec::new();
-    let mut field = String::new();
-    let mut line: u64 = 1;
-    let mut start_line: u64 = 1;
-    let mut in_quotes = false;
-    let mut at_field_start = true;
-    // Whether anything (even an empty field) has been seen since the last record ended.
-    let mut pending = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if in_quotes {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    field.push('"');
+    records(text, delimiter).collect()
+}
+
+/// The records of `text` one at a time, as [`split`] gives them, so that a large file can
+/// be read more than once without holding its records.
+pub(crate) fn records(text: &str, delimiter: char) -> Records<'_> {
+    Records {
+        chars: text.chars().peekable(),
+        delimiter,
+        line: 1,
+    }
+}
+
+/// An iterator over the records of delimited text; see [`records`].
+pub(crate) struct Records<'a> {
+    chars: std::iter::Peekable<std::str::Chars<'a>>,
+    delimiter: char,
+    /// The line the next character is on.
+    line: u64,
+}
+
+impl Iterator for Records<'_> {
+    type Item = TextRecord;
+
+    fn next(&mut self) -> Option<TextRecord> {
+        let delimiter = self.delimiter;
+        let chars = &mut self.chars;
+        let mut fields: Vec<String> = Vec::new();
+        let mut field = String::new();
+        let start_line = self.line;
+        let mut in_quotes = false;
+        let mut at_field_start = true;
+        // Whether anything (even an empty field) has been seen since the last record ended.
+        let mut pending = false;
+        while let Some(c) = chars.next() {
+            if in_quotes {
+                match c {
+                    '"' if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        field.push('"');
+                    }
+                    '"' => in_quotes = false,
+                    '\r' => {
+                        if chars.peek() == Some(&'\n') {
+                            chars.next();
+                        }
+                        self.line += 1;
+                        field.push('\n');
+                    }
+                    '\n' => {
+                        self.line += 1;
+                        field.push('\n');
+                    }
+                    c => field.push(c),
                 }
-                '"' => in_quotes = false,
-                '\r' => {
-                    if chars.peek() == Some(&'\n') {
+                continue;
+            }
+            match c {
+                '\r' | '\n' => {
+                    if c == '\r' && chars.peek() == Some(&'\n') {
                         chars.next();
                     }
-                    line += 1;
-                    field.push('\n');
+                    fields.push(field);
+                    self.line += 1;
+                    return Some(TextRecord {
+                        line: start_line,
+                        fields,
+                        unterminated: false,
+                    });
                 }
-                '\n' => {
-                    line += 1;
-                    field.push('\n');
+                c if c == delimiter => {
+                    fields.push(std::mem::take(&mut field));
+                    at_field_start = true;
+                    pending = true;
                 }
-                c => field.push(c),
-            }
-            continue;
-        }
-        match c {
-            '\r' | '\n' => {
-                if c == '\r' && chars.peek() == Some(&'\n') {
-                    chars.next();
+                '"' if at_field_start => {
+                    in_quotes = true;
+                    at_field_start = false;
+                    pending = true;
                 }
-                fields.push(std::mem::take(&mut field));
-                records.push(TextRecord {
-                    line: start_line,
-                    fields: std::mem::take(&mut fields),
-                    unterminated: false,
-                });
-                line += 1;
-                start_line = line;
-                at_field_start = true;
-                pending = false;
-            }
-            c if c == delimiter => {
-                fields.push(std::mem::take(&mut field));
-                at_field_start = true;
-                pending = true;
-            }
-            '"' if at_field_start => {
-                in_quotes = true;
-                at_field_start = false;
-                pending = true;
-            }
-            c => {
-                field.push(c);
-                at_field_start = false;
-                pending = true;
+                c => {
+                    field.push(c);
+                    at_field_start = false;
+                    pending = true;
+                }
             }
         }
+        (pending || in_quotes).then(|| {
+            fields.push(field);
+            TextRecord {
+                line: start_line,
+                fields,
+                unterminated: in_quotes,
+            }
+        })
     }
-    if pending || in_quotes {
-        fields.push(field);
-        records.push(TextRecord {
-            line: start_line,
-            fields,
-            unterminated: in_quotes,
-        });
-    }
-    records
 }
 
 #[cfg(test)]

@@ -3,11 +3,11 @@
 //! rejects every row and records why.
 
 use super::locale::date::{
-    Date, DateFormat, DateInference, DateInferenceError, infer_date_format, parse_date,
+    Date, DateEvidenceSoFar, DateFormat, DateInference, DateInferenceError, parse_date,
 };
 use super::locale::headers::{HeaderMap, is_total_cell, looks_like_header, map_headers};
 use super::locale::number::{
-    DecimalInference, DecimalSep, NumberFormat, infer_decimal, looks_like_excel_mangled_id,
+    DecimalEvidence, DecimalInference, DecimalSep, NumberFormat, looks_like_excel_mangled_id,
     parse_currency, parse_number,
 };
 use super::{
@@ -17,8 +17,8 @@ use super::{
 use crate::spend::{PurchaseLine, SpendCube};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::{Borrow, Cow};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::Path;
 
@@ -150,26 +150,107 @@ struct Plan<'a> {
     options: &'a ReadOptions,
 }
 
-/// Reads `rows` into `cube`, filling `report`. Errors stop the whole file (no header, an
-/// ambiguous column); row problems are rejections in the report.
-pub(crate) fn read_rows(
+/// What a row after the header is, before it is parsed.
+enum Kind {
+    Blank,
+    Skipped(SkipReason),
+    /// A purchase line (or a row to reject): parsed.
+    Data,
+}
+
+/// What the rows after the header are classified by.
+struct Layout<'h> {
+    header: &'h [String],
+    amount_column: Option<usize>,
+    named_columns: usize,
+}
+
+impl Layout<'_> {
+    /// Blank, a repeated header, a total row, a note, or data. Pure, so that every pass
+    /// over the rows classifies them alike.
+    fn kind(&self, row: &Row, options: &ReadOptions) -> Kind {
+        if row.is_blank() {
+            return Kind::Blank;
+        }
+        if row.problem.is_none() {
+            let same_as_header = row.cells.len() == self.header.len()
+                && row
+                    .cells
+                    .iter()
+                    .zip(self.header)
+                    .all(|(c, h)| c.text() == h.as_str());
+            // A repeated header has a word, not a number, where the amount goes; checking
+            // only such rows keeps the header recognition off the hot path.
+            let amount_has_digit = self
+                .amount_column
+                .and_then(|c| row.cells.get(c))
+                .is_some_and(
+                    |c| !matches!(c, Cell::Text(t) if !t.bytes().any(|b| b.is_ascii_digit())),
+                );
+            if same_as_header
+                || (!amount_has_digit && looks_like_header(&row.texts(), &options.columns))
+            {
+                return Kind::Skipped(SkipReason::Header);
+            }
+            if row.cells.iter().any(|c| is_total_cell(&c.text())) {
+                return Kind::Skipped(SkipReason::Total);
+            }
+            let mut filled = row
+                .cells
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| !c.text().is_empty());
+            // In a ledger of two or three columns a lone value is more likely a line with
+            // missing values (rejected) than a title.
+            if let (Some((column, Cell::Text(_))), None) = (filled.next(), filled.next())
+                && Some(column) != self.amount_column
+                && self.named_columns > 3
+            {
+                return Kind::Skipped(SkipReason::Note);
+            }
+        }
+        Kind::Data
+    }
+}
+
+/// A column's evidence for its conventions, gathered one row at a time, with the line of
+/// each value kept as evidence (indexes count the well-formed data rows).
+struct Evidence<E> {
+    field: Field,
+    column: usize,
+    evidence: E,
+    lines: Vec<(usize, u64)>,
+}
+
+impl<E> Evidence<E> {
+    fn line_of(&self, index: usize) -> u64 {
+        self.lines
+            .iter()
+            .find(|(i, _)| *i == index)
+            .map_or(0, |(_, line)| *line)
+    }
+}
+
+/// Reads the rows that `rows` gives (afresh on every call) into `cube`, filling `report`.
+/// Errors stop the whole file (no header, an ambiguous column); row problems are
+/// rejections in the report.
+///
+/// The rows are streamed three times rather than held: to find the header, to gather each
+/// column's evidence for its conventions, and to use them; so memory does not grow with
+/// the number of rows (beyond a hash per data row for finding exact duplicates).
+pub(crate) fn read_rows<F, I>(
     file: &Path,
-    rows: &[Row],
+    rows: F,
     options: &ReadOptions,
     report: &mut FileReport,
     cube: &mut SpendCube,
-) -> Result<(), LedgerError> {
-    report.rows_read += rows.len() as u64;
-    let header_ix = find_header(file, rows, options)?;
-    for row in &rows[..header_ix] {
-        if row.is_blank() {
-            report.rows_blank += 1;
-        } else {
-            skip(report, row, SkipReason::Preamble);
-        }
-    }
-    let header_row = &rows[header_ix];
-    skip(report, header_row, SkipReason::Header);
+) -> Result<(), LedgerError>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Borrow<Row>,
+{
+    let (header_ix, header_row) = find_header(file, rows(), options)?;
     let header = header_row.texts();
     let map = map_headers(&header, &options.columns).map_err(|source| LedgerError::Header {
         file: file.to_path_buf(),
@@ -188,87 +269,123 @@ pub(crate) fn read_rows(
             header: header[column].clone(),
         });
     }
-
-    let amount_column = map.column(Field::Amount);
-    let named_columns = header.iter().filter(|h| !h.is_empty()).count();
-    let mut data: Vec<&Row> = Vec::new();
-    let mut total_rows: Vec<&Row> = Vec::new();
-    for row in &rows[header_ix + 1..] {
-        if row.is_blank() {
-            report.rows_blank += 1;
-            continue;
-        }
-        if row.problem.is_none() {
-            let same_as_header = row.cells.len() == header.len()
-                && row
-                    .cells
-                    .iter()
-                    .zip(&header)
-                    .all(|(c, h)| c.text() == h.as_str());
-            // A repeated header has a word, not a number, where the amount goes; checking
-            // only such rows keeps the header recognition off the hot path.
-            let amount_has_digit = amount_column.and_then(|c| row.cells.get(c)).is_some_and(
-                |c| !matches!(c, Cell::Text(t) if !t.bytes().any(|b| b.is_ascii_digit())),
-            );
-            if same_as_header
-                || (!amount_has_digit && looks_like_header(&row.texts(), &options.columns))
-            {
-                skip(report, row, SkipReason::Header);
-                continue;
-            }
-            if row.cells.iter().any(|c| is_total_cell(&c.text())) {
-                skip(report, row, SkipReason::Total);
-                total_rows.push(row);
-                continue;
-            }
-            let mut filled = row
-                .cells
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| !c.text().is_empty());
-            // In a ledger of two or three columns a lone value is more likely a line with
-            // missing values (rejected) than a title.
-            if let (Some((column, Cell::Text(_))), None) = (filled.next(), filled.next())
-                && Some(column) != amount_column
-                && named_columns > 3
-            {
-                skip(report, row, SkipReason::Note);
-                continue;
-            }
-        }
-        data.push(row);
-    }
-
+    let layout = Layout {
+        header: &header,
+        amount_column: map.column(Field::Amount),
+        named_columns: header.iter().filter(|h| !h.is_empty()).count(),
+    };
     let needed_width = header
         .iter()
         .rposition(|h| !h.is_empty())
         .map_or(0, |i| i + 1);
-    // Rows that will be rejected for their shape must not sway a column's conventions.
-    let well_formed: Vec<&Row> = data
-        .iter()
-        .copied()
-        .filter(|r| r.problem.is_none() && shape_problem(r, header.len(), needed_width).is_none())
-        .collect();
+
+    // Pass 2: count, and gather the evidence for each column's conventions.
+    let mut numbers: Vec<Evidence<DecimalEvidence>> = match options.decimal {
+        Some(_) => Vec::new(),
+        None => NUMERIC
+            .iter()
+            .filter_map(|&field| {
+                map.column(field).map(|column| Evidence {
+                    field,
+                    column,
+                    evidence: DecimalEvidence::default(),
+                    lines: Vec::new(),
+                })
+            })
+            .collect(),
+    };
+    let mut dates: Option<Evidence<DateEvidenceSoFar>> = match options.date_format {
+        Some(_) => None,
+        None => map.column(Field::Date).map(|column| Evidence {
+            field: Field::Date,
+            column,
+            evidence: DateEvidenceSoFar::default(),
+            lines: Vec::new(),
+        }),
+    };
+    let mut typed = false;
+    let mut hashes: Vec<u64> = Vec::new();
+    let mut well_formed = 0usize;
+    for (i, row) in rows().enumerate() {
+        let row = row.borrow();
+        report.rows_read += 1;
+        typed |= row
+            .cells
+            .iter()
+            .any(|c| matches!(c, Cell::Number(_) | Cell::Date(_)));
+        if i <= header_ix || !matches!(layout.kind(row, options), Kind::Data) {
+            continue;
+        }
+        hashes.push(row_hash(row));
+        // Rows that will be rejected for their shape must not sway a column's conventions.
+        if row.problem.is_some() || shape_problem(row, header.len(), needed_width).is_some() {
+            continue;
+        }
+        for e in &mut numbers {
+            let kept = e.evidence.kept();
+            e.evidence.add(
+                well_formed,
+                row.cells.get(e.column).map_or("", Cell::untyped),
+            );
+            if e.evidence.kept() > kept {
+                e.lines.push((well_formed, row.line));
+            }
+        }
+        if let Some(e) = &mut dates {
+            let kept = e.evidence.kept();
+            e.evidence.add(
+                well_formed,
+                row.cells.get(e.column).map_or("", Cell::untyped),
+            );
+            if e.evidence.kept() > kept {
+                e.lines.push((well_formed, row.line));
+            }
+        }
+        well_formed += 1;
+    }
+    let mut duplicates = Duplicates::new(hashes);
     let plan = Plan {
         needed_width,
-        typed: rows.iter().any(|r| {
-            r.cells
-                .iter()
-                .any(|c| matches!(c, Cell::Number(_) | Cell::Date(_)))
-        }),
-        number: decide_numbers(file, &header, &map, &well_formed, options, report)?,
-        date: decide_dates(file, &header, &map, &well_formed, options, report)?,
-        header,
+        typed,
+        number: decide_numbers(file, &header, numbers, options, report)?,
+        date: decide_dates(file, &header, &map, dates, options, report)?,
+        header: header.clone(),
         map,
         options,
     };
 
+    // Pass 3: use, skip or reject every row.
     let mut norms = Norms::default();
     let mut by_currency: BTreeMap<String, (u64, Decimal)> = BTreeMap::new();
-    let mut duplicates = Duplicates::default();
-    // (line, amount as read) of the used rows, to check the file's own total rows.
-    let mut used_amounts: Vec<(u64, Decimal)> = Vec::new();
-    for row in data {
+    let mut totals = TotalCheck::default();
+    for (i, row) in rows().enumerate() {
+        let row = row.borrow();
+        if i < header_ix {
+            if row.is_blank() {
+                report.rows_blank += 1;
+            } else {
+                skip(report, row, SkipReason::Preamble);
+            }
+            continue;
+        }
+        if i == header_ix {
+            skip(report, row, SkipReason::Header);
+            continue;
+        }
+        match layout.kind(row, options) {
+            Kind::Blank => {
+                report.rows_blank += 1;
+                continue;
+            }
+            Kind::Skipped(reason) => {
+                skip(report, row, reason);
+                if reason == SkipReason::Total {
+                    totals.total_row(&plan, row);
+                }
+                continue;
+            }
+            Kind::Data => {}
+        }
         duplicates.add(row);
         let parsed = match parse_row(&plan, row, &mut norms, report) {
             Ok(p) => p,
@@ -286,9 +403,12 @@ pub(crate) fn read_rows(
                 continue;
             }
         };
-        let original = by_currency
-            .entry(parsed.currency.clone().unwrap_or_default())
-            .or_default();
+        let original = match by_currency.get_mut(parsed.currency.as_deref().unwrap_or("")) {
+            Some(o) => o,
+            None => by_currency
+                .entry(parsed.currency.clone().unwrap_or_default())
+                .or_default(),
+        };
         original.0 += 1;
         original.1 += parsed.amount;
         let date = parsed.date.map(|d| d.to_string());
@@ -309,7 +429,7 @@ pub(crate) fn read_rows(
         );
         report.rows_used += 1;
         report.amount_total += amount;
-        used_amounts.push((row.line, parsed.amount));
+        totals.used(parsed.amount);
         if amount < Decimal::ZERO {
             report.credit_notes += 1;
         }
@@ -324,37 +444,64 @@ pub(crate) fn read_rows(
         })
         .collect();
     report.duplicates = duplicates.groups();
-    check_totals(&plan, &total_rows, &used_amounts, report);
+    totals.finish(report);
     report.normalisations.extend(norms.0);
     Ok(())
 }
 
-/// Finds exact duplicate rows by a hash of their cells, confirmed by comparing the cells, so
-/// that no second copy of the file is kept.
-#[derive(Default)]
-struct Duplicates<'a> {
-    /// Hash → groups of identical rows (different rows may share a hash).
-    by_hash: HashMap<u64, Vec<Vec<&'a Row>>>,
+/// A hash of a row's cells as text, the same in every pass.
+fn row_hash(row: &Row) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    for c in &row.cells {
+        c.text().hash(&mut h);
+    }
+    h.finish()
 }
 
-impl<'a> Duplicates<'a> {
-    fn add(&mut self, row: &'a Row) {
-        let mut h = std::hash::DefaultHasher::new();
-        for c in &row.cells {
-            c.text().hash(&mut h);
+/// Finds exact duplicate rows: the hashes of all data rows (gathered in an earlier pass)
+/// tell which rows may have a twin; only those rows' cells are kept, to confirm by
+/// comparing them, so that no copy of the file is kept.
+struct Duplicates {
+    /// Hashes that more than one row has.
+    candidates: HashSet<u64>,
+    /// Hash → groups of identical rows: their cells as text and their lines (different
+    /// rows may share a hash).
+    by_hash: HashMap<u64, Vec<DuplicateGroup>>,
+}
+
+/// Identical rows: the cells as text (of the first) and the lines of each.
+type DuplicateGroup = (Vec<String>, Vec<u64>);
+
+impl Duplicates {
+    fn new(mut hashes: Vec<u64>) -> Self {
+        hashes.sort_unstable();
+        let candidates = hashes
+            .windows(2)
+            .filter(|w| w[0] == w[1])
+            .map(|w| w[0])
+            .collect();
+        Self {
+            candidates,
+            by_hash: HashMap::new(),
         }
-        let groups = self.by_hash.entry(h.finish()).or_default();
-        let same = |other: &&Row| {
-            other.cells.len() == row.cells.len()
-                && other
-                    .cells
-                    .iter()
-                    .zip(&row.cells)
-                    .all(|(a, b)| a.text() == b.text())
+    }
+
+    fn add(&mut self, row: &Row) {
+        if self.candidates.is_empty() {
+            return;
+        }
+        let hash = row_hash(row);
+        if !self.candidates.contains(&hash) {
+            return;
+        }
+        let groups = self.by_hash.entry(hash).or_default();
+        let same = |cells: &Vec<String>| {
+            cells.len() == row.cells.len()
+                && cells.iter().zip(&row.cells).all(|(a, b)| *a == b.text())
         };
-        match groups.iter_mut().find(|g| g.first().is_some_and(same)) {
-            Some(group) => group.push(row),
-            None => groups.push(vec![row]),
+        match groups.iter_mut().find(|(cells, _)| same(cells)) {
+            Some((_, lines)) => lines.push(row.line),
+            None => groups.push((row.texts(), vec![row.line])),
         }
     }
 
@@ -364,8 +511,8 @@ impl<'a> Duplicates<'a> {
             .by_hash
             .into_values()
             .flatten()
-            .filter(|g| g.len() > 1)
-            .map(|g| g.iter().map(|r| r.line).collect())
+            .map(|(_, lines)| lines)
+            .filter(|lines| lines.len() > 1)
             .collect();
         out.sort();
         out
@@ -388,21 +535,33 @@ fn skip(report: &mut FileReport, row: &Row, reason: SkipReason) {
 }
 
 /// The header is the first row that names at least two fields, one of them required; with
-/// none, the first non-blank row is taken so that the error lists what it holds.
-fn find_header(file: &Path, rows: &[Row], options: &ReadOptions) -> Result<usize, LedgerError> {
-    let candidates = || rows.iter().enumerate().filter(|(_, r)| !r.is_blank());
-    if let Some((i, _)) =
-        candidates().find(|(_, r)| looks_like_header(&r.texts(), &options.columns))
-    {
-        return Ok(i);
+/// none, the first non-blank row is taken so that the error lists what it holds. Gives the
+/// header's index among the rows, and the row.
+fn find_header<I>(file: &Path, rows: I, options: &ReadOptions) -> Result<(usize, Row), LedgerError>
+where
+    I: Iterator,
+    I::Item: Borrow<Row>,
+{
+    let mut first: Option<(usize, Row)> = None;
+    for (i, row) in rows.enumerate() {
+        let row = row.borrow();
+        if row.is_blank() {
+            continue;
+        }
+        if looks_like_header(&row.texts(), &options.columns) {
+            return Ok((i, row.clone()));
+        }
+        if first.is_none() {
+            first = Some((i, row.clone()));
+        }
     }
-    let Some((i, first)) = candidates().next() else {
+    let Some((i, first)) = first else {
         return Err(LedgerError::Empty {
             file: file.to_path_buf(),
         });
     };
     match map_headers(&first.texts(), &options.columns) {
-        Ok(_) => Ok(i),
+        Ok(_) => Ok((i, first)),
         Err(source) => Err(LedgerError::Header {
             file: file.to_path_buf(),
             line: first.line,
@@ -426,8 +585,7 @@ fn at(file: &Path, line: u64, column: usize, header: &[String]) -> Position {
 fn decide_numbers(
     file: &Path,
     header: &[String],
-    map: &HeaderMap,
-    data: &[&Row],
+    columns: Vec<Evidence<DecimalEvidence>>,
     options: &ReadOptions,
     report: &mut FileReport,
 ) -> Result<[NumberFormat; Field::ALL.len()], LedgerError> {
@@ -441,17 +599,13 @@ fn decide_numbers(
     }
     let mut proofs: Vec<(DecimalSep, String)> = Vec::new();
     let mut ambiguous: Vec<(Field, usize, u64, String)> = Vec::new();
-    for field in NUMERIC {
-        let Some(column) = map.column(field) else {
-            continue;
-        };
-        let samples = data
-            .iter()
-            .map(|r| r.cells.get(column).map_or("", Cell::untyped));
+    for e in columns {
+        let (field, column) = (e.field, e.column);
         let name = format!("column {} ({})", column + 1, header[column]);
-        match infer_decimal(samples) {
+        let line_of = |i: usize| e.line_of(i);
+        match e.evidence.clone().finish() {
             Ok(DecimalInference::Decided { decimal, proof }) => {
-                let line = data.get(proof.index).map_or(0, |r| r.line);
+                let line = line_of(proof.index);
                 formats[field as usize] = NumberFormat { decimal };
                 let why = format!("{} at line {line}", escaped(proof.value.trim()));
                 report.decisions.push(format!(
@@ -460,19 +614,19 @@ fn decide_numbers(
                 proofs.push((decimal, format!("{name}, {why}")));
             }
             Ok(DecimalInference::Ambiguous { example }) => {
-                let line = data.get(example.index).map_or(0, |r| r.line);
+                let line = line_of(example.index);
                 ambiguous.push((field, column, line, example.value));
             }
             Ok(DecimalInference::Indifferent) => {}
             Err(conflict) => {
-                let line = data.get(conflict.comma.index).map_or(0, |r| r.line);
+                let line = line_of(conflict.comma.index);
                 return Err(LedgerError::Ambiguous {
                     at: at(file, line, column, header),
                     message: format!(
                         "the column mixes decimal separators: {} (line {line}) needs a decimal comma, {} (line {}) a decimal point; fix the column or pass --decimal",
                         escaped(&conflict.comma.value),
                         escaped(&conflict.point.value),
-                        data.get(conflict.point.index).map_or(0, |r| r.line)
+                        line_of(conflict.point.index)
                     ),
                 });
             }
@@ -517,7 +671,7 @@ fn decide_dates(
     file: &Path,
     header: &[String],
     map: &HeaderMap,
-    data: &[&Row],
+    evidence: Option<Evidence<DateEvidenceSoFar>>,
     options: &ReadOptions,
     report: &mut FileReport,
 ) -> Result<DateFormat, LedgerError> {
@@ -531,11 +685,11 @@ fn decide_dates(
         ));
         return Ok(format);
     }
-    let samples = data
-        .iter()
-        .map(|r| r.cells.get(column).map_or("", Cell::untyped));
-    let line_of = |i: usize| data.get(i).map_or(0, |r| r.line);
-    match infer_date_format(samples) {
+    let Some(evidence) = evidence else {
+        return Ok(DateFormat::Iso);
+    };
+    let line_of = |i: usize| evidence.line_of(i);
+    match evidence.evidence.clone().finish() {
         Ok(DateInference::Decided { format, evidence }) => {
             use super::locale::date::DateEvidence;
             let why = match evidence {
@@ -851,20 +1005,31 @@ fn parse_row(
 
 /// Checks the file's own total rows against the used rows above them: a total that is
 /// neither the sum since the previous total row (a subtotal) nor the sum of everything above
-/// it (a grand total) means rows were lost or misread, and is a warning.
-fn check_totals(
-    plan: &Plan<'_>,
-    totals: &[&Row],
-    used: &[(u64, Decimal)],
-    report: &mut FileReport,
-) {
-    let Some(column) = plan.map.column(Field::Amount) else {
-        return;
-    };
-    let format = plan.number[Field::Amount as usize];
-    let mut previous_line = 0;
-    let (mut agree, mut checked) = (0u64, 0u64);
-    for row in totals {
+/// it (a grand total) means rows were lost or misread, and is a warning. Kept as running
+/// sums, so that the rows need not be held.
+#[derive(Default)]
+struct TotalCheck {
+    grand: Decimal,
+    since_previous: Decimal,
+    agree: u64,
+    checked: u64,
+    /// Warnings for totals that disagree, added after the rows' own warnings.
+    warnings: Vec<RowWarning>,
+}
+
+impl TotalCheck {
+    /// A used row's amount as read.
+    fn used(&mut self, amount: Decimal) {
+        self.grand += amount;
+        self.since_previous += amount;
+    }
+
+    /// A total row: its amount, when it states one, is checked.
+    fn total_row(&mut self, plan: &Plan<'_>, row: &Row) {
+        let Some(column) = plan.map.column(Field::Amount) else {
+            return;
+        };
+        let format = plan.number[Field::Amount as usize];
         let stated = match row.cells.get(column) {
             Some(Cell::Number(d)) => Some(*d),
             Some(Cell::Text(t)) if !t.trim().is_empty() => {
@@ -872,22 +1037,16 @@ fn check_totals(
             }
             _ => None,
         };
+        let subtotal = std::mem::take(&mut self.since_previous);
         let Some(stated) = stated else {
-            previous_line = row.line;
-            continue;
+            return;
         };
-        let sum = |from: u64| -> Decimal {
-            used.iter()
-                .filter(|(line, _)| *line > from && *line < row.line)
-                .map(|(_, a)| *a)
-                .sum()
-        };
-        let (subtotal, grand) = (sum(previous_line), sum(0));
-        checked += 1;
+        let grand = self.grand;
+        self.checked += 1;
         if stated == subtotal || stated == grand {
-            agree += 1;
+            self.agree += 1;
         } else {
-            report.warnings.push(RowWarning {
+            self.warnings.push(RowWarning {
                 line: row.line,
                 message: format!(
                     "the total row says {} but the rows used above it add up to {} ({} since the previous total row): rows may be missing or misread",
@@ -897,12 +1056,16 @@ fn check_totals(
                 ),
             });
         }
-        previous_line = row.line;
     }
-    if checked > 0 {
-        report.decisions.push(format!(
-            "total rows: {agree} of {checked} with an amount agree with the rows above them"
-        ));
+
+    fn finish(self, report: &mut FileReport) {
+        report.warnings.extend(self.warnings);
+        if self.checked > 0 {
+            report.decisions.push(format!(
+                "total rows: {} of {} with an amount agree with the rows above them",
+                self.agree, self.checked
+            ));
+        }
     }
 }
 

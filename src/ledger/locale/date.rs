@@ -531,15 +531,44 @@ where
     I: IntoIterator,
     I::Item: AsRef<str>,
 {
-    let mut day_first = None;
-    let mut month_first = None;
-    let mut ambiguous = None;
-    let mut all_ambiguous_dotted = true;
-    let mut serial = None;
-    let mut text = None;
-    let mut year_last = false;
+    let mut evidence = DateEvidenceSoFar::default();
     for (index, value) in samples.into_iter().enumerate() {
-        let value = value.as_ref();
+        evidence.add(index, value.as_ref());
+    }
+    evidence.finish()
+}
+
+/// What [`infer_date_format`] keeps while it reads a column: the first value of each kind
+/// and two flags, so that a column can be decided one value at a time without holding its
+/// values.
+#[derive(Debug, Clone)]
+pub(crate) struct DateEvidenceSoFar {
+    day_first: Option<Sample>,
+    month_first: Option<Sample>,
+    ambiguous: Option<Sample>,
+    all_ambiguous_dotted: bool,
+    serial: Option<Sample>,
+    text: Option<Sample>,
+    year_last: bool,
+}
+
+impl Default for DateEvidenceSoFar {
+    fn default() -> Self {
+        Self {
+            day_first: None,
+            month_first: None,
+            ambiguous: None,
+            all_ambiguous_dotted: true,
+            serial: None,
+            text: None,
+            year_last: false,
+        }
+    }
+}
+
+impl DateEvidenceSoFar {
+    /// Takes the value at `index` (its position among the column's values) into account.
+    pub(crate) fn add(&mut self, index: usize, value: &str) {
         let sample = || Sample {
             index,
             value: value.to_owned(),
@@ -551,53 +580,72 @@ where
                 .and_then(Result::ok)
                 .is_some_and(|n| PLAUSIBLE_SERIALS.contains(&n));
             if is_serial {
-                serial.get_or_insert_with(sample);
+                self.serial.get_or_insert_with(sample);
             }
-            continue;
+            return;
         }
-        text.get_or_insert_with(sample);
-        year_last |= parse(value, DateFormat::Iso).is_err();
+        self.text.get_or_insert_with(sample);
+        self.year_last |= parse(value, DateFormat::Iso).is_err();
         match (dmy, mdy) {
             (Ok(_), Err(_)) => {
-                day_first.get_or_insert_with(sample);
+                self.day_first.get_or_insert_with(sample);
             }
             (Err(_), Ok(_)) => {
-                month_first.get_or_insert_with(sample);
+                self.month_first.get_or_insert_with(sample);
             }
             (Ok(a), Ok(b)) if a != b => {
                 let separator = value.trim().chars().find(|c| !c.is_ascii_digit());
-                all_ambiguous_dotted &= separator == Some('.');
-                ambiguous.get_or_insert_with(sample);
+                self.all_ambiguous_dotted &= separator == Some('.');
+                self.ambiguous.get_or_insert_with(sample);
             }
             _ => {}
         }
     }
-    if let (Some(serial), Some(text)) = (&serial, &text) {
-        return Err(DateInferenceError::SerialsAndText {
-            serial: serial.clone(),
-            text: text.clone(),
-        });
+
+    /// How many values are kept as evidence; it grows when a value is kept, so that a
+    /// caller can note where that value came from.
+    pub(crate) fn kept(&self) -> usize {
+        [
+            &self.day_first,
+            &self.month_first,
+            &self.ambiguous,
+            &self.serial,
+            &self.text,
+        ]
+        .iter()
+        .filter(|s| s.is_some())
+        .count()
     }
-    let decided = |format, evidence| Ok(DateInference::Decided { format, evidence });
-    match (day_first, month_first, ambiguous) {
-        (Some(day_first), Some(month_first), _) => Err(DateInferenceError::Conflict {
-            day_first,
-            month_first,
-        }),
-        (Some(proof), None, _) => decided(DateFormat::DayMonthYear, DateEvidence::Proof(proof)),
-        (None, Some(proof), _) => decided(DateFormat::MonthDayYear, DateEvidence::Proof(proof)),
-        (None, None, Some(example)) if all_ambiguous_dotted => decided(
-            DateFormat::DayMonthYear,
-            DateEvidence::DottedConvention(example),
-        ),
-        (None, None, Some(example)) => Ok(DateInference::Ambiguous { example }),
-        (None, None, None) => match serial {
-            Some(first) => decided(DateFormat::ExcelSerial, DateEvidence::Serial(first)),
-            None if text.is_some() && !year_last => {
-                decided(DateFormat::Iso, DateEvidence::YearFirst)
-            }
-            None => Ok(DateInference::Indifferent),
-        },
+
+    /// The decision over every value added.
+    pub(crate) fn finish(self) -> Result<DateInference, DateInferenceError> {
+        if let (Some(serial), Some(text)) = (&self.serial, &self.text) {
+            return Err(DateInferenceError::SerialsAndText {
+                serial: serial.clone(),
+                text: text.clone(),
+            });
+        }
+        let decided = |format, evidence| Ok(DateInference::Decided { format, evidence });
+        match (self.day_first, self.month_first, self.ambiguous) {
+            (Some(day_first), Some(month_first), _) => Err(DateInferenceError::Conflict {
+                day_first,
+                month_first,
+            }),
+            (Some(proof), None, _) => decided(DateFormat::DayMonthYear, DateEvidence::Proof(proof)),
+            (None, Some(proof), _) => decided(DateFormat::MonthDayYear, DateEvidence::Proof(proof)),
+            (None, None, Some(example)) if self.all_ambiguous_dotted => decided(
+                DateFormat::DayMonthYear,
+                DateEvidence::DottedConvention(example),
+            ),
+            (None, None, Some(example)) => Ok(DateInference::Ambiguous { example }),
+            (None, None, None) => match self.serial {
+                Some(first) => decided(DateFormat::ExcelSerial, DateEvidence::Serial(first)),
+                None if self.text.is_some() && !self.year_last => {
+                    decided(DateFormat::Iso, DateEvidence::YearFirst)
+                }
+                None => Ok(DateInference::Indifferent),
+            },
+        }
     }
 }
 

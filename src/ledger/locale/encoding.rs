@@ -18,6 +18,7 @@
 //! 5. otherwise a heuristic picks Windows-1251, -1250 or -1252 by how plausible the text
 //!    decoded with each one looks (see [`Reason::Heuristic`]).
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -277,6 +278,19 @@ pub enum DecodeError {
 /// assert!(matches!(decoded.detection.reason, Reason::Heuristic { .. }));
 /// ```
 pub fn decode(bytes: &[u8], declared: Option<Encoding>) -> Result<Decoded, DecodeError> {
+    let (text, detection) = decode_borrowed(bytes, declared)?;
+    Ok(Decoded {
+        text: text.into_owned(),
+        detection,
+    })
+}
+
+/// [`decode`] without copying text that is already UTF-8: a large UTF-8 file is then held
+/// once, as its bytes.
+pub(crate) fn decode_borrowed(
+    bytes: &[u8],
+    declared: Option<Encoding>,
+) -> Result<(Cow<'_, str>, Detection), DecodeError> {
     let bom = sniff_bom(bytes);
     if let Some(declared) = declared {
         let bom_len = match bom {
@@ -303,7 +317,7 @@ pub fn decode(bytes: &[u8], declared: Option<Encoding>) -> Result<Decoded, Decod
     let utf8_error = match std::str::from_utf8(bytes) {
         Ok(text) => {
             return Ok(detected(
-                text.to_owned(),
+                Cow::Borrowed(text),
                 Encoding::Utf8,
                 false,
                 Reason::ValidUtf8,
@@ -334,15 +348,20 @@ pub fn decode(bytes: &[u8], declared: Option<Encoding>) -> Result<Decoded, Decod
     Ok(detected(text, best, false, Reason::Heuristic { scores }))
 }
 
-fn detected(text: String, encoding: Encoding, bom: bool, reason: Reason) -> Decoded {
-    Decoded {
+fn detected(
+    text: Cow<'_, str>,
+    encoding: Encoding,
+    bom: bool,
+    reason: Reason,
+) -> (Cow<'_, str>, Detection) {
+    (
         text,
-        detection: Detection {
+        Detection {
             encoding,
             bom,
             reason,
         },
-    }
+    )
 }
 
 /// The encoding announced by a byte order mark, and the mark's length.
@@ -407,11 +426,11 @@ fn utf8_sequence_counts(bytes: &[u8]) -> (usize, usize) {
 }
 
 /// Decodes `bytes[skip..]` as `encoding`, reporting offsets relative to the whole input.
-fn decode_as(bytes: &[u8], skip: usize, encoding: Encoding) -> Result<String, DecodeError> {
+fn decode_as(bytes: &[u8], skip: usize, encoding: Encoding) -> Result<Cow<'_, str>, DecodeError> {
     let body = &bytes[skip..];
     match encoding {
         Encoding::Utf8 => match std::str::from_utf8(body) {
-            Ok(text) => Ok(text.to_owned()),
+            Ok(text) => Ok(Cow::Borrowed(text)),
             Err(error) => {
                 let offset = error.valid_up_to();
                 Err(DecodeError::InvalidByte {
@@ -421,8 +440,8 @@ fn decode_as(bytes: &[u8], skip: usize, encoding: Encoding) -> Result<String, De
                 })
             }
         },
-        Encoding::Utf16Le => decode_utf16(body, skip, encoding, u16::from_le_bytes),
-        Encoding::Utf16Be => decode_utf16(body, skip, encoding, u16::from_be_bytes),
+        Encoding::Utf16Le => decode_utf16(body, skip, encoding, u16::from_le_bytes).map(Cow::Owned),
+        Encoding::Utf16Be => decode_utf16(body, skip, encoding, u16::from_be_bytes).map(Cow::Owned),
         Encoding::Windows1250 | Encoding::Windows1251 | Encoding::Windows1252 => {
             let text = decode_single_byte(body, encoding);
             // Single-byte decoding maps byte i to char i, so the index is the offset.
@@ -432,7 +451,7 @@ fn decode_as(bytes: &[u8], skip: usize, encoding: Encoding) -> Result<String, De
                     offset: skip + offset,
                     byte: body[offset],
                 }),
-                None => Ok(text),
+                None => Ok(Cow::Owned(text)),
             }
         }
     }

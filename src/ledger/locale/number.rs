@@ -633,11 +633,31 @@ where
     I: IntoIterator,
     I::Item: AsRef<str>,
 {
-    let mut comma = None;
-    let mut point = None;
-    let mut ambiguous = None;
+    let mut evidence = DecimalEvidence::default();
     for (index, value) in samples.into_iter().enumerate() {
-        let value = value.as_ref();
+        if evidence.is_conflict() {
+            break;
+        }
+        evidence.add(index, value.as_ref());
+    }
+    evidence.finish()
+}
+
+/// What [`infer_decimal`] keeps while it reads a column: the first value of each kind, so
+/// that a column can be decided one value at a time without holding its values.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct DecimalEvidence {
+    comma: Option<Sample>,
+    point: Option<Sample>,
+    ambiguous: Option<Sample>,
+}
+
+impl DecimalEvidence {
+    /// Takes the value at `index` (its position among the column's values) into account.
+    pub(crate) fn add(&mut self, index: usize, value: &str) {
+        if self.is_conflict() {
+            return;
+        }
         let sample = || Sample {
             index,
             value: value.to_owned(),
@@ -646,32 +666,47 @@ where
         let as_point = parse_number(value, NumberFormat::POINT).map(|n| n.value);
         match (as_comma, as_point) {
             (Ok(_), Err(_)) => {
-                comma.get_or_insert_with(sample);
+                self.comma.get_or_insert_with(sample);
             }
             (Err(_), Ok(_)) => {
-                point.get_or_insert_with(sample);
+                self.point.get_or_insert_with(sample);
             }
             (Ok(a), Ok(b)) if a != b => {
-                ambiguous.get_or_insert_with(sample);
+                self.ambiguous.get_or_insert_with(sample);
             }
             _ => {}
         }
-        if comma.is_some() && point.is_some() {
-            break;
-        }
     }
-    match (comma, point, ambiguous) {
-        (Some(comma), Some(point), _) => Err(DecimalConflict { comma, point }),
-        (Some(proof), None, _) => Ok(DecimalInference::Decided {
-            decimal: DecimalSep::Comma,
-            proof,
-        }),
-        (None, Some(proof), _) => Ok(DecimalInference::Decided {
-            decimal: DecimalSep::Point,
-            proof,
-        }),
-        (None, None, Some(example)) => Ok(DecimalInference::Ambiguous { example }),
-        (None, None, None) => Ok(DecimalInference::Indifferent),
+
+    /// Whether both conventions are proven: no later value changes the outcome.
+    fn is_conflict(&self) -> bool {
+        self.comma.is_some() && self.point.is_some()
+    }
+
+    /// How many values are kept as evidence; it grows when a value is kept, so that a
+    /// caller can note where that value came from.
+    pub(crate) fn kept(&self) -> usize {
+        [&self.comma, &self.point, &self.ambiguous]
+            .iter()
+            .filter(|s| s.is_some())
+            .count()
+    }
+
+    /// The decision over every value added.
+    pub(crate) fn finish(self) -> Result<DecimalInference, DecimalConflict> {
+        match (self.comma, self.point, self.ambiguous) {
+            (Some(comma), Some(point), _) => Err(DecimalConflict { comma, point }),
+            (Some(proof), None, _) => Ok(DecimalInference::Decided {
+                decimal: DecimalSep::Comma,
+                proof,
+            }),
+            (None, Some(proof), _) => Ok(DecimalInference::Decided {
+                decimal: DecimalSep::Point,
+                proof,
+            }),
+            (None, None, Some(example)) => Ok(DecimalInference::Ambiguous { example }),
+            (None, None, None) => Ok(DecimalInference::Indifferent),
+        }
     }
 }
 
