@@ -28,7 +28,8 @@ pub(crate) fn split(text: &str, delimiter: char) -> Vec<TextRecord> {
 /// be read more than once without holding its records.
 pub(crate) fn records(text: &str, delimiter: char) -> Records<'_> {
     Records {
-        chars: text.chars().peekable(),
+        text,
+        pos: 0,
         delimiter,
         line: 1,
     }
@@ -36,86 +37,114 @@ pub(crate) fn records(text: &str, delimiter: char) -> Records<'_> {
 
 /// An iterator over the records of delimited text; see [`records`].
 pub(crate) struct Records<'a> {
-    chars: std::iter::Peekable<std::str::Chars<'a>>,
+    text: &'a str,
+    /// Byte offset of the next record.
+    pos: usize,
     delimiter: char,
-    /// The line the next character is on.
+    /// The line the next record starts on.
     line: u64,
 }
 
 impl Iterator for Records<'_> {
     type Item = TextRecord;
 
+    /// Works on bytes and copies runs of them: the delimiter, quotes and line breaks are
+    /// ASCII (or, for another delimiter, start with a byte no other character has), so
+    /// every place a run stops is a character boundary.
     fn next(&mut self) -> Option<TextRecord> {
-        let delimiter = self.delimiter;
-        let chars = &mut self.chars;
+        let text = self.text;
+        let bytes = text.as_bytes();
+        if self.pos >= bytes.len() {
+            return None;
+        }
+        let mut buf = [0u8; 4];
+        let delimiter = self.delimiter.encode_utf8(&mut buf).as_bytes();
+        let start_line = self.line;
         let mut fields: Vec<String> = Vec::new();
         let mut field = String::new();
-        let start_line = self.line;
-        let mut in_quotes = false;
+        let mut pos = self.pos;
         let mut at_field_start = true;
-        // Whether anything (even an empty field) has been seen since the last record ended.
-        let mut pending = false;
-        while let Some(c) = chars.next() {
-            if in_quotes {
-                match c {
-                    '"' if chars.peek() == Some(&'"') => {
-                        chars.next();
-                        field.push('"');
-                    }
-                    '"' => in_quotes = false,
-                    '\r' => {
-                        if chars.peek() == Some(&'\n') {
-                            chars.next();
+        loop {
+            if at_field_start && bytes.get(pos) == Some(&b'"') {
+                pos += 1;
+                // A quoted field runs to the matching quote; `""` is one quote.
+                loop {
+                    let run_end = bytes[pos..]
+                        .iter()
+                        .position(|&b| matches!(b, b'"' | b'\r' | b'\n'))
+                        .map_or(bytes.len(), |k| pos + k);
+                    field.push_str(&text[pos..run_end]);
+                    pos = run_end;
+                    match bytes.get(pos) {
+                        None => {
+                            fields.push(field);
+                            self.pos = pos;
+                            return Some(TextRecord {
+                                line: start_line,
+                                fields,
+                                unterminated: true,
+                            });
                         }
-                        self.line += 1;
-                        field.push('\n');
+                        Some(b'"') if bytes.get(pos + 1) == Some(&b'"') => {
+                            field.push('"');
+                            pos += 2;
+                        }
+                        Some(b'"') => {
+                            pos += 1;
+                            break;
+                        }
+                        Some(&b) => {
+                            pos += 1;
+                            if b == b'\r' && bytes.get(pos) == Some(&b'\n') {
+                                pos += 1;
+                            }
+                            self.line += 1;
+                            field.push('\n');
+                        }
                     }
-                    '\n' => {
-                        self.line += 1;
-                        field.push('\n');
-                    }
-                    c => field.push(c),
                 }
-                continue;
             }
-            match c {
-                '\r' | '\n' => {
-                    if c == '\r' && chars.peek() == Some(&'\n') {
-                        chars.next();
-                    }
+            // Unquoted text, or the rest of a field after its closing quote: a quote here
+            // is an ordinary character.
+            let run_end = (pos..bytes.len())
+                .find(|&k| {
+                    matches!(bytes[k], b'\r' | b'\n')
+                        || (bytes[k] == delimiter[0] && bytes[k..].starts_with(delimiter))
+                })
+                .unwrap_or(bytes.len());
+            field.push_str(&text[pos..run_end]);
+            pos = run_end;
+            match bytes.get(pos) {
+                None => {
                     fields.push(field);
-                    self.line += 1;
+                    self.pos = pos;
                     return Some(TextRecord {
                         line: start_line,
                         fields,
                         unterminated: false,
                     });
                 }
-                c if c == delimiter => {
+                Some(&b) if b == b'\r' || b == b'\n' => {
+                    pos += 1;
+                    if b == b'\r' && bytes.get(pos) == Some(&b'\n') {
+                        pos += 1;
+                    }
+                    fields.push(field);
+                    self.line += 1;
+                    self.pos = pos;
+                    return Some(TextRecord {
+                        line: start_line,
+                        fields,
+                        unterminated: false,
+                    });
+                }
+                Some(_) => {
+                    pos += delimiter.len();
                     fields.push(std::mem::take(&mut field));
                     at_field_start = true;
-                    pending = true;
-                }
-                '"' if at_field_start => {
-                    in_quotes = true;
-                    at_field_start = false;
-                    pending = true;
-                }
-                c => {
-                    field.push(c);
-                    at_field_start = false;
-                    pending = true;
                 }
             }
         }
-        (pending || in_quotes).then(|| {
-            fields.push(field);
-            TextRecord {
-                line: start_line,
-                fields,
-                unterminated: in_quotes,
-            }
-        })
     }
 }
 
@@ -154,7 +183,95 @@ mod tests {
         assert_eq!(split("\n", ',').len(), 1);
     }
 
+    /// The records as a plain character-by-character reading gives them, to check the
+    /// byte-wise splitter against.
+    fn reference_split(text: &str, delimiter: char) -> Vec<TextRecord> {
+        let mut records = Vec::new();
+        let mut fields: Vec<String> = Vec::new();
+        let mut field = String::new();
+        let mut line: u64 = 1;
+        let mut start_line: u64 = 1;
+        let mut in_quotes = false;
+        let mut at_field_start = true;
+        // Whether anything (even an empty field) has been seen since the last record ended.
+        let mut pending = false;
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            if in_quotes {
+                match c {
+                    '"' if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        field.push('"');
+                    }
+                    '"' => in_quotes = false,
+                    '\r' => {
+                        if chars.peek() == Some(&'\n') {
+                            chars.next();
+                        }
+                        line += 1;
+                        field.push('\n');
+                    }
+                    '\n' => {
+                        line += 1;
+                        field.push('\n');
+                    }
+                    c => field.push(c),
+                }
+                continue;
+            }
+            match c {
+                '\r' | '\n' => {
+                    if c == '\r' && chars.peek() == Some(&'\n') {
+                        chars.next();
+                    }
+                    fields.push(std::mem::take(&mut field));
+                    records.push(TextRecord {
+                        line: start_line,
+                        fields: std::mem::take(&mut fields),
+                        unterminated: false,
+                    });
+                    line += 1;
+                    start_line = line;
+                    at_field_start = true;
+                    pending = false;
+                }
+                c if c == delimiter => {
+                    fields.push(std::mem::take(&mut field));
+                    at_field_start = true;
+                    pending = true;
+                }
+                '"' if at_field_start => {
+                    in_quotes = true;
+                    at_field_start = false;
+                    pending = true;
+                }
+                c => {
+                    field.push(c);
+                    at_field_start = false;
+                    pending = true;
+                }
+            }
+        }
+        if pending || in_quotes {
+            fields.push(field);
+            records.push(TextRecord {
+                line: start_line,
+                fields,
+                unterminated: in_quotes,
+            });
+        }
+        records
+    }
+
     proptest::proptest! {
+        #[test]
+        fn the_bytewise_splitter_agrees_with_a_plain_reading(
+            text in "[a-c,;é€\"\r\n]{0,80}",
+            delimiter in proptest::sample::select(vec![',', ';', '€']),
+        ) {
+            proptest::prop_assert_eq!(split(&text, delimiter), reference_split(&text, delimiter));
+        }
+
         #[test]
         fn every_line_break_outside_quotes_is_counted(text in "[a-c,\"\r\n]{0,60}") {
             let recs = split(&text, ',');

@@ -306,6 +306,9 @@ where
     let mut typed = false;
     let mut hashes: Vec<u64> = Vec::new();
     let mut well_formed = 0usize;
+    // The rows after the header that are skipped, by index: the report lists each of them
+    // anyway, and the last pass need not classify every row again.
+    let mut skipped: Vec<(usize, SkipReason)> = Vec::new();
     for (i, row) in rows().enumerate() {
         let row = row.borrow();
         report.rows_read += 1;
@@ -313,8 +316,16 @@ where
             .cells
             .iter()
             .any(|c| matches!(c, Cell::Number(_) | Cell::Date(_)));
-        if i <= header_ix || !matches!(layout.kind(row, options), Kind::Data) {
+        if i <= header_ix {
             continue;
+        }
+        match layout.kind(row, options) {
+            Kind::Data => {}
+            Kind::Blank => continue,
+            Kind::Skipped(reason) => {
+                skipped.push((i, reason));
+                continue;
+            }
         }
         hashes.push(row_hash(row));
         // Rows that will be rejected for their shape must not sway a column's conventions.
@@ -358,6 +369,7 @@ where
     let mut norms = Norms::default();
     let mut by_currency: BTreeMap<String, (u64, Decimal)> = BTreeMap::new();
     let mut totals = TotalCheck::default();
+    let mut skipped = skipped.into_iter().peekable();
     for (i, row) in rows().enumerate() {
         let row = row.borrow();
         if i < header_ix {
@@ -372,19 +384,16 @@ where
             skip(report, row, SkipReason::Header);
             continue;
         }
-        match layout.kind(row, options) {
-            Kind::Blank => {
-                report.rows_blank += 1;
-                continue;
+        if row.is_blank() {
+            report.rows_blank += 1;
+            continue;
+        }
+        if let Some((_, reason)) = skipped.next_if(|(at, _)| *at == i) {
+            skip(report, row, reason);
+            if reason == SkipReason::Total {
+                totals.total_row(&plan, row);
             }
-            Kind::Skipped(reason) => {
-                skip(report, row, reason);
-                if reason == SkipReason::Total {
-                    totals.total_row(&plan, row);
-                }
-                continue;
-            }
-            Kind::Data => {}
+            continue;
         }
         duplicates.add(row);
         let parsed = match parse_row(&plan, row, &mut norms, report) {

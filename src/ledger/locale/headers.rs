@@ -511,9 +511,21 @@ pub fn is_total_cell(cell: &str) -> bool {
 
 /// The normalised form of a header described in the module documentation.
 fn normalize(header: &str) -> String {
-    let mut out = String::with_capacity(header.len());
+    // ASCII text is its own NFC form and lowercases byte by byte: the common case (ids,
+    // numbers, codes in every cell checked for a total word) skips Unicode normalisation.
+    if header.is_ascii() {
+        normalize_chars(header.bytes().map(|b| char::from(b.to_ascii_lowercase())))
+    } else {
+        normalize_chars(header.nfc().flat_map(char::to_lowercase))
+    }
+}
+
+/// [`normalize`] on text already in NFC and lowercased.
+fn normalize_chars(chars: impl Iterator<Item = char>) -> String {
+    let (size, _) = chars.size_hint();
+    let mut out = String::with_capacity(size);
     let mut space = false;
-    for c in header.nfc().flat_map(char::to_lowercase) {
+    for c in chars {
         if c.is_alphanumeric() || matches!(c, '#' | '№' | '%') {
             if space && !out.is_empty() {
                 out.push(' ');
