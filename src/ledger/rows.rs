@@ -237,7 +237,7 @@ impl<E> Evidence<E> {
 ///
 /// The rows are streamed three times rather than held: to find the header, to gather each
 /// column's evidence for its conventions, and to use them; so memory does not grow with
-/// the number of rows (beyond a hash per data row for finding exact duplicates).
+/// the number of rows (beyond four bytes of hash per data row for finding exact duplicates).
 pub(crate) fn read_rows<F, I>(
     file: &Path,
     rows: F,
@@ -304,7 +304,7 @@ where
         }),
     };
     let mut typed = false;
-    let mut hashes: Vec<u64> = Vec::new();
+    let mut hashes: Vec<u32> = Vec::new();
     let mut well_formed = 0usize;
     // The rows after the header that are skipped, by index: the report lists each of them
     // anyway, and the last pass need not classify every row again.
@@ -327,7 +327,7 @@ where
                 continue;
             }
         }
-        hashes.push(row_hash(row));
+        hashes.push(short_hash(row_hash(row)));
         // Rows that will be rejected for their shape must not sway a column's conventions.
         if row.problem.is_some() || shape_problem(row, header.len(), needed_width).is_some() {
             continue;
@@ -467,12 +467,22 @@ fn row_hash(row: &Row) -> u64 {
     h.finish()
 }
 
+/// The low half of a row's hash: a row that may have a twin is found by it.
+fn short_hash(hash: u64) -> u32 {
+    // Truncation is the point: the full hash confirms, the cells decide.
+    #[allow(clippy::cast_possible_truncation)]
+    let short = hash as u32;
+    short
+}
+
 /// Finds exact duplicate rows: the hashes of all data rows (gathered in an earlier pass)
 /// tell which rows may have a twin; only those rows' cells are kept, to confirm by
 /// comparing them, so that no copy of the file is kept.
 struct Duplicates {
-    /// Hashes that more than one row has.
-    candidates: HashSet<u64>,
+    /// Short hashes that more than one row has: four bytes per data row while they are
+    /// gathered; a short hash that two different rows share only makes a needless
+    /// comparison.
+    candidates: HashSet<u32>,
     /// Hash → groups of identical rows: their cells as text and their lines (different
     /// rows may share a hash).
     by_hash: HashMap<u64, Vec<DuplicateGroup>>,
@@ -482,7 +492,7 @@ struct Duplicates {
 type DuplicateGroup = (Vec<String>, Vec<u64>);
 
 impl Duplicates {
-    fn new(mut hashes: Vec<u64>) -> Self {
+    fn new(mut hashes: Vec<u32>) -> Self {
         hashes.sort_unstable();
         let candidates = hashes
             .windows(2)
@@ -500,7 +510,7 @@ impl Duplicates {
             return;
         }
         let hash = row_hash(row);
-        if !self.candidates.contains(&hash) {
+        if !self.candidates.contains(&short_hash(hash)) {
             return;
         }
         let groups = self.by_hash.entry(hash).or_default();
