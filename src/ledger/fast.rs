@@ -26,6 +26,7 @@
 //!   newline anywhere makes the whole read "not handled", so a split point can never fall
 //!   inside a record unnoticed: the thread owning the record that holds it sees the quote.
 
+use super::locale::headers::is_total_cell;
 use super::{Field, FileReport, UNCATEGORIZED};
 use crate::spend::{Cell, CellKey, Interner, SpendCube};
 use rust_decimal::Decimal;
@@ -97,27 +98,185 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
         })
     };
     let mut cube: Option<SpendCube> = None;
+    let header = std::str::from_utf8(
+        head[..header_end]
+            .strip_suffix(b"\r")
+            .unwrap_or(&head[..header_end]),
+    )
+    .ok()?;
+    let header: Vec<&str> = header.split(',').collect();
     let mut report = FileReport {
         file: path.display().to_string(),
-        columns: Field::ALL
-            .iter()
-            .filter(|f| layout.column[**f as usize].is_some())
-            .map(|f| f.key().to_string())
-            .collect(),
+        rows_read: 1,
+        rows_header: 1,
+        decisions: head_decisions(head, n < (1 << 16))?,
         ..FileReport::default()
     };
+    report.skipped.push(super::SkippedRow {
+        line: 1,
+        reason: super::SkipReason::Header,
+        // The general reader's preview: the first four non-empty cells.
+        text: super::escaped(
+            &header
+                .iter()
+                .filter(|h| !h.is_empty())
+                .take(4)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" | "),
+        ),
+    });
+    for f in Field::ALL {
+        if let Some(c) = layout.column[f as usize] {
+            report.columns.push(f.key().to_string());
+            report.column_map.push(super::ColumnUse {
+                field: f.key().to_string(),
+                column: c + 1,
+                header: header.get(c)?.to_string(),
+            });
+        }
+    }
+    // Lines of the first record of the part: the header is line 1, and every record is
+    // one line (no blank lines, no newlines in quotes).
+    let mut first_line = 2u64;
+    let mut dups: Vec<(u64, u64, u64)> = Vec::new();
+    let mut currencies: std::collections::BTreeMap<String, (u64, i64, u8)> = Default::default();
+    let mut total = (0i64, 0u8);
+    let mut proofs: [Option<(u64, String)>; Field::ALL.len()] = Default::default();
+    let mut dated = false;
+    let mut ambiguous = [false; Field::ALL.len()];
     for part in parts {
-        let part = part?;
+        let mut part = part?;
+        let x = std::mem::take(&mut part.extra);
         report.rows_read += part.rows;
         report.rows_used += part.rows;
         report.credit_notes += part.credit_lines;
+        for seen in &x.pairs {
+            let id = part.suppliers.names.get(seen.supplier as usize)?;
+            let name = x.names.names.get(seen.name as usize)?;
+            for r in &seen.rows {
+                report.identities.record(id, Some(name), first_line + r);
+            }
+            // Past the rows kept, the identity checks keep only the count.
+            for _ in seen.rows.len() as u64..seen.count {
+                report.identities.record(id, Some(name), u64::MAX);
+            }
+        }
+        dups.extend(
+            x.dups
+                .iter()
+                .enumerate()
+                .map(|(r, &(h, offset))| (h, offset, first_line + r as u64)),
+        );
+        for (code, lines, sum, scale) in x.currencies {
+            let e = currencies.entry(code).or_default();
+            e.0 += lines;
+            e.1 = e.1.checked_add(sum)?;
+            e.2 = e.2.max(scale);
+        }
+        total = (total.0.checked_add(x.total)?, total.1.max(x.total_scale));
+        for (p, q) in proofs.iter_mut().zip(x.proofs) {
+            if p.is_none() {
+                *p = q.map(|(r, v)| (first_line + r, v));
+            }
+        }
+        dated |= x.dated;
+        for (a, b) in ambiguous.iter_mut().zip(x.ambiguous) {
+            *a |= b;
+        }
+        report.warnings.extend(
+            x.warnings
+                .into_iter()
+                .map(|(r, message)| super::RowWarning {
+                    line: first_line + r,
+                    message,
+                }),
+        );
+        first_line += part.rows;
         let c = part.into_cube()?;
         match &mut cube {
             None => cube = Some(c),
             Some(whole) => whole.merge(c),
         }
     }
+    for f in Field::ALL {
+        // A column of values that read two ways and no proof: the general reader decides
+        // it from the file's other columns, or asks.
+        if ambiguous[f as usize] && proofs[f as usize].is_none() {
+            return None;
+        }
+    }
+    for f in [
+        Field::Amount,
+        Field::Quantity,
+        Field::UnitPrice,
+        Field::PriceUnit,
+        Field::Profit,
+    ] {
+        if let (Some(c), Some((line, value))) = (layout.column[f as usize], &proofs[f as usize]) {
+            report.decisions.push(format!(
+                "column {} ({}): decimal {} ({} at line {line} reads only that way)",
+                c + 1,
+                header.get(c)?,
+                super::locale::number::DecimalSep::Point,
+                super::escaped(value)
+            ));
+        }
+    }
+    if let (Some(c), true) = (layout.column[Field::Date as usize], dated) {
+        report.decisions.push(format!(
+            "column {} ({}): dates as {} (every date is year-first)",
+            c + 1,
+            header.get(c)?,
+            super::locale::date::DateFormat::Iso
+        ));
+    }
+    report.currencies = currencies
+        .into_iter()
+        .filter(|(_, (lines, _, _))| *lines > 0)
+        .map(|(currency, (lines, sum, scale))| super::CurrencyTotal {
+            currency,
+            lines,
+            amount: to_decimal(sum, scale),
+        })
+        .collect();
+    report.amount_total = to_decimal(total.0, total.1);
+    report.duplicates = duplicate_groups(path, dups)?;
     Some((cube.unwrap_or_default(), report))
+}
+
+/// The decisions the general reader writes for a UTF-8 comma file, from its first bytes
+/// (`whole`: they are the whole file): the encoding, and the delimiter with how many of the
+/// first records agree; the header is line 1.
+fn head_decisions(head: &[u8], whole: bool) -> Option<Vec<String>> {
+    use super::locale::{encoding, sniff};
+    let text = if whole {
+        head
+    } else {
+        // Whole lines only, and enough of them for the sniffer's sample.
+        let end = memchr::memrchr(b'\n', head)?;
+        let text = &head[..end + 1];
+        if memchr::memchr_iter(b'\n', text).count() <= sniff::SNIFF_RECORDS {
+            return None;
+        }
+        text
+    };
+    let decoded = encoding::decode(text, None).ok()?;
+    let sniffed = sniff::sniff(&decoded.text).ok()?;
+    let sniff::SniffReason::Consistent { records, matching } = sniffed.reason else {
+        return None;
+    };
+    if sniffed.delimiter != sniff::Delimiter::Comma {
+        return None;
+    }
+    Some(vec![
+        format!("encoding: {}", decoded.detection),
+        format!(
+            "delimiter: {} ({matching} of the first {records} records have {} fields)",
+            sniffed.delimiter, sniffed.fields
+        ),
+        "header row at line 1".to_string(),
+    ])
 }
 
 /// Reads until `buf` is full or the file ends; returns the bytes read.
@@ -182,10 +341,7 @@ impl Layout {
             if column[*f as usize].replace(i).is_some() {
                 return None;
             }
-            role.push(match f {
-                Field::OrderId => NONE,
-                f => *f as u8,
-            });
+            role.push(*f as u8);
         }
         if Field::ALL
             .iter()
@@ -267,7 +423,8 @@ impl Ids {
 
     fn push(&mut self, id: &[u8]) -> Option<u32> {
         let s = std::str::from_utf8(id).ok()?;
-        if s.trim() != s {
+        // A cell such as `Total` makes the general reader skip the row as a total row.
+        if s.trim() != s || is_total_cell(s) {
             return None;
         }
         let i = u32::try_from(self.names.len()).ok()?;
@@ -460,6 +617,66 @@ struct Part {
     last_date: [u8; 10],
     /// Scratch for unescaping `""` in quoted fields.
     scratch: Vec<u8>,
+    /// What the file report needs beyond the cube.
+    extra: Extra,
+}
+
+/// The file report's per-row facts of one part, with rows counted from the part's first
+/// (the part's first line is known only when the parts are put together).
+#[derive(Debug, Default)]
+struct Extra {
+    /// Per record: a hash of its cells' texts and its byte offset, for the duplicates.
+    dups: Vec<(u64, u64)>,
+    /// Supplier names, interned (the empty name included).
+    names: Ids,
+    /// The last name seen and its index: lines of one order repeat it.
+    last_name: Vec<u8>,
+    last_name_ix: u32,
+    /// (supplier, name) → index in `pairs`.
+    pair_index: FxHashMap<(u32, u32), u32>,
+    /// Each (supplier, name) pair in order of first appearance: count and first rows.
+    pairs: Vec<PairSeen>,
+    /// Per currency (`""` when the line has none): lines, sum in hundredths, scale.
+    currencies: Vec<(String, u64, i64, u8)>,
+    /// Index in `currencies` of the current line's currency.
+    currency_ix: usize,
+    /// Sum of all amounts in hundredths, and the largest scale.
+    total: i64,
+    total_scale: u8,
+    /// Per field: the first row whose value has a decimal point, and the value.
+    proofs: [Option<(u64, String)>; Field::ALL.len()],
+    /// Per field: whether a value reads two ways (`1.500`).
+    ambiguous: [bool; Field::ALL.len()],
+    /// Whether a date was seen.
+    dated: bool,
+    /// Quantity × price warnings: row and message.
+    warnings: Vec<(u64, String)>,
+}
+
+/// Rows kept per (supplier, name) pair of a part: at least as many as the identity checks
+/// keep lines per pair (5), so that replaying them in file order keeps the same lines.
+const PAIR_ROWS: usize = 8;
+
+/// Where one (supplier, name) pair was seen in a part.
+#[derive(Debug, Default)]
+struct PairSeen {
+    supplier: u32,
+    name: u32,
+    count: u64,
+    rows: Vec<u64>,
+}
+
+impl Extra {
+    /// The index of a currency's totals, added when new.
+    fn currency(&mut self, code: &str) -> usize {
+        match self.currencies.iter().position(|c| c.0 == code) {
+            Some(i) => i,
+            None => {
+                self.currencies.push((code.to_string(), 0, 0, 0));
+                self.currencies.len() - 1
+            }
+        }
+    }
 }
 
 impl Part {
@@ -532,7 +749,7 @@ impl Part {
         for f in [Field::Quantity, Field::UnitPrice] {
             if col(f) {
                 let s = spans[f as usize];
-                if s.escaped || (s.end > s.start && parse_money(raw(s)).is_none()) {
+                if s.escaped || (s.end > s.start && parse_number(raw(s)).is_none()) {
                     return None;
                 }
             }
@@ -560,6 +777,7 @@ impl Part {
                         return None;
                     }
                     self.last_date = *d;
+                    self.extra.dated = true;
                     self.period = Some(match self.period {
                         None => (*d, *d),
                         Some((a, b)) => (a.min(*d), b.max(*d)),
@@ -576,10 +794,31 @@ impl Part {
                 if text.trim() != text {
                     return None;
                 }
+                // The general reader reads the value as a currency and keeps its code:
+                // only values that are their own code are handled.
+                if super::locale::number::parse_currency(text).is_none_or(|c| c.code() != text)
+                    || is_total_cell(text)
+                {
+                    return None;
+                }
                 if !self.currencies.iter().any(|x| x == text) {
                     self.currencies.push(text.to_string());
                 }
+                self.extra.currency_ix = self.extra.currency(text);
                 self.last_currency = key.unwrap_or(u128::MAX);
+            } else if s.end == s.start {
+                self.extra.currency_ix = self.extra.currency("");
+                self.last_currency = u128::MAX;
+            }
+        } else {
+            self.extra.currency_ix = self.extra.currency("");
+        }
+
+        // Order ids are not kept, but one such as `Total` makes the row a total row.
+        if col(Field::OrderId) {
+            let s = spans[Field::OrderId as usize];
+            if s.escaped || is_total_cell(std::str::from_utf8(raw(s)).ok()?) {
+                return None;
             }
         }
 
@@ -590,6 +829,14 @@ impl Part {
         }
         let key = pack(buf, s);
         if key != Some(self.last_supplier) {
+            let id = field(buf, s, &mut self.scratch);
+            // Non-ASCII ids may hold invisible characters the general reader removes and
+            // reports; ids Excel turned into exponents get a warning there.
+            if !id.is_ascii()
+                || super::locale::number::looks_like_excel_mangled_id(std::str::from_utf8(id).ok()?)
+            {
+                return None;
+            }
             let ix = self.suppliers.intern(buf, s, &mut self.scratch)?[0];
             if ix as usize == self.supplier_names.len() {
                 self.supplier_names.push(None);
@@ -599,6 +846,44 @@ impl Part {
             self.last_supplier_named = false;
         }
         let supplier = self.last_supplier_ix;
+        let row = self.rows;
+        // Identities: the (supplier, name) pair of every line, behind a last-name cache.
+        {
+            let name = if col(Field::SupplierName) {
+                field(buf, spans[Field::SupplierName as usize], &mut self.scratch)
+            } else {
+                b""
+            };
+            let x = &mut self.extra;
+            if name != x.last_name.as_slice() || x.pairs.is_empty() {
+                let text = std::str::from_utf8(name).ok()?;
+                if text.trim() != text {
+                    return None;
+                }
+                x.last_name_ix = x.names.intern_bytes(name)?[0];
+                x.last_name.clear();
+                x.last_name.extend_from_slice(name);
+            }
+            let pair = (supplier, x.last_name_ix);
+            let ix = match x.pair_index.get(&pair) {
+                Some(&ix) => ix,
+                None => {
+                    let ix = u32::try_from(x.pairs.len()).ok()?;
+                    x.pairs.push(PairSeen {
+                        supplier,
+                        name: pair.1,
+                        ..PairSeen::default()
+                    });
+                    x.pair_index.insert(pair, ix);
+                    ix
+                }
+            };
+            let seen = x.pairs.get_mut(ix as usize)?;
+            seen.count += 1;
+            if seen.rows.len() < PAIR_ROWS {
+                seen.rows.push(row);
+            }
+        }
         // The first name seen is kept; once the cached supplier has one, skip the lookup.
         if col(Field::SupplierName) && !self.last_supplier_named {
             let s = spans[Field::SupplierName as usize];
@@ -715,7 +1000,95 @@ impl Part {
             cell.profit_scale = cell.profit_scale.max(scale);
             self.has_profit = true;
         }
+        let x = &mut self.extra;
+        x.total = x.total.checked_add(amount)?;
+        x.total_scale = x.total_scale.max(amount_scale);
+        let c = x.currencies.get_mut(x.currency_ix)?;
+        c.1 += 1;
+        c.2 = c.2.checked_add(amount)?;
+        c.3 = c.3.max(amount_scale);
+        if amount_scale > 0 && x.proofs[Field::Amount as usize].is_none() {
+            x.proofs[Field::Amount as usize] =
+                Some((row, String::from_utf8(raw(amount_span).to_vec()).ok()?));
+        }
+        if let Some((_, scale)) = profit
+            && scale > 0
+            && x.proofs[Field::Profit as usize].is_none()
+        {
+            let s = spans[Field::Profit as usize];
+            x.proofs[Field::Profit as usize] =
+                Some((row, String::from_utf8(raw(s).to_vec()).ok()?));
+        }
+        self.extension(buf, spans, layout, row, (amount, amount_scale))?;
         self.rows += 1;
+        Some(())
+    }
+
+    /// Quantity and price: the decimal proofs of their columns, and the general reader's
+    /// check that quantity × price is the amount, on integers.
+    fn extension(
+        &mut self,
+        buf: &[u8],
+        spans: &Spans,
+        layout: &Layout,
+        row: u64,
+        amount: (i64, u8),
+    ) -> Option<()> {
+        let mut got = [None, None];
+        for (k, f) in [Field::Quantity, Field::UnitPrice].into_iter().enumerate() {
+            if layout.column[f as usize].is_none() {
+                continue;
+            }
+            let s = spans[f as usize];
+            if s.end == s.start {
+                continue;
+            }
+            let text = &buf[s.start..s.end];
+            let v = parse_number(text)?;
+            if v.1 == 3 {
+                // `1.500` also reads as 1500 with a decimal comma: no proof of the point.
+                // Whether `1234.500` or `0.500` would be is the general reader's business.
+                let int = text.strip_prefix(b"-").unwrap_or(text);
+                if int.len() > 7 || int.starts_with(b"0") {
+                    return None;
+                }
+                self.extra.ambiguous[f as usize] = true;
+            } else if v.1 > 0 && self.extra.proofs[f as usize].is_none() {
+                self.extra.proofs[f as usize] = Some((row, String::from_utf8(text.to_vec()).ok()?));
+            }
+            got[k] = Some(v);
+        }
+        let [Some((q, qs)), Some((p, ps))] = got else {
+            return Some(());
+        };
+        let (a, sa) = amount;
+        // The general reader's rule on integers in units of 10^-14: q and p have at most
+        // six decimals each, so q·p has at most twelve, and the half units of the amount
+        // and the price one more.
+        let (qs, ps) = (u32::from(qs), u32::from(ps));
+        let unit = |scale: u32| 10i128.checked_pow(14 - scale);
+        let product = i128::from(q).checked_mul(i128::from(p))?;
+        // Beyond a Decimal the general reader skips the check: hand such a file back.
+        let expected_decimal = Decimal::try_from_i128_with_scale(product, qs + ps).ok()?;
+        let expected = product.checked_mul(unit(qs + ps)?)?;
+        let amount14 = i128::from(a).checked_mul(unit(2)?)?;
+        let half_ulp_amount = 5 * unit(u32::from(sa) + 1)?;
+        let tolerance = i128::from(q)
+            .abs()
+            .checked_mul(5 * unit(qs + ps + 1)?)?
+            .checked_add(half_ulp_amount)?;
+        if (expected.abs() - amount14.abs()).abs() > tolerance {
+            let quantity = Decimal::new(q, qs).normalize();
+            let price = Decimal::new(p, ps).normalize();
+            let expected = expected_decimal.normalize();
+            let amount = to_decimal(a, sa).normalize();
+            self.extra.warnings.push((
+                row,
+                format!(
+                    "quantity {quantity} × price {price} = {expected} but the amount is {amount}"
+                ),
+            ));
+        }
         Some(())
     }
 
@@ -851,6 +1224,37 @@ fn parse_money(b: &[u8]) -> Option<(i64, u8)> {
         return None;
     }
     Some((if neg { -v } else { v }, scale))
+}
+
+/// Parses a quantity or price `-?digits(.digits)?` into its digits as an integer and the
+/// number of decimals written: at most twelve integer digits and six decimals. Anything
+/// else is left to the general reader (`None`).
+#[inline]
+fn parse_number(b: &[u8]) -> Option<(i64, u8)> {
+    let (neg, digits) = match b.first()? {
+        b'-' => (true, &b[1..]),
+        _ => (false, b),
+    };
+    let int_len = digits.iter().take_while(|c| c.is_ascii_digit()).count();
+    if int_len == 0 || int_len > 12 {
+        return None;
+    }
+    let frac = match &digits[int_len..] {
+        [] => &[][..],
+        [b'.', rest @ ..] if !rest.is_empty() && rest.len() <= 6 => rest,
+        _ => return None,
+    };
+    let mut v: i64 = 0;
+    for &c in digits[..int_len].iter().chain(frac) {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + i64::from(c - b'0');
+    }
+    if neg && v == 0 {
+        return None;
+    }
+    Some((if neg { -v } else { v }, frac.len() as u8))
 }
 
 /// Whether `d` is a valid ISO calendar date `YYYY-MM-DD`.
@@ -1071,6 +1475,9 @@ fn scan_buffer(
                     if line_hi && std::str::from_utf8(&buf[pos..fend]).is_err() {
                         return None;
                     }
+                    part.extra
+                        .dups
+                        .push((line_hash(&buf[pos..fend]), base + pos as u64));
                     part.push(buf, &spans, layout)?;
                     pos = p + 1;
                     hi_from = off + 1;
@@ -1105,6 +1512,95 @@ fn scan_buffer(
     match scan_buffer(&with_nl, base + pos as u64, u64::MAX, true, layout, part)? {
         Scanned::Done | Scanned::Consumed(_) => Some(Scanned::Done),
     }
+}
+
+/// The cells of a record (no newline inside), with quotes undone.
+fn cells(line: &[u8]) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut cell = Vec::new();
+    let mut quoted = false;
+    let mut i = 0;
+    while i < line.len() {
+        match (quoted, line[i]) {
+            (true, b'"') if line.get(i + 1) == Some(&b'"') => {
+                cell.push(b'"');
+                i += 1;
+            }
+            (true, b'"') => quoted = false,
+            (false, b'"') => quoted = true,
+            (false, b',') => out.push(std::mem::take(&mut cell)),
+            (_, c) => cell.push(c),
+        }
+        i += 1;
+    }
+    out.push(cell);
+    out
+}
+
+/// A hash of a record's cells' texts: of its bytes when it has no quotes (then the bytes
+/// are the cells joined by `,`), else of its cells joined by `,`. Equal records hash
+/// equally; candidates are confirmed by comparing their cells.
+fn line_hash(line: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    if memchr::memchr(b'"', line).is_none() {
+        h.write(line);
+    } else {
+        h.write(&cells(line).join(&b',')[..]);
+    }
+    h.write_u8(0xff);
+    h.finish()
+}
+
+/// The groups of identical records among `dups` ((hash, offset, line) per record, in file
+/// order), confirmed by reading the candidates again; `None` if the file cannot be read.
+fn duplicate_groups(path: &Path, mut dups: Vec<(u64, u64, u64)>) -> Option<Vec<Vec<u64>>> {
+    dups.sort_unstable();
+    let mut out = Vec::new();
+    let mut f = File::open(path).ok()?;
+    let mut i = 0;
+    while i < dups.len() {
+        let mut j = i + 1;
+        while j < dups.len() && dups[j].0 == dups[i].0 {
+            j += 1;
+        }
+        if j - i > 1 {
+            let mut groups: Vec<(Vec<Vec<u8>>, Vec<u64>)> = Vec::new();
+            for &(_, offset, line) in &dups[i..j] {
+                let c = cells(&read_line(&mut f, offset)?);
+                match groups.iter_mut().find(|g| g.0 == c) {
+                    Some(g) => g.1.push(line),
+                    None => groups.push((c, vec![line])),
+                }
+            }
+            out.extend(groups.into_iter().map(|g| g.1).filter(|g| g.len() > 1));
+        }
+        i = j;
+    }
+    out.sort();
+    Some(out)
+}
+
+/// The record starting at `offset`, without its line end.
+fn read_line(f: &mut File, offset: u64) -> Option<Vec<u8>> {
+    f.seek(SeekFrom::Start(offset)).ok()?;
+    let mut out = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        let n = f.read(&mut buf).ok()?;
+        if n == 0 {
+            break;
+        }
+        if let Some(p) = memchr::memchr(b'\n', &buf[..n]) {
+            out.extend_from_slice(&buf[..p]);
+            break;
+        }
+        out.extend_from_slice(&buf[..n]);
+    }
+    if out.last() == Some(&b'\r') {
+        out.pop();
+    }
+    Some(out)
 }
 
 /// The `n` lowest bits set (`n` ≤ 64).

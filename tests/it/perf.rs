@@ -8,7 +8,8 @@ mod ledger_gen;
 use crate::common::temp_dir;
 use ledger_gen::{Shape, ledger};
 use procura::analysis::{self, Dimension};
-use procura::ledger::{FastOptions, read_ledger, read_ledger_fast};
+use procura::ledger::quality::{QualityReport, identity_findings};
+use procura::ledger::{FastOptions, FileReport, read_ledger, read_ledger_fast};
 use procura::profiles::Profiles;
 use procura::report::{self, Format};
 use procura::rules::RuleSet;
@@ -77,12 +78,29 @@ fn fast(path: &Path, threads: usize) -> SpendCube {
     .expect("the fast path handles a clean ledger");
     let mut g = SpendCube::default();
     let r = read_ledger(path, &mut g).expect("general");
-    assert_eq!(
-        (report.rows_used, report.credit_notes),
-        (r.rows_used, r.credit_notes),
-        "rows used and credit notes differ on {threads} threads"
+    same_report(
+        &report,
+        &r,
+        &format!("{} on {threads} threads", path.display()),
     );
     cube
+}
+
+/// The fast path's file report is the general reader's: serialized, rendered (with the
+/// identity findings), and field by field (the identities are not serialized).
+fn same_report(fast: &FileReport, general: &FileReport, what: &str) {
+    let json = |f: &FileReport| serde_json::to_string_pretty(f).expect("serializes");
+    assert_eq!(json(fast), json(general), "report differs: {what}");
+    let text = |f: &FileReport| {
+        QualityReport {
+            notices: Vec::new(),
+            files: vec![f.clone()],
+            findings: identity_findings(std::slice::from_ref(f)),
+        }
+        .to_text()
+    };
+    assert_eq!(text(fast), text(general), "rendered report differs: {what}");
+    assert!(fast == general, "identities differ: {what}");
 }
 
 fn check(name: &str, shape: Shape) {
@@ -199,5 +217,57 @@ fn fast_path_reads_a_last_line_without_newline_and_a_header_only_file() {
                 "{name} on {threads} threads"
             );
         }
+    }
+}
+
+#[test]
+fn fast_path_report_equals_the_general_readers_on_the_food_fixture() {
+    let path = crate::common::fixture("food_ledger.csv");
+    let want = dump(&general(&path));
+    for threads in [1, 2] {
+        assert_eq!(
+            dump(&fast(&path, threads)),
+            want,
+            "food on {threads} threads"
+        );
+    }
+}
+
+#[test]
+fn fast_path_report_has_duplicates_identities_warnings_and_currencies() {
+    let dir = temp_dir("fast-report");
+    // Duplicates (one spelled with quotes), one id with two names, quantity × price off
+    // by more than rounding, two currencies, an empty currency, decimal proofs late in the
+    // file, a credit note.
+    let mut text = String::from(
+        "order_id,date,supplier_id,supplier_name,category,item_id,quantity,unit_price,amount,currency\n",
+    );
+    for i in 0..300 {
+        let s = i % 7;
+        let name = if i % 50 == 49 { "Acme Ltd" } else { "Acme" };
+        text.push_str(&format!(
+            "PO{i},2025-01-{:02},S{s},{name}{s},C{},I{},{},{}.5,{},EUR\n",
+            1 + i % 28,
+            i % 3,
+            i % 11,
+            1 + i % 4,
+            i % 9,
+            (1 + i % 4) * (i % 9) + (1 + i % 4) / 2 + if i % 37 == 0 { 3 } else { 0 }
+        ));
+    }
+    text.push_str("PO1,2025-02-01,S1,Acme1,C1,I1,2,3.5,7.00,USD\n");
+    text.push_str("\"PO1\",2025-02-01,S1,Acme1,C1,I1,2,3.5,7.00,USD\n");
+    text.push_str("PO1,2025-02-01,S1,Acme1,C1,I1,2,3.5,7.00,USD\n");
+    text.push_str("PO2,,S2,Acme2,,I2,,,-4.25,\n");
+    text.push_str("PO3,2025-02-03,S3,\"Acme, \"\"3\"\"\",C3,I3,1,1,1.1,USD\n");
+    let path = dir.join("ledger.csv");
+    std::fs::write(&path, &text).expect("write");
+    let mut g = SpendCube::default();
+    let r = procura::ledger::read_ledger_with(&path, &Default::default(), &mut g).expect("general");
+    assert!(!r.duplicates.is_empty() && !r.warnings.is_empty(), "{r:?}");
+    assert!(r.currencies.len() > 1, "{:?}", r.currencies);
+    let want = dump(&g);
+    for threads in [1, 2, 3] {
+        assert_eq!(dump(&fast(&path, threads)), want, "{threads} threads");
     }
 }
