@@ -2,9 +2,15 @@
 //!
 //! It handles the common shape of an ERP export — UTF-8, `,` delimiter, LF or CRLF line
 //! ends, a header that names only columns procura knows (each by its canonical name), RFC
-//! 4180 quotes without newlines inside them, plain numbers with at most two decimals and
-//! ISO dates — and produces exactly the spend cube the general reader produces from the
-//! same file. Whenever it meets anything else (a non-UTF-8 byte, an unknown header, a quoted
+//! 4180 quotes without newlines inside them, amounts and profits with at most two decimals,
+//! quantities and prices with at most six, ISO dates, ASCII supplier ids and currencies
+//! written as their ISO code — and produces exactly the spend cube and the [`FileReport`]
+//! the general reader produces from the same file: row accounting, columns, decisions
+//! (encoding, delimiter, header, each number column's decimal proof, the date format),
+//! per-currency totals, supplier identities, exact duplicates and quantity × price
+//! warnings. A file where one of these could differ (a cell such as `Total`, an id Excel
+//! turned into an exponent, a number column whose values all read two ways) is not
+//! handled. Whenever it meets anything else (a non-UTF-8 byte, an unknown header, a quoted
 //! newline, a bad or unusual value, a blank line, a short row) it answers "not handled"
 //! ([`None`]) and the caller runs the general reader, which reads messy files and reports
 //! errors with their position. The fast path therefore never produces an error of its own.
