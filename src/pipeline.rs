@@ -215,16 +215,7 @@ pub fn read(inputs: &Inputs) -> Result<Ledger, Error> {
 
 /// Reads everything and runs the analysis.
 pub fn run(inputs: &Inputs, rules: &RuleSet) -> Result<Analysis, Error> {
-    let profiles = match &inputs.profiles {
-        Some(p) => Profiles::from_path(p, rules)?,
-        None => Profiles::default(),
-    };
-    let ledger = read(inputs)?;
-    let mut a = analysis::analyze(&ledger.cube, rules, &profiles)?;
-    a.summary.notices = ledger.notices;
-    a.findings.extend(ledger.findings);
-    a.findings.sort();
-    Ok(a)
+    run_with_files(inputs, rules).map(|(a, _)| a)
 }
 
 /// Reads everything and runs the analysis, keeping what each ledger file read did (for the

@@ -41,21 +41,9 @@ pub fn run(a: AdviseArgs) -> Result<(), Failure> {
     if let Some(s) = &scorecard {
         advise::apply_scorecard(&mut analysis.advice, &rules, s).map_err(data)?;
     }
-    let format = match a.format {
-        FormatArg::Table => Format::Table,
-        FormatArg::Csv => Format::Csv,
-        FormatArg::Json => Format::Json,
-        FormatArg::Md => Format::Markdown,
-        FormatArg::Xlsx => Format::Xlsx,
-        FormatArg::Html => Format::Html,
-        FormatArg::BenchCsv => Format::BenchCsv,
-    };
+    let format = Format::from(a.format);
     super::report::refuse_terminal(format, a.output.as_deref())?;
-    let by = a.by.map(|b| match b {
-        By::Supplier => Dimension::Supplier,
-        By::Category => Dimension::Category,
-        By::Item => Dimension::Item,
-    });
+    let by = a.by.map(Dimension::from);
     let bytes = match format {
         // The full report, with the files read and the rules used.
         Format::Xlsx | Format::Html => {

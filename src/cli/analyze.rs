@@ -43,24 +43,36 @@ pub enum FormatArg {
     BenchCsv,
 }
 
+impl From<By> for Dimension {
+    fn from(b: By) -> Dimension {
+        match b {
+            By::Supplier => Dimension::Supplier,
+            By::Category => Dimension::Category,
+            By::Item => Dimension::Item,
+        }
+    }
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Table => Format::Table,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Json => Format::Json,
+            FormatArg::Md => Format::Markdown,
+            FormatArg::Xlsx => Format::Xlsx,
+            FormatArg::Html => Format::Html,
+            FormatArg::BenchCsv => Format::BenchCsv,
+        }
+    }
+}
+
 /// Runs `procura analyze`.
 pub fn run(a: AnalyzeArgs) -> Result<(), Failure> {
     let rules = load_rules(&a.common.rules)?;
     let (analysis, files) = pipeline::run_with_files(&inputs(&a.common), &rules)?;
-    let by = match a.by {
-        By::Supplier => Dimension::Supplier,
-        By::Category => Dimension::Category,
-        By::Item => Dimension::Item,
-    };
-    let format = match a.format {
-        FormatArg::Table => Format::Table,
-        FormatArg::Csv => Format::Csv,
-        FormatArg::Json => Format::Json,
-        FormatArg::Md => Format::Markdown,
-        FormatArg::Xlsx => Format::Xlsx,
-        FormatArg::Html => Format::Html,
-        FormatArg::BenchCsv => Format::BenchCsv,
-    };
+    let by = Dimension::from(a.by);
+    let format = Format::from(a.format);
     super::report::refuse_terminal(format, a.output.as_deref())?;
     let ctx = report::Context {
         files: &files,
