@@ -184,7 +184,7 @@ pub fn read(inputs: &Inputs) -> Result<Ledger, Error> {
             message: q.message.clone(),
         });
     }
-    let warned: usize = out.files.iter().map(|f| f.warnings.len()).sum();
+    let warned: u64 = out.files.iter().map(|f| f.warning_count).sum();
     if warned > 0 {
         out.findings.push(Finding {
             id: "data-row-warnings".into(),

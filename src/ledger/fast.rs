@@ -32,6 +32,7 @@
 //!   newline anywhere makes the whole read "not handled", so a split point can never fall
 //!   inside a record unnoticed: the thread owning the record that holds it sees the quote.
 
+use super::duplicates::{OrderDuplicates, order_key, push_listed};
 use super::locale::headers::is_total_cell;
 use super::{Field, FileReport, UNCATEGORIZED};
 use crate::spend::{Cell, CellKey, Interner, SpendCube};
@@ -79,7 +80,7 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
     let mut bounds = vec![first];
     for t in 1..threads {
         let at = first + (len.saturating_sub(first)) * t as u64 / threads as u64;
-        let start = next_line_start(path, at.max(first))?;
+        let start = next_order_start(path, at.max(first), &layout)?;
         let prev = *bounds.last()?;
         bounds.push(start.max(prev));
     }
@@ -145,7 +146,6 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
     // Lines of the first record of the part: the header is line 1, and every record is
     // one line (no blank lines, no newlines in quotes).
     let mut first_line = 2u64;
-    let mut dups: Vec<(u64, u64, u64)> = Vec::new();
     let mut currencies: std::collections::BTreeMap<String, (u64, i64, u8)> = Default::default();
     let mut total = (0i64, 0u8);
     let mut proofs: [Option<(u64, String)>; Field::ALL.len()] = Default::default();
@@ -160,20 +160,20 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
         for seen in &x.pairs {
             let id = part.suppliers.names.get(seen.supplier as usize)?;
             let name = x.names.names.get(seen.name as usize)?;
-            for r in &seen.rows {
-                report.identities.record(id, Some(name), first_line + r);
-            }
+            let lines: Vec<u64> = seen.rows.iter().map(|r| first_line + r).collect();
             // Past the rows kept, the identity checks keep only the count.
-            for _ in seen.rows.len() as u64..seen.count {
-                report.identities.record(id, Some(name), u64::MAX);
-            }
+            let more = seen.count - lines.len() as u64;
+            report.identities.record_lines(id, Some(name), &lines, more);
         }
-        dups.extend(
-            x.dups
-                .iter()
-                .enumerate()
-                .map(|(r, &(h, offset))| (h, offset, first_line + r as u64)),
-        );
+        let found = x.dups.finish();
+        report.duplicate_groups += found.groups;
+        report.duplicate_lines += found.repeats;
+        for g in found.listed {
+            push_listed(
+                &mut report.duplicates,
+                g.into_iter().map(|r| first_line + r).collect(),
+            );
+        }
         for (code, lines, sum, scale) in x.currencies {
             let e = currencies.entry(code).or_default();
             e.0 += lines;
@@ -190,14 +190,16 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
         for (a, b) in ambiguous.iter_mut().zip(x.ambiguous) {
             *a |= b;
         }
-        report.warnings.extend(
-            x.warnings
-                .into_iter()
-                .map(|(r, message)| super::RowWarning {
+        report.warning_count += x.warning_count;
+        for (r, message) in x.warnings {
+            push_listed(
+                &mut report.warnings,
+                super::RowWarning {
                     line: first_line + r,
                     message,
-                }),
-        );
+                },
+            );
+        }
         first_line += part.rows;
         let c = part.into_cube()?;
         match &mut cube {
@@ -247,7 +249,6 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
         })
         .collect();
     report.amount_total = to_decimal(total.0, total.1);
-    report.duplicates = duplicate_groups(path, dups)?;
     Some((cube.unwrap_or_default(), report))
 }
 
@@ -315,6 +316,42 @@ fn next_line_start(path: &Path, at: u64) -> Option<u64> {
             return Some(off + p as u64 + 1);
         }
         off += n as u64;
+    }
+}
+
+/// Offset of the first line after the one starting at or after `at` whose order differs
+/// from that line's ([`super::duplicates`]), or the file's length: a part that starts
+/// there holds whole orders, so the parts find the duplicates a single pass finds.
+fn next_order_start(path: &Path, at: u64, layout: &Layout) -> Option<u64> {
+    use std::io::BufRead;
+    let mut offset = next_line_start(path, at)?;
+    let mut f = File::open(path).ok()?;
+    f.seek(SeekFrom::Start(offset)).ok()?;
+    let mut f = std::io::BufReader::with_capacity(1 << 16, f);
+    let mut line = Vec::new();
+    let mut first: Option<Vec<u8>> = None;
+    let mut key = Vec::new();
+    loop {
+        line.clear();
+        let n = f.read_until(b'\n', &mut line).ok()?;
+        if n == 0 {
+            return Some(offset);
+        }
+        let text = line.strip_suffix(b"\n").unwrap_or(&line);
+        let cells = cells(text.strip_suffix(b"\r").unwrap_or(text));
+        let cell = |f: Field| {
+            layout.column[f as usize]
+                .and_then(|c| cells.get(c))
+                .map_or(&b""[..], Vec::as_slice)
+        };
+        let order = layout.column[Field::OrderId as usize].map(|_| cell(Field::OrderId));
+        order_key(&mut key, order, cell(Field::SupplierId), cell(Field::Date));
+        match &first {
+            None => first = Some(key.clone()),
+            Some(k) if *k != key => return Some(offset),
+            Some(_) => {}
+        }
+        offset += n as u64;
     }
 }
 
@@ -601,8 +638,9 @@ struct Part {
     items: Ids,
     /// The items with packed ids.
     item_table: ItemTable,
-    /// Records waiting to be added, and per record the item's packed key and hash.
-    batch: Vec<Spans>,
+    /// Records waiting to be added (field spans and the whole line's span), and per record
+    /// the item's packed key and hash.
+    batch: Vec<(Spans, Span)>,
     batch_keys: Vec<Option<(u128, u64)>>,
     batch_slots: Vec<Option<usize>>,
     cells: Vec<FastCell>,
@@ -631,8 +669,16 @@ struct Part {
 /// (the part's first line is known only when the parts are put together).
 #[derive(Debug, Default)]
 struct Extra {
-    /// Per record: a hash of its cells' texts and its byte offset, for the duplicates.
-    dups: Vec<(u64, u64)>,
+    /// Exact duplicate lines, order by order; rows counted from the part's first.
+    dups: OrderDuplicates<DupLine>,
+    /// The bytes of the current order's lines kept for comparing.
+    arena: Vec<u8>,
+    /// The current order's key when it is built (a ledger without an order-id column).
+    order_key: Vec<u8>,
+    /// Warnings in all (`warnings` lists the first [`super::LISTED`]).
+    warning_count: u64,
+    /// The last (supplier, name) pair seen and its index in `pairs`.
+    last_pair: Option<((u32, u32), u32)>,
     /// Supplier names, interned (the empty name included).
     names: Ids,
     /// The last name seen and its index: lines of one order repeat it.
@@ -657,6 +703,26 @@ struct Extra {
     dated: bool,
     /// Quantity × price warnings: row and message.
     warnings: Vec<(u64, String)>,
+}
+
+/// A line kept to compare the next lines of its order with: its cell and amount (lines
+/// that differ in them differ), and its bytes in the part's arena.
+#[derive(Debug, Clone, Copy)]
+struct DupLine {
+    cell: u32,
+    amount: i64,
+    start: usize,
+    end: usize,
+}
+
+/// Whether two records (no line ends) hold the same cells: the same bytes, or, when one
+/// is quoted, the same cells once the quotes are undone.
+fn same_cells(a: &[u8], b: &[u8]) -> bool {
+    let quoted = |x: &[u8]| memchr::memchr(b'"', x).is_some();
+    if !quoted(a) && !quoted(b) {
+        return a == b;
+    }
+    cells(a) == cells(b)
 }
 
 /// Rows kept per (supplier, name) pair of a part: at least as many as the identity checks
@@ -734,10 +800,12 @@ impl Part {
 
     /// Adds one record whose fields are at `spans` (indexed by `Field as usize`).
     #[inline]
+    #[allow(clippy::too_many_arguments)]
     fn add(
         &mut self,
         buf: &[u8],
         spans: &Spans,
+        line: Span,
         layout: &Layout,
         item_key: Option<(u128, u64)>,
         found: Option<usize>,
@@ -820,12 +888,34 @@ impl Part {
             self.extra.currency_ix = self.extra.currency("");
         }
 
-        // Order ids are not kept, but one such as `Total` makes the row a total row.
-        if col(Field::OrderId) {
+        // The line's order, for the duplicates: lines of one order come together.
+        let new_order = if col(Field::OrderId) {
             let s = spans[Field::OrderId as usize];
-            if s.escaped || is_total_cell(std::str::from_utf8(raw(s)).ok()?) {
-                return None;
+            let id = raw(s);
+            if self.extra.dups.same_order(id) {
+                false
+            } else {
+                // Order ids are not kept, but one such as `Total` makes the row a total
+                // row, and one with spaces around it is the general reader's to trim.
+                let text = std::str::from_utf8(id).ok()?;
+                if s.escaped || is_total_cell(text) || text.trim() != text {
+                    return None;
+                }
+                self.extra.dups.order(id)
             }
+        } else {
+            let date = if col(Field::Date) {
+                raw(spans[Field::Date as usize])
+            } else {
+                b""
+            };
+            let supplier = field(buf, spans[Field::SupplierId as usize], &mut self.scratch);
+            let x = &mut self.extra;
+            order_key(&mut x.order_key, None, supplier, date);
+            x.dups.order(&x.order_key)
+        };
+        if new_order {
+            self.extra.arena.clear();
         }
 
         // Supplier, behind the one-entry cache.
@@ -871,19 +961,23 @@ impl Part {
                 x.last_name.extend_from_slice(name);
             }
             let pair = (supplier, x.last_name_ix);
-            let ix = match x.pair_index.get(&pair) {
-                Some(&ix) => ix,
-                None => {
-                    let ix = u32::try_from(x.pairs.len()).ok()?;
-                    x.pairs.push(PairSeen {
-                        supplier,
-                        name: pair.1,
-                        ..PairSeen::default()
-                    });
-                    x.pair_index.insert(pair, ix);
-                    ix
-                }
+            let ix = match x.last_pair {
+                Some((p, ix)) if p == pair => ix,
+                _ => match x.pair_index.get(&pair) {
+                    Some(&ix) => ix,
+                    None => {
+                        let ix = u32::try_from(x.pairs.len()).ok()?;
+                        x.pairs.push(PairSeen {
+                            supplier,
+                            name: pair.1,
+                            ..PairSeen::default()
+                        });
+                        x.pair_index.insert(pair, ix);
+                        ix
+                    }
+                },
             };
+            x.last_pair = Some((pair, ix));
             let seen = x.pairs.get_mut(ix as usize)?;
             seen.count += 1;
             if seen.rows.len() < PAIR_ROWS {
@@ -1025,6 +1119,26 @@ impl Part {
             x.proofs[Field::Profit as usize] =
                 Some((row, String::from_utf8(raw(s).to_vec()).ok()?));
         }
+        {
+            let x = &mut self.extra;
+            let start = x.arena.len();
+            x.arena.extend_from_slice(raw(line));
+            let kept = DupLine {
+                cell: cell_ix,
+                amount,
+                start,
+                end: x.arena.len(),
+            };
+            let arena = &x.arena;
+            let same = |a: &DupLine, b: &DupLine| {
+                a.cell == b.cell
+                    && a.amount == b.amount
+                    && same_cells(&arena[a.start..a.end], &arena[b.start..b.end])
+            };
+            if !x.dups.add(kept, row, same) {
+                x.arena.truncate(start);
+            }
+        }
         self.extension(buf, spans, layout, row, (amount, amount_scale))?;
         self.rows += 1;
         Some(())
@@ -1088,20 +1202,25 @@ impl Part {
             let price = Decimal::new(p, ps).normalize();
             let expected = expected_decimal.normalize();
             let amount = to_decimal(a, sa).normalize();
-            self.extra.warnings.push((
-                row,
-                format!(
-                    "quantity {quantity} × price {price} = {expected} but the amount is {amount}"
+            self.extra.warning_count += 1;
+            push_listed(
+                &mut self.extra.warnings,
+                (
+                    row,
+                    format!(
+                        "quantity {quantity} × price {price} = {expected} but the amount is {amount}"
+                    ),
                 ),
-            ));
+            );
         }
         Some(())
     }
 
-    /// Queues a record; adds the batch when it is full.
+    /// Queues a record (its fields at `spans`, the whole line at `line`); adds the batch
+    /// when it is full.
     #[inline]
-    fn push(&mut self, buf: &[u8], spans: &Spans, layout: &Layout) -> Option<()> {
-        self.batch.push(*spans);
+    fn push(&mut self, buf: &[u8], spans: &Spans, line: Span, layout: &Layout) -> Option<()> {
+        self.batch.push((*spans, line));
         if self.batch.len() == BATCH {
             self.flush(buf, layout)?;
         }
@@ -1113,7 +1232,7 @@ impl Part {
     fn flush(&mut self, buf: &[u8], layout: &Layout) -> Option<()> {
         let batch = std::mem::take(&mut self.batch);
         self.batch_keys.clear();
-        for spans in &batch {
+        for (spans, _) in &batch {
             let key = item_key(buf, item_span(spans, layout), &mut self.scratch)
                 .map(|k| (k, ItemTable::hash(k)));
             if let Some((_, h)) = key {
@@ -1130,10 +1249,10 @@ impl Part {
             self.batch_slots.push(at);
         }
         let generation = self.item_table.generation;
-        for (i, spans) in batch.iter().enumerate() {
+        for (i, (spans, line)) in batch.iter().enumerate() {
             let key = self.batch_keys.get(i).copied().flatten();
             let found = self.batch_slots.get(i).copied().flatten();
-            self.add(buf, spans, layout, key, found, generation)?;
+            self.add(buf, spans, *line, layout, key, found, generation)?;
         }
         self.batch = batch;
         self.batch.clear();
@@ -1481,10 +1600,12 @@ fn scan_buffer(
                     if line_hi && std::str::from_utf8(&buf[pos..fend]).is_err() {
                         return None;
                     }
-                    part.extra
-                        .dups
-                        .push((line_hash(&buf[pos..fend]), base + pos as u64));
-                    part.push(buf, &spans, layout)?;
+                    let line = Span {
+                        start: pos,
+                        end: fend,
+                        escaped: false,
+                    };
+                    part.push(buf, &spans, line, layout)?;
                     pos = p + 1;
                     hi_from = off + 1;
                     rec_hi = false;
@@ -1541,72 +1662,6 @@ fn cells(line: &[u8]) -> Vec<Vec<u8>> {
     }
     out.push(cell);
     out
-}
-
-/// A hash of a record's cells' texts: of its bytes when it has no quotes (then the bytes
-/// are the cells joined by `,`), else of its cells joined by `,`. Equal records hash
-/// equally; candidates are confirmed by comparing their cells.
-fn line_hash(line: &[u8]) -> u64 {
-    use std::hash::Hasher;
-    let mut h = rustc_hash::FxHasher::default();
-    if memchr::memchr(b'"', line).is_none() {
-        h.write(line);
-    } else {
-        h.write(&cells(line).join(&b',')[..]);
-    }
-    h.write_u8(0xff);
-    h.finish()
-}
-
-/// The groups of identical records among `dups` ((hash, offset, line) per record, in file
-/// order), confirmed by reading the candidates again; `None` if the file cannot be read.
-fn duplicate_groups(path: &Path, mut dups: Vec<(u64, u64, u64)>) -> Option<Vec<Vec<u64>>> {
-    dups.sort_unstable();
-    let mut out = Vec::new();
-    let mut f = File::open(path).ok()?;
-    let mut i = 0;
-    while i < dups.len() {
-        let mut j = i + 1;
-        while j < dups.len() && dups[j].0 == dups[i].0 {
-            j += 1;
-        }
-        if j - i > 1 {
-            let mut groups: Vec<(Vec<Vec<u8>>, Vec<u64>)> = Vec::new();
-            for &(_, offset, line) in &dups[i..j] {
-                let c = cells(&read_line(&mut f, offset)?);
-                match groups.iter_mut().find(|g| g.0 == c) {
-                    Some(g) => g.1.push(line),
-                    None => groups.push((c, vec![line])),
-                }
-            }
-            out.extend(groups.into_iter().map(|g| g.1).filter(|g| g.len() > 1));
-        }
-        i = j;
-    }
-    out.sort();
-    Some(out)
-}
-
-/// The record starting at `offset`, without its line end.
-fn read_line(f: &mut File, offset: u64) -> Option<Vec<u8>> {
-    f.seek(SeekFrom::Start(offset)).ok()?;
-    let mut out = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        let n = f.read(&mut buf).ok()?;
-        if n == 0 {
-            break;
-        }
-        if let Some(p) = memchr::memchr(b'\n', &buf[..n]) {
-            out.extend_from_slice(&buf[..p]);
-            break;
-        }
-        out.extend_from_slice(&buf[..n]);
-    }
-    if out.last() == Some(&b'\r') {
-        out.pop();
-    }
-    Some(out)
 }
 
 /// The `n` lowest bits set (`n` ≤ 64).

@@ -10,6 +10,7 @@
 //! in the [`FileReport`]; [`quality`] cross-checks supplier identities over all files.
 
 mod csv_reader;
+mod duplicates;
 mod fast;
 pub mod fx;
 pub mod locale;
@@ -19,6 +20,7 @@ mod rows;
 mod xlsx;
 
 pub use csv_reader::{read_ledger, read_ledger_from, read_ledger_with};
+pub use duplicates::LISTED;
 pub use fast::{FastOptions, read_ledger_fast};
 pub use rows::UNCATEGORIZED;
 
@@ -393,16 +395,23 @@ pub struct FileReport {
     pub decisions: Vec<String>,
     /// Which column each field came from.
     pub column_map: Vec<ColumnUse>,
-    /// The non-blank skipped rows.
+    /// The non-blank skipped rows: the first [`LISTED`] (the `rows_*` counts cover all).
     pub skipped: Vec<SkippedRow>,
-    /// The rejected rows.
+    /// The rejected rows: the first [`LISTED`] (`rows_rejected` counts all).
     pub rejected: Vec<Rejection>,
     /// Normalisations applied to values.
     pub normalisations: Vec<Normalisation>,
-    /// Used rows worth a look.
+    /// Used rows worth a look: the first [`LISTED`] warnings.
     pub warnings: Vec<RowWarning>,
-    /// Groups of lines that are exact duplicates of each other (kept: they can be real).
+    /// Warnings in all, listed or not.
+    pub warning_count: u64,
+    /// Groups of lines that repeat an earlier line of the same order exactly (kept: they
+    /// can be real): the first [`LISTED`] groups, in file order, as line numbers.
     pub duplicates: Vec<Vec<u64>>,
+    /// Groups of exact duplicate lines in all.
+    pub duplicate_groups: u64,
+    /// Lines that repeat an earlier line of their order, in all.
+    pub duplicate_lines: u64,
     /// Money of the used rows per original currency.
     pub currencies: Vec<CurrencyTotal>,
     /// Money of the used rows as added to the cube (after any conversion).
@@ -418,6 +427,24 @@ impl FileReport {
     /// Rows skipped for any reason.
     pub fn rows_skipped(&self) -> u64 {
         self.rows_blank + self.rows_preamble + self.rows_header + self.rows_total + self.rows_note
+    }
+
+    /// Records a warning: counted always, listed while fewer than [`LISTED`] are.
+    pub(crate) fn warn(&mut self, warning: RowWarning) {
+        self.warning_count += 1;
+        duplicates::push_listed(&mut self.warnings, warning);
+    }
+
+    /// Records a rejected row (counted in `rows_rejected`, listed while fewer than
+    /// [`LISTED`] are).
+    pub(crate) fn reject(&mut self, rejection: Rejection) {
+        self.rows_rejected += 1;
+        duplicates::push_listed(&mut self.rejected, rejection);
+    }
+
+    /// Lists a skipped row while fewer than [`LISTED`] are (the caller counts it).
+    pub(crate) fn list_skipped(&mut self, row: SkippedRow) {
+        duplicates::push_listed(&mut self.skipped, row);
     }
 }
 

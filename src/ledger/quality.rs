@@ -79,6 +79,13 @@ pub struct Identities {
 impl Identities {
     /// Records a used line.
     pub(crate) fn record(&mut self, id: &str, name: Option<&str>, line: u64) {
+        self.record_lines(id, name, &[line], 0);
+    }
+
+    /// Records used lines of one (id, name): those at `lines`, in file order, and `more`
+    /// after them whose lines are not kept (past the first few the checks keep only the
+    /// count).
+    pub(crate) fn record_lines(&mut self, id: &str, name: Option<&str>, lines: &[u64], more: u64) {
         let name = name.unwrap_or("").trim();
         let names = match self.ids.get_mut(id) {
             Some(names) => names,
@@ -95,9 +102,11 @@ impl Identities {
                 &mut names[last]
             }
         };
-        seen.count += 1;
-        if seen.lines.len() < LINES_SHOWN {
-            seen.lines.push(line);
+        seen.count += lines.len() as u64 + more;
+        for &line in lines {
+            if seen.lines.len() < LINES_SHOWN {
+                seen.lines.push(line);
+            }
         }
     }
 
@@ -356,28 +365,40 @@ impl QualityReport {
             if f.credit_notes > 0 {
                 o.push_str(&format!("  credit notes: {}\n", f.credit_notes));
             }
-            list(&mut o, "skipped", f.skipped.iter(), |s| {
+            let skipped = f.rows_skipped() - f.rows_blank;
+            list(&mut o, "skipped", f.skipped.iter(), skipped, |s| {
                 format!("line {} {}: {}", s.line, s.reason.name(), s.text)
             });
-            list(&mut o, "normalised", f.normalisations.iter(), |n| {
+            list(&mut o, "normalised", f.normalisations.iter(), 0, |n| {
                 format!(
                     "{} ({} values, first at line {})",
                     n.what, n.count, n.first_line
                 )
             });
-            list(&mut o, "warnings", f.warnings.iter(), |w| {
-                format!("line {}: {}", w.line, w.message)
-            });
             list(
                 &mut o,
-                "exact duplicate lines (kept)",
+                "warnings",
+                f.warnings.iter(),
+                f.warning_count,
+                |w| format!("line {}: {}", w.line, w.message),
+            );
+            list(
+                &mut o,
+                "exact duplicate lines within one order (kept)",
                 f.duplicates.iter(),
+                f.duplicate_groups,
                 |d| {
                     let l: Vec<String> = d.iter().map(u64::to_string).collect();
                     format!("lines {}", l.join(", "))
                 },
             );
-            list(&mut o, "rejected", f.rejected.iter(), |r| r.to_string());
+            list(
+                &mut o,
+                "rejected",
+                f.rejected.iter(),
+                f.rows_rejected,
+                |r| r.to_string(),
+            );
             o.push('\n');
         }
         if self.findings.is_empty() {
@@ -397,22 +418,27 @@ impl QualityReport {
     }
 }
 
+/// Lists the first [`LIST_SHOWN`] of `items` under `title`; `total` counts them all (the
+/// report keeps only the first of a long list).
 fn list<T>(
     o: &mut String,
     title: &str,
     items: impl ExactSizeIterator<Item = T>,
+    total: u64,
     show: impl Fn(T) -> String,
 ) {
-    let n = items.len();
-    if n == 0 {
+    let total = total.max(items.len() as u64);
+    if total == 0 {
         return;
     }
     o.push_str(&format!("  {title}:\n"));
+    let mut shown = 0u64;
     for item in items.take(LIST_SHOWN) {
         o.push_str(&format!("    {}\n", show(item)));
+        shown += 1;
     }
-    if n > LIST_SHOWN {
-        o.push_str(&format!("    … and {} more\n", n - LIST_SHOWN));
+    if total > shown {
+        o.push_str(&format!("    … and {} more\n", total - shown));
     }
 }
 

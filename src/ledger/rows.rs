@@ -2,6 +2,7 @@
 //! the header, decides each column's conventions from the whole column, then uses, skips or
 //! rejects every row and records why.
 
+use super::duplicates::{ORDER_LINES_COMPARED, OrderDuplicates, order_key};
 use super::locale::date::{
     Date, DateEvidenceSoFar, DateFormat, DateInference, DateInferenceError, parse_date,
 };
@@ -18,8 +19,7 @@ use crate::spend::{PurchaseLine, SpendCube};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use std::borrow::{Borrow, Cow};
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{Hash, Hasher};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The category of lines whose ledger has no category, or an empty one.
@@ -304,7 +304,6 @@ where
         }),
     };
     let mut typed = false;
-    let mut hashes: Vec<u32> = Vec::new();
     let mut well_formed = 0usize;
     // The rows after the header that are skipped, by index: the report lists each of them
     // anyway, and the last pass need not classify every row again.
@@ -327,7 +326,6 @@ where
                 continue;
             }
         }
-        hashes.push(short_hash(row_hash(row)));
         // Rows that will be rejected for their shape must not sway a column's conventions.
         if row.problem.is_some() || shape_problem(row, header.len(), needed_width).is_some() {
             continue;
@@ -354,7 +352,7 @@ where
         }
         well_formed += 1;
     }
-    let mut duplicates = Duplicates::new(hashes);
+    let mut duplicates = RowDuplicates::new(&map);
     let plan = Plan {
         needed_width,
         typed,
@@ -399,16 +397,14 @@ where
         let parsed = match parse_row(&plan, row, &mut norms, report) {
             Ok(p) => p,
             Err(rejection) => {
-                report.rows_rejected += 1;
-                report.rejected.push(rejection);
+                report.reject(rejection);
                 continue;
             }
         };
         let (amount, profit, currency) = match convert(&plan, row, &parsed, report, &mut norms) {
             Ok(c) => c,
             Err(rejection) => {
-                report.rows_rejected += 1;
-                report.rejected.push(rejection);
+                report.reject(rejection);
                 continue;
             }
         };
@@ -452,89 +448,58 @@ where
             amount,
         })
         .collect();
-    report.duplicates = duplicates.groups();
+    let found = duplicates.inner.finish();
+    report.duplicates = found.listed;
+    report.duplicate_groups = found.groups;
+    report.duplicate_lines = found.repeats;
     totals.finish(report);
     report.normalisations.extend(norms.0);
     Ok(())
 }
 
-/// A hash of a row's cells as text, the same in every pass.
-fn row_hash(row: &Row) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    for c in &row.cells {
-        c.text().hash(&mut h);
-    }
-    h.finish()
+/// Exact duplicate rows, order by order ([`super::duplicates`]): a row is kept as its
+/// cells' texts while its order lasts.
+struct RowDuplicates {
+    inner: OrderDuplicates<Vec<String>>,
+    /// The columns of the order id, the supplier id and the date.
+    order: Option<usize>,
+    supplier: Option<usize>,
+    date: Option<usize>,
+    key: Vec<u8>,
 }
 
-/// The low half of a row's hash: a row that may have a twin is found by it.
-fn short_hash(hash: u64) -> u32 {
-    // Truncation is the point: the full hash confirms, the cells decide.
-    #[allow(clippy::cast_possible_truncation)]
-    let short = hash as u32;
-    short
-}
-
-/// Finds exact duplicate rows: the hashes of all data rows (gathered in an earlier pass)
-/// tell which rows may have a twin; only those rows' cells are kept, to confirm by
-/// comparing them, so that no copy of the file is kept.
-struct Duplicates {
-    /// Short hashes that more than one row has: four bytes per data row while they are
-    /// gathered; a short hash that two different rows share only makes a needless
-    /// comparison.
-    candidates: HashSet<u32>,
-    /// Hash → groups of identical rows: their cells as text and their lines (different
-    /// rows may share a hash).
-    by_hash: HashMap<u64, Vec<DuplicateGroup>>,
-}
-
-/// Identical rows: the cells as text (of the first) and the lines of each.
-type DuplicateGroup = (Vec<String>, Vec<u64>);
-
-impl Duplicates {
-    fn new(mut hashes: Vec<u32>) -> Self {
-        hashes.sort_unstable();
-        let candidates = hashes
-            .windows(2)
-            .filter(|w| w[0] == w[1])
-            .map(|w| w[0])
-            .collect();
+impl RowDuplicates {
+    fn new(map: &HeaderMap) -> Self {
         Self {
-            candidates,
-            by_hash: HashMap::new(),
+            inner: OrderDuplicates::default(),
+            order: map.column(Field::OrderId),
+            supplier: map.column(Field::SupplierId),
+            date: map.column(Field::Date),
+            key: Vec::new(),
         }
     }
 
     fn add(&mut self, row: &Row) {
-        if self.candidates.is_empty() {
-            return;
-        }
-        let hash = row_hash(row);
-        if !self.candidates.contains(&short_hash(hash)) {
-            return;
-        }
-        let groups = self.by_hash.entry(hash).or_default();
-        let same = |cells: &Vec<String>| {
-            cells.len() == row.cells.len()
-                && cells.iter().zip(&row.cells).all(|(a, b)| *a == b.text())
+        let text = |c: Option<usize>| {
+            c.and_then(|c| row.cells.get(c))
+                .map_or(Cow::Borrowed(""), Cell::text)
         };
-        match groups.iter_mut().find(|(cells, _)| same(cells)) {
-            Some((_, lines)) => lines.push(row.line),
-            None => groups.push((row.texts(), vec![row.line])),
+        let order = self.order.map(|c| text(Some(c)));
+        order_key(
+            &mut self.key,
+            order.as_deref().map(str::as_bytes),
+            text(self.supplier).as_bytes(),
+            text(self.date).as_bytes(),
+        );
+        self.inner.order(&self.key);
+        let same = |kept: &Vec<String>, cells: &Vec<String>| kept == cells;
+        // Compare first (no copy of the cells for the common case of a new line).
+        let known = self.inner.kept().any(|k| {
+            k.len() == row.cells.len() && k.iter().zip(&row.cells).all(|(a, b)| *a == b.text())
+        });
+        if known || self.inner.kept().count() < ORDER_LINES_COMPARED {
+            self.inner.add(row.texts(), row.line, same);
         }
-    }
-
-    /// The line numbers of each group of two or more identical rows, in file order.
-    fn groups(self) -> Vec<Vec<u64>> {
-        let mut out: Vec<Vec<u64>> = self
-            .by_hash
-            .into_values()
-            .flatten()
-            .map(|(_, lines)| lines)
-            .filter(|lines| lines.len() > 1)
-            .collect();
-        out.sort();
-        out
     }
 }
 
@@ -546,7 +511,7 @@ fn skip(report: &mut FileReport, row: &Row, reason: SkipReason) {
         SkipReason::Total => report.rows_total += 1,
         SkipReason::Note => report.rows_note += 1,
     }
-    report.skipped.push(SkippedRow {
+    report.list_skipped(SkippedRow {
         line: row.line,
         reason,
         text: row.preview(),
@@ -907,7 +872,7 @@ fn parse_row(
         ));
     }
     if looks_like_excel_mangled_id(&supplier_id) {
-        report.warnings.push(RowWarning {
+        report.warn(RowWarning {
             line,
             message: format!(
                 "supplier id {} looks like a number Excel turned into exponent notation: its digits are lost; export the column as text",
@@ -1078,7 +1043,9 @@ impl TotalCheck {
     }
 
     fn finish(self, report: &mut FileReport) {
-        report.warnings.extend(self.warnings);
+        for w in self.warnings {
+            report.warn(w);
+        }
         if self.checked > 0 {
             report.decisions.push(format!(
                 "total rows: {} of {} with an amount agree with the rows above them",
@@ -1129,7 +1096,7 @@ fn check_extension(
             Some(u) if u != Decimal::ONE => format!(" per {}", u.normalize()),
             _ => String::new(),
         };
-        report.warnings.push(RowWarning {
+        report.warn(RowWarning {
             line,
             message: format!(
                 "quantity {} × price {}{per} = {} but the amount is {}",
