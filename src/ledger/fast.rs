@@ -416,6 +416,9 @@ struct Ids {
     short: FxHashMap<u128, [u32; 2]>,
     long: FxHashMap<Box<[u8]>, [u32; 2]>,
     names: Vec<Box<str>>,
+    /// Per id, its packed key (`u128::MAX` for an id too long to pack): a line's field is
+    /// this id when its packed bytes are this key.
+    keys: Vec<u128>,
 }
 
 impl Ids {
@@ -433,11 +436,18 @@ impl Ids {
     /// [`Ids::intern`] for a short id whose packed key is known.
     #[inline]
     fn intern_short(&mut self, key: u128, id: &[u8]) -> Option<&mut [u32; 2]> {
-        if !self.short.contains_key(&key) {
-            let i = self.push(id)?;
-            self.short.insert(key, [i, u32::MAX]);
+        use std::collections::hash_map::Entry;
+        let Self {
+            short, names, keys, ..
+        } = self;
+        match short.entry(key) {
+            Entry::Occupied(e) => Some(e.into_mut()),
+            Entry::Vacant(e) => {
+                let i = Self::push_name(names, id)?;
+                keys.push(key);
+                Some(e.insert([i, u32::MAX]))
+            }
         }
-        self.short.get_mut(&key)
     }
 
     /// [`Ids::intern`] for an id given by its (unescaped) bytes.
@@ -458,20 +468,27 @@ impl Ids {
             );
         }
         if !self.long.contains_key(id) {
-            let i = self.push(id)?;
+            let i = self.push(id, u128::MAX)?;
             self.long.insert(id.into(), [i, u32::MAX]);
         }
         self.long.get_mut(id)
     }
 
-    fn push(&mut self, id: &[u8]) -> Option<u32> {
+    /// Adds an id that is not there, with its packed key.
+    fn push(&mut self, id: &[u8], key: u128) -> Option<u32> {
+        let i = Self::push_name(&mut self.names, id)?;
+        self.keys.push(key);
+        Some(i)
+    }
+
+    fn push_name(names: &mut Vec<Box<str>>, id: &[u8]) -> Option<u32> {
         let s = std::str::from_utf8(id).ok()?;
         // A cell such as `Total` makes the general reader skip the row as a total row.
         if s.trim() != s || is_total_cell(s) {
             return None;
         }
-        let i = u32::try_from(self.names.len()).ok()?;
-        self.names.push(s.into());
+        let i = u32::try_from(names.len()).ok()?;
+        names.push(s.into());
         Some(i)
     }
 }
@@ -633,6 +650,8 @@ struct FastCell {
 struct Part {
     suppliers: Ids,
     supplier_names: Vec<Option<Box<str>>>,
+    /// Per supplier, the index in `extra.pairs` of its last (supplier, name) pair.
+    supplier_pair: Vec<u32>,
     categories: Ids,
     /// Item names, and the items with ids too long to pack.
     items: Ids,
@@ -653,8 +672,6 @@ struct Part {
     // One-entry caches, keyed by packed field bytes (`u128::MAX`: empty).
     last_supplier: u128,
     last_supplier_ix: u32,
-    /// Whether the cached supplier has its name.
-    last_supplier_named: bool,
     last_category: u128,
     last_category_ix: u32,
     last_currency: u128,
@@ -677,13 +694,8 @@ struct Extra {
     order_key: Vec<u8>,
     /// Warnings in all (`warnings` lists the first [`super::LISTED`]).
     warning_count: u64,
-    /// The last (supplier, name) pair seen and its index in `pairs`.
-    last_pair: Option<((u32, u32), u32)>,
     /// Supplier names, interned (the empty name included).
     names: Ids,
-    /// The last name seen and its index: lines of one order repeat it.
-    last_name: Vec<u8>,
-    last_name_ix: u32,
     /// (supplier, name) → index in `pairs`.
     pair_index: FxHashMap<(u32, u32), u32>,
     /// Each (supplier, name) pair in order of first appearance: count and first rows.
@@ -798,7 +810,14 @@ impl Part {
         Some(cube)
     }
 
-    /// Adds one record whose fields are at `spans` (indexed by `Field as usize`).
+    /// Adds one record whose fields are at `spans` (indexed by `Field as usize`); the
+    /// whole line is at `line`. `item_key` is the item's packed key and hash, and `found`
+    /// its slot in the item table when `generation` is still the table's.
+    ///
+    /// Most of a line's fields repeat what the lines before said (an order's lines share
+    /// the date, supplier and name; an item is bought from one supplier in one category),
+    /// so each check runs when its value changes, and the supplier and category are taken
+    /// from the cell the item was last bought in when their bytes match it.
     #[inline]
     #[allow(clippy::too_many_arguments)]
     fn add(
@@ -813,21 +832,14 @@ impl Part {
     ) -> Option<()> {
         let col = |f: Field| layout.column[f as usize].is_some();
         let raw = |s: Span| &buf[s.start..s.end];
+        let row = self.rows;
 
-        // Numbers first: they need no unescaping (a quoted number is not handled).
+        // Numbers need no unescaping (a quoted number is not handled).
         let amount_span = spans[Field::Amount as usize];
         if amount_span.escaped {
             return None;
         }
         let (amount, amount_scale) = parse_money(raw(amount_span))?;
-        for f in [Field::Quantity, Field::UnitPrice] {
-            if col(f) {
-                let s = spans[f as usize];
-                if s.escaped || (s.end > s.start && parse_number(raw(s)).is_none()) {
-                    return None;
-                }
-            }
-        }
         let profit = if col(Field::Profit) {
             let s = spans[Field::Profit as usize];
             if s.escaped {
@@ -842,251 +854,57 @@ impl Part {
             None
         };
         if col(Field::Date) {
-            let s = spans[Field::Date as usize];
-            let d = raw(s);
-            if !d.is_empty() {
-                let d: &[u8; 10] = d.try_into().ok()?;
-                if *d != self.last_date {
-                    if !is_iso_date(d) {
-                        return None;
-                    }
-                    self.last_date = *d;
-                    self.extra.dated = true;
-                    self.period = Some(match self.period {
-                        None => (*d, *d),
-                        Some((a, b)) => (a.min(*d), b.max(*d)),
-                    });
-                }
+            let d = raw(spans[Field::Date as usize]);
+            if !d.is_empty() && d != self.last_date {
+                self.date(d)?;
             }
         }
         if col(Field::Currency) {
             let s = spans[Field::Currency as usize];
             let key = pack(buf, s);
-            if s.end > s.start && (key.is_none() || key != Some(self.last_currency)) {
-                let c = field(buf, s, &mut self.scratch);
-                let text = std::str::from_utf8(c).ok()?;
-                if text.trim() != text {
-                    return None;
-                }
-                // The general reader reads the value as a currency and keeps its code:
-                // only values that are their own code are handled.
-                if super::locale::number::parse_currency(text).is_none_or(|c| c.code() != text)
-                    || is_total_cell(text)
-                {
-                    return None;
-                }
-                if !self.currencies.iter().any(|x| x == text) {
-                    self.currencies.push(text.to_string());
-                }
-                self.extra.currency_ix = self.extra.currency(text);
-                self.last_currency = key.unwrap_or(u128::MAX);
-            } else if s.end == s.start {
-                self.extra.currency_ix = self.extra.currency("");
-                self.last_currency = u128::MAX;
+            if key.is_none() || key != Some(self.last_currency) {
+                self.currency(buf, s, key)?;
             }
-        } else {
-            self.extra.currency_ix = self.extra.currency("");
         }
+        self.order(buf, spans, layout)?;
 
-        // The line's order, for the duplicates: lines of one order come together.
-        let new_order = if col(Field::OrderId) {
-            let s = spans[Field::OrderId as usize];
-            let id = raw(s);
-            if self.extra.dups.same_order(id) {
-                false
-            } else {
-                // Order ids are not kept, but one such as `Total` makes the row a total
-                // row, and one with spaces around it is the general reader's to trim.
-                let text = std::str::from_utf8(id).ok()?;
-                if s.escaped || is_total_cell(text) || text.trim() != text {
-                    return None;
-                }
-                self.extra.dups.order(id)
-            }
-        } else {
-            let date = if col(Field::Date) {
-                raw(spans[Field::Date as usize])
-            } else {
-                b""
-            };
-            let supplier = field(buf, spans[Field::SupplierId as usize], &mut self.scratch);
-            let x = &mut self.extra;
-            order_key(&mut x.order_key, None, supplier, date);
-            x.dups.order(&x.order_key)
-        };
-        if new_order {
-            self.extra.arena.clear();
-        }
-
-        // Supplier, behind the one-entry cache.
-        let s = spans[Field::SupplierId as usize];
-        if s.end == s.start {
-            return None;
-        }
-        let key = pack(buf, s);
-        if key != Some(self.last_supplier) {
-            let id = field(buf, s, &mut self.scratch);
-            // Non-ASCII ids may hold invisible characters the general reader removes and
-            // reports; ids Excel turned into exponents get a warning there.
-            if !id.is_ascii()
-                || super::locale::number::looks_like_excel_mangled_id(std::str::from_utf8(id).ok()?)
-            {
-                return None;
-            }
-            let ix = self.suppliers.intern(buf, s, &mut self.scratch)?[0];
-            if ix as usize == self.supplier_names.len() {
-                self.supplier_names.push(None);
-            }
-            self.last_supplier = key.unwrap_or(u128::MAX);
-            self.last_supplier_ix = ix;
-            self.last_supplier_named = false;
-        }
-        let supplier = self.last_supplier_ix;
-        let row = self.rows;
-        // Identities: the (supplier, name) pair of every line, behind a last-name cache.
-        {
-            let name = if col(Field::SupplierName) {
-                field(buf, spans[Field::SupplierName as usize], &mut self.scratch)
-            } else {
-                b""
-            };
-            let x = &mut self.extra;
-            if name != x.last_name.as_slice() || x.pairs.is_empty() {
-                let text = std::str::from_utf8(name).ok()?;
-                if text.trim() != text {
-                    return None;
-                }
-                x.last_name_ix = x.names.intern_bytes(name)?[0];
-                x.last_name.clear();
-                x.last_name.extend_from_slice(name);
-            }
-            let pair = (supplier, x.last_name_ix);
-            let ix = match x.last_pair {
-                Some((p, ix)) if p == pair => ix,
-                _ => match x.pair_index.get(&pair) {
-                    Some(&ix) => ix,
-                    None => {
-                        let ix = u32::try_from(x.pairs.len()).ok()?;
-                        x.pairs.push(PairSeen {
-                            supplier,
-                            name: pair.1,
-                            ..PairSeen::default()
-                        });
-                        x.pair_index.insert(pair, ix);
-                        ix
-                    }
-                },
-            };
-            x.last_pair = Some((pair, ix));
-            let seen = x.pairs.get_mut(ix as usize)?;
-            seen.count += 1;
-            if seen.rows.len() < PAIR_ROWS {
-                seen.rows.push(row);
-            }
-        }
-        // The first name seen is kept; once the cached supplier has one, skip the lookup.
-        if col(Field::SupplierName) && !self.last_supplier_named {
-            let s = spans[Field::SupplierName as usize];
-            let name = field(buf, s, &mut self.scratch);
-            if !name.is_empty() {
-                let slot = self.supplier_names.get_mut(supplier as usize)?;
-                if slot.is_none() {
-                    let text = std::str::from_utf8(name).ok()?;
-                    if text.trim() != text {
-                        return None;
-                    }
-                    *slot = Some(text.into());
-                }
-                self.last_supplier_named = true;
-            }
-        }
-
-        // Category, behind the one-entry cache; an empty one is "uncategorized".
-        let s = if col(Field::Category) {
+        // Supplier and category: those of the item's last cell when the bytes match.
+        let supplier_span = spans[Field::SupplierId as usize];
+        let category_span = if col(Field::Category) {
             spans[Field::Category as usize]
         } else {
             Span::default()
         };
-        let key = pack(buf, s);
-        if key != Some(self.last_category) {
-            let ix = if s.end == s.start {
-                self.categories.intern_bytes(UNCATEGORIZED.as_bytes())?[0]
-            } else {
-                self.categories.intern(buf, s, &mut self.scratch)?[0]
-            };
-            self.last_category = key.unwrap_or(u128::MAX);
-            self.last_category_ix = ix;
-        }
-        let category = self.last_category_ix;
-
-        // The item, with the cell it was last bought in: nearly always this line's cell.
-        let (item, last_cell, at) = match item_key {
-            Some((key, hash)) => {
-                let at = match found {
-                    Some(at) if generation == self.item_table.generation => at,
-                    _ => match self.item_table.find(key, hash) {
-                        Some(at) => at,
-                        None => {
-                            let s = item_span(spans, layout);
-                            let ix = self.items.push(field(buf, s, &mut self.scratch))?;
-                            self.item_table.insert(
-                                ItemSlot {
-                                    key,
-                                    item: ix,
-                                    cell: u32::MAX,
-                                },
-                                hash,
-                            )?
-                        }
-                    },
-                };
-                let slot = self.item_table.slots.get(at)?;
-                (slot.item, slot.cell, Some(at))
-            }
+        let supplier_key = pack(buf, supplier_span);
+        let category_key =
+            pack(buf, category_span).filter(|_| category_span.end > category_span.start);
+        let (item, last_cell, at) = self.item(buf, spans, layout, item_key, found, generation)?;
+        let known = self.cells.get(last_cell as usize).and_then(|c| {
+            let (s, k, _) = c.key;
+            (supplier_key.is_some()
+                && self.suppliers.keys.get(s as usize).copied() == supplier_key
+                && category_key.is_some()
+                && self.categories.keys.get(k as usize).copied() == category_key)
+                .then_some((s, k))
+        });
+        let (supplier, cell_ix) = match known {
+            Some((supplier, _)) => (supplier, last_cell),
             None => {
-                let slot = match layout.column[Field::ItemId as usize] {
-                    Some(_) => {
-                        self.items
-                            .intern(buf, spans[Field::ItemId as usize], &mut self.scratch)?
-                    }
-                    None => self.items.intern_bytes(b"")?,
-                };
-                (slot[0], slot[1], None)
+                let supplier = self.supplier(buf, supplier_span, supplier_key)?;
+                let category = self.category(buf, category_span)?;
+                let cell = self.cell(
+                    (supplier, category, item),
+                    last_cell,
+                    at,
+                    buf,
+                    spans,
+                    layout,
+                )?;
+                (supplier, cell)
             }
         };
-        let key = (supplier, category, item);
-        let cell_ix = match self.cells.get(last_cell as usize) {
-            Some(c) if c.key == key => last_cell,
-            _ => {
-                let ix = match self.cell_index.get(&key) {
-                    Some(&ix) => ix,
-                    None => {
-                        let ix = u32::try_from(self.cells.len()).ok()?;
-                        self.cells.push(FastCell {
-                            key,
-                            ..FastCell::default()
-                        });
-                        self.cell_index.insert(key, ix);
-                        ix
-                    }
-                };
-                match at {
-                    Some(at) => self.item_table.slots.get_mut(at)?.cell = ix,
-                    None => {
-                        let slot = match layout.column[Field::ItemId as usize] {
-                            Some(_) => self.items.intern(
-                                buf,
-                                spans[Field::ItemId as usize],
-                                &mut self.scratch,
-                            )?,
-                            None => self.items.intern_bytes(b"")?,
-                        };
-                        slot[1] = ix;
-                    }
-                }
-                ix
-            }
-        };
+        self.identity(buf, spans, layout, supplier, row)?;
+
         let cell = self.cells.get_mut(cell_ix as usize)?;
         cell.spend = cell.spend.checked_add(amount)?;
         cell.spend_scale = cell.spend_scale.max(amount_scale);
@@ -1119,33 +937,320 @@ impl Part {
             x.proofs[Field::Profit as usize] =
                 Some((row, String::from_utf8(raw(s).to_vec()).ok()?));
         }
-        {
-            let x = &mut self.extra;
-            let start = x.arena.len();
-            x.arena.extend_from_slice(raw(line));
-            let kept = DupLine {
-                cell: cell_ix,
-                amount,
-                start,
-                end: x.arena.len(),
-            };
-            let arena = &x.arena;
-            let same = |a: &DupLine, b: &DupLine| {
-                a.cell == b.cell
-                    && a.amount == b.amount
-                    && same_cells(&arena[a.start..a.end], &arena[b.start..b.end])
-            };
-            if !x.dups.add(kept, row, same) {
-                x.arena.truncate(start);
-            }
-        }
+        self.duplicate(raw(line), cell_ix, amount, row);
         self.extension(buf, spans, layout, row, (amount, amount_scale))?;
         self.rows += 1;
         Some(())
     }
 
+    /// A date other than the last line's: checked, and the period widened.
+    #[cold]
+    fn date(&mut self, d: &[u8]) -> Option<()> {
+        let d: &[u8; 10] = d.try_into().ok()?;
+        if !is_iso_date(d) {
+            return None;
+        }
+        self.last_date = *d;
+        self.extra.dated = true;
+        self.period = Some(match self.period {
+            None => (*d, *d),
+            Some((a, b)) => (a.min(*d), b.max(*d)),
+        });
+        Some(())
+    }
+
+    /// A currency cell other than the last line's (`key`: its packed bytes).
+    #[cold]
+    fn currency(&mut self, buf: &[u8], s: Span, key: Option<u128>) -> Option<()> {
+        if s.end == s.start {
+            self.extra.currency_ix = self.extra.currency("");
+            self.last_currency = u128::MAX;
+            return Some(());
+        }
+        let c = field(buf, s, &mut self.scratch);
+        let text = std::str::from_utf8(c).ok()?;
+        if text.trim() != text {
+            return None;
+        }
+        // The general reader reads the value as a currency and keeps its code: only values
+        // that are their own code are handled.
+        if super::locale::number::parse_currency(text).is_none_or(|c| c.code() != text)
+            || is_total_cell(text)
+        {
+            return None;
+        }
+        if !self.currencies.iter().any(|x| x == text) {
+            self.currencies.push(text.to_string());
+        }
+        self.extra.currency_ix = self.extra.currency(text);
+        self.last_currency = key.unwrap_or(u128::MAX);
+        Some(())
+    }
+
+    /// The line's order, for the duplicates: a new one is checked and started.
+    #[inline]
+    fn order(&mut self, buf: &[u8], spans: &Spans, layout: &Layout) -> Option<()> {
+        let new_order = match layout.column[Field::OrderId as usize] {
+            Some(_) => {
+                let s = spans[Field::OrderId as usize];
+                let id = &buf[s.start..s.end];
+                if self.extra.dups.same_order(id) {
+                    return Some(());
+                }
+                // Order ids are not kept, but one such as `Total` makes the row a total
+                // row, and one with spaces around it is the general reader's to trim.
+                if s.escaped || !plain_cell(id) {
+                    return None;
+                }
+                self.extra.dups.order(id)
+            }
+            None => {
+                let date = match layout.column[Field::Date as usize] {
+                    Some(_) => {
+                        let s = spans[Field::Date as usize];
+                        &buf[s.start..s.end]
+                    }
+                    None => b"",
+                };
+                let supplier = field(buf, spans[Field::SupplierId as usize], &mut self.scratch);
+                let x = &mut self.extra;
+                order_key(&mut x.order_key, None, supplier, date);
+                x.dups.order(&x.order_key)
+            }
+        };
+        if new_order {
+            self.extra.arena.clear();
+        }
+        Some(())
+    }
+
+    /// The supplier's index: the last line's, or interned (a new id is checked first).
+    #[inline]
+    fn supplier(&mut self, buf: &[u8], s: Span, key: Option<u128>) -> Option<u32> {
+        if s.end == s.start {
+            return None;
+        }
+        if key.is_some() && key == Some(self.last_supplier) {
+            return Some(self.last_supplier_ix);
+        }
+        let known = self.suppliers.names.len();
+        let ix = self.suppliers.intern(buf, s, &mut self.scratch)?[0];
+        if ix as usize == known {
+            // Non-ASCII ids may hold invisible characters the general reader removes and
+            // reports; ids Excel turned into exponents get a warning there.
+            let id = field(buf, s, &mut self.scratch);
+            if !id.is_ascii()
+                || super::locale::number::looks_like_excel_mangled_id(std::str::from_utf8(id).ok()?)
+            {
+                return None;
+            }
+            self.supplier_names.push(None);
+            self.supplier_pair.push(u32::MAX);
+        }
+        self.last_supplier = key.unwrap_or(u128::MAX);
+        self.last_supplier_ix = ix;
+        Some(ix)
+    }
+
+    /// The category's index: the last line's, or interned; an empty one is
+    /// "uncategorized".
+    #[inline]
+    fn category(&mut self, buf: &[u8], s: Span) -> Option<u32> {
+        let key = pack(buf, s);
+        if key.is_some() && key == Some(self.last_category) {
+            return Some(self.last_category_ix);
+        }
+        let ix = if s.end == s.start {
+            self.categories.intern_bytes(UNCATEGORIZED.as_bytes())?[0]
+        } else {
+            self.categories.intern(buf, s, &mut self.scratch)?[0]
+        };
+        self.last_category = key.unwrap_or(u128::MAX);
+        self.last_category_ix = ix;
+        Some(ix)
+    }
+
+    /// The item's index, the cell it was last bought in, and its slot in the item table.
+    #[inline]
+    fn item(
+        &mut self,
+        buf: &[u8],
+        spans: &Spans,
+        layout: &Layout,
+        item_key: Option<(u128, u64)>,
+        found: Option<usize>,
+        generation: u32,
+    ) -> Option<(u32, u32, Option<usize>)> {
+        match item_key {
+            Some((key, hash)) => {
+                let at = match found {
+                    Some(at) if generation == self.item_table.generation => at,
+                    _ => match self.item_table.find(key, hash) {
+                        Some(at) => at,
+                        None => {
+                            let s = item_span(spans, layout);
+                            let ix = self
+                                .items
+                                .push(field(buf, s, &mut self.scratch), u128::MAX)?;
+                            self.item_table.insert(
+                                ItemSlot {
+                                    key,
+                                    item: ix,
+                                    cell: u32::MAX,
+                                },
+                                hash,
+                            )?
+                        }
+                    },
+                };
+                let slot = self.item_table.slots.get(at)?;
+                Some((slot.item, slot.cell, Some(at)))
+            }
+            None => {
+                let slot = match layout.column[Field::ItemId as usize] {
+                    Some(_) => {
+                        self.items
+                            .intern(buf, spans[Field::ItemId as usize], &mut self.scratch)?
+                    }
+                    None => self.items.intern_bytes(b"")?,
+                };
+                Some((slot[0], slot[1], None))
+            }
+        }
+    }
+
+    /// The cell of `key`, added when new; the item remembers it as its last cell.
+    #[allow(clippy::too_many_arguments)]
+    fn cell(
+        &mut self,
+        key: (u32, u32, u32),
+        last_cell: u32,
+        at: Option<usize>,
+        buf: &[u8],
+        spans: &Spans,
+        layout: &Layout,
+    ) -> Option<u32> {
+        if self
+            .cells
+            .get(last_cell as usize)
+            .is_some_and(|c| c.key == key)
+        {
+            return Some(last_cell);
+        }
+        let ix = match self.cell_index.get(&key) {
+            Some(&ix) => ix,
+            None => {
+                let ix = u32::try_from(self.cells.len()).ok()?;
+                self.cells.push(FastCell {
+                    key,
+                    ..FastCell::default()
+                });
+                self.cell_index.insert(key, ix);
+                ix
+            }
+        };
+        match at {
+            Some(at) => self.item_table.slots.get_mut(at)?.cell = ix,
+            None => {
+                let slot = match layout.column[Field::ItemId as usize] {
+                    Some(_) => {
+                        self.items
+                            .intern(buf, spans[Field::ItemId as usize], &mut self.scratch)?
+                    }
+                    None => self.items.intern_bytes(b"")?,
+                };
+                slot[1] = ix;
+            }
+        }
+        Some(ix)
+    }
+
+    /// Identities: the (supplier, name) pair of the line, counted; the supplier's first
+    /// non-empty name is its name. Each supplier remembers its last pair, so a line only
+    /// compares its name with that pair's.
+    #[inline]
+    fn identity(
+        &mut self,
+        buf: &[u8],
+        spans: &Spans,
+        layout: &Layout,
+        supplier: u32,
+        row: u64,
+    ) -> Option<()> {
+        let name = match layout.column[Field::SupplierName as usize] {
+            Some(_) => field(buf, spans[Field::SupplierName as usize], &mut self.scratch),
+            None => b"",
+        };
+        let x = &mut self.extra;
+        let last = *self.supplier_pair.get(supplier as usize)?;
+        let ix = match x.pairs.get(last as usize) {
+            Some(p) if x.names.names.get(p.name as usize).map(|n| n.as_bytes()) == Some(name) => {
+                last
+            }
+            _ => {
+                let text = std::str::from_utf8(name).ok()?;
+                if text.trim() != text {
+                    return None;
+                }
+                let name_ix = x.names.intern_bytes(name)?[0];
+                let pair = (supplier, name_ix);
+                let ix = match x.pair_index.get(&pair) {
+                    Some(&ix) => ix,
+                    None => {
+                        let ix = u32::try_from(x.pairs.len()).ok()?;
+                        x.pairs.push(PairSeen {
+                            supplier,
+                            name: name_ix,
+                            ..PairSeen::default()
+                        });
+                        x.pair_index.insert(pair, ix);
+                        ix
+                    }
+                };
+                *self.supplier_pair.get_mut(supplier as usize)? = ix;
+                if !name.is_empty() {
+                    let slot = self.supplier_names.get_mut(supplier as usize)?;
+                    if slot.is_none() {
+                        *slot = Some(text.into());
+                    }
+                }
+                ix
+            }
+        };
+        let seen = x.pairs.get_mut(ix as usize)?;
+        seen.count += 1;
+        if seen.rows.len() < PAIR_ROWS {
+            seen.rows.push(row);
+        }
+        Some(())
+    }
+
+    /// Compares the line with the earlier lines of its order (its cell and amount first).
+    #[inline]
+    fn duplicate(&mut self, line: &[u8], cell: u32, amount: i64, row: u64) {
+        let x = &mut self.extra;
+        let start = x.arena.len();
+        x.arena.extend_from_slice(line);
+        let kept = DupLine {
+            cell,
+            amount,
+            start,
+            end: x.arena.len(),
+        };
+        let arena = &x.arena;
+        let same = |a: &DupLine, b: &DupLine| {
+            a.cell == b.cell
+                && a.amount == b.amount
+                && same_cells(&arena[a.start..a.end], &arena[b.start..b.end])
+        };
+        if !x.dups.add(kept, row, same) {
+            x.arena.truncate(start);
+        }
+    }
+
     /// Quantity and price: the decimal proofs of their columns, and the general reader's
     /// check that quantity × price is the amount, on integers.
+    #[inline]
     fn extension(
         &mut self,
         buf: &[u8],
@@ -1160,6 +1265,9 @@ impl Part {
                 continue;
             }
             let s = spans[f as usize];
+            if s.escaped {
+                return None;
+            }
             if s.end == s.start {
                 continue;
             }
@@ -1185,34 +1293,52 @@ impl Part {
         // The general reader's rule on integers in units of 10^-14: q and p have at most
         // six decimals each, so q·p has at most twelve, and the half units of the amount
         // and the price one more.
-        let (qs, ps) = (u32::from(qs), u32::from(ps));
-        let unit = |scale: u32| 10i128.checked_pow(14 - scale);
+        let (qs, ps) = (usize::from(qs), usize::from(ps));
         let product = i128::from(q).checked_mul(i128::from(p))?;
-        // Beyond a Decimal the general reader skips the check: hand such a file back.
-        let expected_decimal = Decimal::try_from_i128_with_scale(product, qs + ps).ok()?;
-        let expected = product.checked_mul(unit(qs + ps)?)?;
-        let amount14 = i128::from(a).checked_mul(unit(2)?)?;
-        let half_ulp_amount = 5 * unit(u32::from(sa) + 1)?;
+        // Beyond a Decimal (96 bits) the general reader skips the check: hand such a file
+        // back.
+        if product.unsigned_abs() >> 96 != 0 {
+            return None;
+        }
+        let expected = product.checked_mul(POW10[14 - (qs + ps)])?;
+        let amount14 = i128::from(a).checked_mul(POW10[12])?;
+        let half_ulp_amount = 5 * POW10[14 - (usize::from(sa) + 1)];
         let tolerance = i128::from(q)
             .abs()
-            .checked_mul(5 * unit(qs + ps + 1)?)?
+            .checked_mul(5 * POW10[14 - (qs + ps + 1)])?
             .checked_add(half_ulp_amount)?;
         if (expected.abs() - amount14.abs()).abs() > tolerance {
-            let quantity = Decimal::new(q, qs).normalize();
-            let price = Decimal::new(p, ps).normalize();
-            let expected = expected_decimal.normalize();
-            let amount = to_decimal(a, sa).normalize();
-            self.extra.warning_count += 1;
-            push_listed(
-                &mut self.extra.warnings,
-                (
-                    row,
-                    format!(
-                        "quantity {quantity} × price {price} = {expected} but the amount is {amount}"
-                    ),
-                ),
-            );
+            self.mismatch(row, (q, qs), (p, ps), product, (a, sa))?;
         }
+        Some(())
+    }
+
+    /// Records the warning of a line whose quantity × price is not its amount.
+    #[cold]
+    fn mismatch(
+        &mut self,
+        row: u64,
+        (q, qs): (i64, usize),
+        (p, ps): (i64, usize),
+        product: i128,
+        (a, sa): (i64, u8),
+    ) -> Option<()> {
+        let quantity = Decimal::new(q, u32::try_from(qs).ok()?).normalize();
+        let price = Decimal::new(p, u32::try_from(ps).ok()?).normalize();
+        let expected = Decimal::try_from_i128_with_scale(product, u32::try_from(qs + ps).ok()?)
+            .ok()?
+            .normalize();
+        let amount = to_decimal(a, sa).normalize();
+        self.extra.warning_count += 1;
+        push_listed(
+            &mut self.extra.warnings,
+            (
+                row,
+                format!(
+                    "quantity {quantity} × price {price} = {expected} but the amount is {amount}"
+                ),
+            ),
+        );
         Some(())
     }
 
@@ -1316,6 +1442,41 @@ fn to_decimal(hundredths: i64, scale: u8) -> Decimal {
 
 fn date_text(d: &[u8; 10]) -> Option<String> {
     std::str::from_utf8(d).ok().map(str::to_string)
+}
+
+/// Powers of ten as `i128`, for the quantity × price check in units of 10^-14.
+const POW10: [i128; 15] = {
+    let mut t = [1i128; 15];
+    let mut i = 1;
+    while i < 15 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
+/// Whether an order id is taken as it is: not a total word (`Total`, `Итого`…) and no
+/// white space around it (the general reader trims it). Ids that begin with a letter or
+/// digit no total word begins with are decided without decoding them.
+#[inline]
+fn plain_cell(id: &[u8]) -> bool {
+    match id.first() {
+        None => true,
+        Some(&c)
+            if c.is_ascii_alphanumeric()
+                && !matches!(c.to_ascii_lowercase(), b't' | b'g' | b's' | b'z' | b'e')
+                && id.last().is_some_and(|l| !l.is_ascii_whitespace()) =>
+        {
+            // A non-ASCII last byte may be a Unicode space: the slow check decides.
+            id.last().is_some_and(u8::is_ascii) || slow_plain_cell(id)
+        }
+        Some(_) => slow_plain_cell(id),
+    }
+}
+
+#[cold]
+fn slow_plain_cell(id: &[u8]) -> bool {
+    std::str::from_utf8(id).is_ok_and(|t| t.trim() == t && !is_total_cell(t))
 }
 
 /// Parses `-?digits(.d|.dd)?` into hundredths and the number of decimals written.
@@ -1686,6 +1847,9 @@ fn scan(
         last_currency: u128::MAX,
         ..Part::default()
     };
+    if layout.column[Field::Currency as usize].is_none() {
+        part.extra.currency_ix = part.extra.currency("");
+    }
     let mut buf = vec![0u8; BLOCK];
     let mut filled = 0;
     let mut base = start;
