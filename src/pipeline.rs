@@ -8,6 +8,8 @@ use crate::profit;
 use crate::rules::{RuleSet, RulesError};
 use crate::spend::SpendCube;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// What to analyse.
 #[derive(Debug, Clone, Default)]
@@ -24,6 +26,9 @@ pub struct Inputs {
     pub fx: Option<PathBuf>,
     /// Leave rejected rows out instead of stopping; every output then says so first.
     pub lenient: bool,
+    /// Bytes of the ledgers read so far, counted as the read goes, for a progress display
+    /// (the library only counts; the CLI draws the bar).
+    pub progress: Option<Arc<AtomicU64>>,
 }
 
 /// Any error of the whole run.
@@ -79,8 +84,9 @@ fn inspect_with(inputs: &Inputs, fast: bool) -> Result<Ledger, Error> {
     }
     let mut out = Ledger::default();
     for path in &inputs.ledgers {
+        let progress = inputs.progress.as_deref();
         out.files
-            .push(read_file(path, &options, fast, &mut out.cube)?);
+            .push(read_file(path, &options, fast, progress, &mut out.cube)?);
     }
     out.quality = quality::identity_findings(&out.files);
     let rejected: u64 = out.files.iter().map(|f| f.rows_rejected).sum();
@@ -132,8 +138,10 @@ fn read_file(
     path: &std::path::Path,
     options: &ReadOptions,
     fast: bool,
+    progress: Option<&AtomicU64>,
     cube: &mut SpendCube,
 ) -> Result<FileReport, Error> {
+    let before = progress.map(|p| p.load(Ordering::Relaxed));
     let defaults = options.encoding.is_none()
         && options.delimiter.is_none()
         && options.decimal.is_none()
@@ -143,7 +151,13 @@ fn read_file(
         && options.fx.is_none();
     if fast
         && defaults
-        && let Some((read, report)) = ledger::read_ledger_fast(path, ledger::FastOptions::default())
+        && let Some((read, report)) = ledger::read_ledger_fast(
+            path,
+            ledger::FastOptions {
+                progress,
+                ..ledger::FastOptions::default()
+            },
+        )
     {
         if cube.suppliers.is_empty() && cube.cells.is_empty() && cube.currencies.is_empty() {
             *cube = read;
@@ -152,7 +166,14 @@ fn read_file(
         }
         return Ok(report);
     }
-    Ok(ledger::read_ledger_with(path, options, cube)?)
+    let report = ledger::read_ledger_with(path, options, cube)?;
+    // The general reader does not count as it goes: the file counts once it is read (and
+    // what a fast attempt counted before handing the file over is taken back).
+    if let (Some(p), Some(before)) = (progress, before) {
+        let size = std::fs::metadata(path).map_or(0, |m| m.len());
+        p.store(before + size, Ordering::Relaxed);
+    }
+    Ok(report)
 }
 
 /// The data-quality report of [`inspect`]: per-file accounts and identity findings.

@@ -1,6 +1,7 @@
 //! `procura advise`: the per-category plans and the per-supplier action lists.
 
 use super::analyze::{By, FormatArg};
+use super::progress;
 use super::{CommonArgs, Failure, exit, inputs, load_rules, output};
 use clap::Args;
 use procura::analysis::Dimension;
@@ -37,7 +38,8 @@ pub fn run(a: AdviseArgs) -> Result<(), Failure> {
         Some(p) => Some(Scorecard::from_path(p, &rules).map_err(data)?),
         None => None,
     };
-    let (mut analysis, files) = pipeline::run_with_files(&inputs(&a.common), &rules)?;
+    let (mut analysis, files) =
+        progress::run(inputs(&a.common), |i| pipeline::run_with_files(i, &rules))?;
     if let Some(s) = &scorecard {
         advise::apply_scorecard(&mut analysis.advice, &rules, s).map_err(data)?;
     }

@@ -1,5 +1,6 @@
 //! `procura analyze`: the main job.
 
+use super::progress;
 use super::{CommonArgs, Failure, exit, inputs, load_rules, output};
 use clap::{Args, ValueEnum};
 use procura::analysis::Dimension;
@@ -70,7 +71,8 @@ impl From<FormatArg> for Format {
 /// Runs `procura analyze`.
 pub fn run(a: AnalyzeArgs) -> Result<(), Failure> {
     let rules = load_rules(&a.common.rules)?;
-    let (analysis, files) = pipeline::run_with_files(&inputs(&a.common), &rules)?;
+    let (analysis, files) =
+        progress::run(inputs(&a.common), |i| pipeline::run_with_files(i, &rules))?;
     let by = Dimension::from(a.by);
     let format = Format::from(a.format);
     super::report::refuse_terminal(format, a.output.as_deref())?;

@@ -1,5 +1,6 @@
 //! `procura explain`: why a supplier has its classes and type.
 
+use super::progress;
 use super::{CommonArgs, Failure, exit, inputs, load_rules, output};
 use clap::Args;
 use procura::{pipeline, report};
@@ -15,7 +16,7 @@ pub struct ExplainArgs {
 /// Runs `procura explain`.
 pub fn run(e: ExplainArgs) -> Result<(), Failure> {
     let rules = load_rules(&e.common.rules)?;
-    let analysis = pipeline::run(&inputs(&e.common), &rules)?;
+    let analysis = progress::run(inputs(&e.common), |i| pipeline::run(i, &rules))?;
     let text = report::explain(&analysis, &e.supplier_id).ok_or_else(|| {
         let ids: Vec<&str> = analysis.suppliers.iter().map(|s| s.id.as_str()).collect();
         let hint = procura::suggest::did_you_mean(&e.supplier_id, ids.iter().copied())

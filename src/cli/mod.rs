@@ -5,6 +5,7 @@ mod analyze;
 mod check;
 mod explain;
 mod output;
+mod progress;
 mod report;
 mod rules;
 
@@ -233,6 +234,7 @@ pub fn inputs(c: &CommonArgs) -> Inputs {
         read: c.read.options(),
         fx: c.read.fx.clone(),
         lenient: c.read.lenient,
+        progress: None,
     }
 }
 

@@ -1,5 +1,6 @@
 //! `procura report`: a one-page report on one supplier, for a supplier meeting.
 
+use super::progress;
 use super::{CommonArgs, Failure, exit, inputs, load_rules, output};
 use clap::{Args, ValueEnum};
 use procura::pipeline;
@@ -60,7 +61,8 @@ pub fn run(r: ReportArgs) -> Result<(), Failure> {
     };
     refuse_terminal(format, r.output.as_deref())?;
     let rules = load_rules(&r.common.rules)?;
-    let (analysis, files) = pipeline::run_with_files(&inputs(&r.common), &rules)?;
+    let (analysis, files) =
+        progress::run(inputs(&r.common), |i| pipeline::run_with_files(i, &rules))?;
     let ctx = report::Context {
         files: &files,
         rules: Some(&rules),

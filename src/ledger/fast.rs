@@ -71,6 +71,9 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
     let header_end = memchr::memchr(b'\n', head)?;
     let layout = Layout::from_header(&head[..header_end])?;
     let first = header_end as u64 + 1;
+    if let Some(p) = opts.progress {
+        p.fetch_add(first, Ordering::Relaxed); // the header line; the parts count the rest
+    }
 
     let threads = match opts.threads {
         0 if len < MIN_PARALLEL_BYTES => 1,
@@ -1859,7 +1862,12 @@ fn scan(
         }
         let n = read_full(&mut f, &mut buf[filled..]).ok()?;
         if let Some(p) = progress {
-            p.fetch_add(n as u64, Ordering::Relaxed);
+            // Only this part's bytes: the last block may reach into the next part.
+            let from = base + filled as u64;
+            p.fetch_add(
+                (from + n as u64).min(end).saturating_sub(from),
+                Ordering::Relaxed,
+            );
         }
         filled += n;
         let eof = filled < buf.len();

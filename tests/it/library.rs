@@ -82,3 +82,25 @@ fn every_type_appears_on_the_fixtures() {
     assert_eq!(spend, a.summary.total_spend);
     assert!(a.suppliers.iter().all(|s| s.abc.profit.is_some()));
 }
+
+#[test]
+fn the_progress_counter_ends_at_the_bytes_of_the_ledger() {
+    // A clean file (fast path) and a 1C export (general reader): a program drawing its
+    // own progress display sees the whole input counted.
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    for file in [
+        "fixtures/food_ledger.csv",
+        "fixtures/exports/1c_windows1251.csv",
+    ] {
+        let counter = Arc::new(AtomicU64::new(0));
+        let inputs = procura::pipeline::Inputs {
+            ledgers: vec![Path::new(file).to_path_buf()],
+            progress: Some(Arc::clone(&counter)),
+            ..Default::default()
+        };
+        procura::pipeline::read(&inputs).expect("reads");
+        let size = std::fs::metadata(file).expect("fixture").len();
+        assert_eq!(counter.load(Ordering::Relaxed), size, "{file}");
+    }
+}

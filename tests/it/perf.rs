@@ -68,14 +68,21 @@ fn general(path: &Path) -> SpendCube {
 }
 
 fn fast(path: &Path, threads: usize) -> SpendCube {
+    let read = std::sync::atomic::AtomicU64::new(0);
     let (cube, report) = read_ledger_fast(
         path,
         FastOptions {
             threads,
-            ..FastOptions::default()
+            progress: Some(&read),
         },
     )
     .expect("the fast path handles a clean ledger");
+    // The progress counter ends at the file's size, however the file was split.
+    assert_eq!(
+        read.into_inner(),
+        std::fs::metadata(path).expect("ledger").len(),
+        "bytes counted on {threads} threads"
+    );
     let mut g = SpendCube::default();
     let r = read_ledger(path, &mut g).expect("general");
     same_report(
