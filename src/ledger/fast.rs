@@ -655,6 +655,9 @@ struct Part {
     supplier_names: Vec<Option<Box<str>>>,
     /// Per supplier, the index in `extra.pairs` of its last (supplier, name) pair.
     supplier_pair: Vec<u32>,
+    /// The last line's supplier, the span of its name in the current buffer and the
+    /// index of their pair; `None` after the buffer is refilled (the span is stale).
+    last_identity: Option<(u32, Span, u32)>,
     categories: Ids,
     /// Item names, and the items with ids too long to pack.
     items: Ids,
@@ -1180,10 +1183,26 @@ impl Part {
         supplier: u32,
         row: u64,
     ) -> Option<()> {
-        let name = match layout.column[Field::SupplierName as usize] {
-            Some(_) => field(buf, spans[Field::SupplierName as usize], &mut self.scratch),
-            None => b"",
+        let name_span = match layout.column[Field::SupplierName as usize] {
+            Some(_) => spans[Field::SupplierName as usize],
+            None => Span::default(),
         };
+        // The lines of an order repeat the supplier and its name: compared with the line
+        // before (in the same buffer), the pair is known without a lookup.
+        if let Some((s, prev, ix)) = self.last_identity
+            && s == supplier
+            && !name_span.escaped
+            && !prev.escaped
+            && buf[prev.start..prev.end] == buf[name_span.start..name_span.end]
+        {
+            let seen = self.extra.pairs.get_mut(ix as usize)?;
+            seen.count += 1;
+            if seen.rows.len() < PAIR_ROWS {
+                seen.rows.push(row);
+            }
+            return Some(());
+        }
+        let name = field(buf, name_span, &mut self.scratch);
         let x = &mut self.extra;
         let last = *self.supplier_pair.get(supplier as usize)?;
         let ix = match x.pairs.get(last as usize) {
@@ -1225,6 +1244,7 @@ impl Part {
         if seen.rows.len() < PAIR_ROWS {
             seen.rows.push(row);
         }
+        self.last_identity = Some((supplier, name_span, ix));
         Some(())
     }
 
@@ -1293,6 +1313,15 @@ impl Part {
             return Some(());
         };
         let (a, sa) = amount;
+        // The common line: quantity × price written with two decimals between them is
+        // exactly the amount (in hundredths), in 64 bits with no overflow possible.
+        if usize::from(qs) + usize::from(ps) == 2
+            && q.unsigned_abs() < 1 << 31
+            && p.unsigned_abs() < 1 << 31
+            && q * p == a
+        {
+            return Some(());
+        }
         // The general reader's rule on integers in units of 10^-14: q and p have at most
         // six decimals each, so q·p has at most twelve, and the half units of the amount
         // and the price one more.
@@ -1650,6 +1679,8 @@ fn scan_buffer(
     if base >= end {
         return Some(Scanned::Done);
     }
+    // Spans of earlier calls point into bytes since moved.
+    part.last_identity = None;
     let mut chunk = 0usize;
     while chunk < n {
         let (mut mask, hi) = if chunk + 64 <= n {
