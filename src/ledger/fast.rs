@@ -45,6 +45,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Bytes read per block.
 const BLOCK: usize = 1 << 20;
+/// The largest buffer a part holds (a record longer than this is the general reader's).
+const MAX_BUFFER: usize = 1 << 30;
 /// Below this size a file is read on one thread: starting threads would cost more.
 const MIN_PARALLEL_BYTES: u64 = 8 << 20;
 /// Money and numbers are held in hundredths: the fast path takes at most two decimals.
@@ -403,9 +405,33 @@ impl Layout {
 /// escapes inside (then the bytes still hold the doubled quotes).
 #[derive(Debug, Clone, Copy, Default)]
 struct Span {
-    start: usize,
-    end: usize,
+    start: u32,
+    end: u32,
     escaped: bool,
+}
+
+impl Span {
+    /// A span of a buffer; offsets fit `u32` because [`scan`] never holds more than
+    /// [`MAX_BUFFER`] bytes (12 bytes a span: a record's spans are copied per line).
+    #[inline]
+    fn new(start: usize, end: usize, escaped: bool) -> Span {
+        Span {
+            start: start as u32,
+            end: end as u32,
+            escaped,
+        }
+    }
+
+    /// The bytes' positions in the buffer.
+    #[inline]
+    fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    #[inline]
+    fn is_empty(self) -> bool {
+        self.end == self.start
+    }
 }
 
 /// Ids interned by their bytes, in order of first appearance. Ids of up to 15 bytes (most
@@ -431,7 +457,7 @@ impl Ids {
     #[inline]
     fn intern(&mut self, buf: &[u8], span: Span, scratch: &mut Vec<u8>) -> Option<&mut [u32; 2]> {
         match pack(buf, span) {
-            Some(key) => self.intern_short(key, &buf[span.start..span.end]),
+            Some(key) => self.intern_short(key, &buf[span.range()]),
             None => self.intern_bytes(field(buf, span, scratch)),
         }
     }
@@ -458,17 +484,7 @@ impl Ids {
         if id.len() < 16 {
             let mut a = [0u8; 16];
             a[..id.len()].copy_from_slice(id);
-            return self.intern_short(
-                pack(
-                    &a,
-                    Span {
-                        start: 0,
-                        end: id.len(),
-                        escaped: false,
-                    },
-                )?,
-                id,
-            );
+            return self.intern_short(pack(&a, Span::new(0, id.len(), false))?, id);
         }
         if !self.long.contains_key(id) {
             let i = self.push(id, u128::MAX)?;
@@ -501,15 +517,15 @@ impl Ids {
 /// is `u128::MAX`). `None` for longer or escaped fields.
 #[inline]
 fn pack(buf: &[u8], s: Span) -> Option<u128> {
-    let len = s.end - s.start;
+    let len = s.range().len();
     if s.escaped || len > 15 {
         return None;
     }
-    let v = match buf.get(s.start..s.start + 16) {
+    let v = match buf.get(s.range().start..s.range().start + 16) {
         Some(b) => u128::from_le_bytes(b.try_into().ok()?),
         None => {
             let mut a = [0u8; 16];
-            a[..len].copy_from_slice(&buf[s.start..s.end]);
+            a[..len].copy_from_slice(&buf[s.range()]);
             u128::from_le_bytes(a)
         }
     };
@@ -681,6 +697,8 @@ struct Part {
     last_category: u128,
     last_category_ix: u32,
     last_currency: u128,
+    /// The current order's packed id (`u128::MAX`: none, or too long to pack).
+    last_order: u128,
     last_date: [u8; 10],
     /// Scratch for unescaping `""` in quoted fields.
     scratch: Vec<u8>,
@@ -731,6 +749,23 @@ struct DupLine {
     amount: i64,
     start: usize,
     end: usize,
+}
+
+/// Whether two short byte strings are equal, compared inline eight bytes at a time (ids
+/// and names are a few dozen bytes: a call to `memcmp` costs more than the comparison).
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i + 8 <= a.len() {
+        if a[i..i + 8] != b[i..i + 8] {
+            return false;
+        }
+        i += 8;
+    }
+    a[i..] == b[i..]
 }
 
 /// Whether two records (no line ends) hold the same cells: the same bytes, or, when one
@@ -837,7 +872,7 @@ impl Part {
         generation: u32,
     ) -> Option<()> {
         let col = |f: Field| layout.column[f as usize].is_some();
-        let raw = |s: Span| &buf[s.start..s.end];
+        let raw = |s: Span| &buf[s.range()];
         let row = self.rows;
 
         // Numbers need no unescaping (a quoted number is not handled).
@@ -851,7 +886,7 @@ impl Part {
             if s.escaped {
                 return None;
             }
-            if s.end > s.start {
+            if !s.is_empty() {
                 Some(parse_money(raw(s))?)
             } else {
                 None
@@ -882,8 +917,7 @@ impl Part {
             Span::default()
         };
         let supplier_key = pack(buf, supplier_span);
-        let category_key =
-            pack(buf, category_span).filter(|_| category_span.end > category_span.start);
+        let category_key = pack(buf, category_span).filter(|_| !category_span.is_empty());
         let (item, last_cell, at) = self.item(buf, spans, layout, item_key, found, generation)?;
         let known = self.cells.get(last_cell as usize).and_then(|c| {
             let (s, k, _) = c.key;
@@ -968,7 +1002,7 @@ impl Part {
     /// A currency cell other than the last line's (`key`: its packed bytes).
     #[cold]
     fn currency(&mut self, buf: &[u8], s: Span, key: Option<u128>) -> Option<()> {
-        if s.end == s.start {
+        if s.is_empty() {
             self.extra.currency_ix = self.extra.currency("");
             self.last_currency = u128::MAX;
             return Some(());
@@ -999,7 +1033,12 @@ impl Part {
         let new_order = match layout.column[Field::OrderId as usize] {
             Some(_) => {
                 let s = spans[Field::OrderId as usize];
-                let id = &buf[s.start..s.end];
+                let key = pack(buf, s);
+                if key.is_some() && key == Some(self.last_order) {
+                    return Some(());
+                }
+                let id = &buf[s.range()];
+                self.last_order = key.unwrap_or(u128::MAX);
                 if self.extra.dups.same_order(id) {
                     return Some(());
                 }
@@ -1014,7 +1053,7 @@ impl Part {
                 let date = match layout.column[Field::Date as usize] {
                     Some(_) => {
                         let s = spans[Field::Date as usize];
-                        &buf[s.start..s.end]
+                        &buf[s.range()]
                     }
                     None => b"",
                 };
@@ -1033,7 +1072,7 @@ impl Part {
     /// The supplier's index: the last line's, or interned (a new id is checked first).
     #[inline]
     fn supplier(&mut self, buf: &[u8], s: Span, key: Option<u128>) -> Option<u32> {
-        if s.end == s.start {
+        if s.is_empty() {
             return None;
         }
         if key.is_some() && key == Some(self.last_supplier) {
@@ -1066,7 +1105,7 @@ impl Part {
         if key.is_some() && key == Some(self.last_category) {
             return Some(self.last_category_ix);
         }
-        let ix = if s.end == s.start {
+        let ix = if s.is_empty() {
             self.categories.intern_bytes(UNCATEGORIZED.as_bytes())?[0]
         } else {
             self.categories.intern(buf, s, &mut self.scratch)?[0]
@@ -1193,7 +1232,7 @@ impl Part {
             && s == supplier
             && !name_span.escaped
             && !prev.escaped
-            && buf[prev.start..prev.end] == buf[name_span.start..name_span.end]
+            && same_bytes(&buf[prev.range()], &buf[name_span.range()])
         {
             let seen = self.extra.pairs.get_mut(ix as usize)?;
             seen.count += 1;
@@ -1291,10 +1330,10 @@ impl Part {
             if s.escaped {
                 return None;
             }
-            if s.end == s.start {
+            if s.is_empty() {
                 continue;
             }
-            let text = &buf[s.start..s.end];
+            let text = &buf[s.range()];
             let v = parse_number(text)?;
             if v.1 == 3 {
                 // `1.500` also reads as 1500 with a decimal comma: no proof of the point.
@@ -1430,14 +1469,7 @@ fn item_key(buf: &[u8], span: Span, scratch: &mut Vec<u8>) -> Option<u128> {
     }
     let mut a = [0u8; 16];
     a[..b.len()].copy_from_slice(b);
-    pack(
-        &a,
-        Span {
-            start: 0,
-            end: b.len(),
-            escaped: false,
-        },
-    )
+    pack(&a, Span::new(0, b.len(), false))
 }
 
 /// The item's span; an empty one when the ledger has no item column.
@@ -1452,7 +1484,7 @@ fn item_span(spans: &Spans, layout: &Layout) -> Span {
 /// A field's bytes with quotes undone (`""` becomes `"`), using `scratch` when needed.
 #[inline]
 fn field<'a>(buf: &'a [u8], s: Span, scratch: &'a mut Vec<u8>) -> &'a [u8] {
-    let raw = &buf[s.start..s.end];
+    let raw = &buf[s.range()];
     if !s.escaped {
         return raw;
     }
@@ -1728,17 +1760,9 @@ fn scan_buffer(
             match c {
                 b',' => {
                     let span = if closed_at != usize::MAX {
-                        Span {
-                            start: fstart + 1,
-                            end: closed_at,
-                            escaped,
-                        }
+                        Span::new(fstart + 1, closed_at, escaped)
                     } else {
-                        Span {
-                            start: fstart,
-                            end: p,
-                            escaped: false,
-                        }
+                        Span::new(fstart, p, false)
                     };
                     let role = *layout.role.get(field_ix)?;
                     if role != NONE {
@@ -1772,17 +1796,9 @@ fn scan_buffer(
                     // Newline: the record is [pos, p).
                     let fend = if cr_at == p.wrapping_sub(1) { cr_at } else { p };
                     let span = if closed_at != usize::MAX {
-                        Span {
-                            start: fstart + 1,
-                            end: closed_at,
-                            escaped,
-                        }
+                        Span::new(fstart + 1, closed_at, escaped)
                     } else {
-                        Span {
-                            start: fstart,
-                            end: fend,
-                            escaped: false,
-                        }
+                        Span::new(fstart, fend, false)
                     };
                     if fend == pos || field_ix + 1 != ncols {
                         return None; // a blank line or a row of another width
@@ -1795,11 +1811,7 @@ fn scan_buffer(
                     if line_hi && std::str::from_utf8(&buf[pos..fend]).is_err() {
                         return None;
                     }
-                    let line = Span {
-                        start: pos,
-                        end: fend,
-                        escaped: false,
-                    };
+                    let line = Span::new(pos, fend, false);
                     part.push(buf, &spans, line, layout)?;
                     pos = p + 1;
                     hi_from = off + 1;
@@ -1879,6 +1891,7 @@ fn scan(
         last_supplier: u128::MAX,
         last_category: u128::MAX,
         last_currency: u128::MAX,
+        last_order: u128::MAX,
         ..Part::default()
     };
     if layout.column[Field::Currency as usize].is_none() {
@@ -1889,7 +1902,11 @@ fn scan(
     let mut base = start;
     loop {
         if filled == buf.len() {
-            buf.resize(buf.len() * 2, 0); // a record longer than the block
+            // A record longer than the block; spans hold 32-bit offsets.
+            if buf.len() * 2 > MAX_BUFFER {
+                return None;
+            }
+            buf.resize(buf.len() * 2, 0);
         }
         let n = read_full(&mut f, &mut buf[filled..]).ok()?;
         if let Some(p) = progress {
