@@ -758,14 +758,16 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    let mut i = 0;
-    while i + 8 <= a.len() {
-        if a[i..i + 8] != b[i..i + 8] {
+    let (mut a, mut b) = (a, b);
+    while let (Some((x, ra)), Some((y, rb))) =
+        (a.split_first_chunk::<8>(), b.split_first_chunk::<8>())
+    {
+        if u64::from_ne_bytes(*x) != u64::from_ne_bytes(*y) {
             return false;
         }
-        i += 8;
+        (a, b) = (ra, rb);
     }
-    a[i..] == b[i..]
+    a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// Whether two records (no line ends) hold the same cells: the same bytes, or, when one
@@ -1245,7 +1247,12 @@ impl Part {
         let x = &mut self.extra;
         let last = *self.supplier_pair.get(supplier as usize)?;
         let ix = match x.pairs.get(last as usize) {
-            Some(p) if x.names.names.get(p.name as usize).map(|n| n.as_bytes()) == Some(name) => {
+            Some(p)
+                if x.names
+                    .names
+                    .get(p.name as usize)
+                    .is_some_and(|n| same_bytes(n.as_bytes(), name)) =>
+            {
                 last
             }
             _ => {
