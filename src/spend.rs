@@ -6,7 +6,7 @@
 
 use rust_decimal::Decimal;
 use serde::Serialize;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// Index of an interned id.
 pub type Ix = u32;
@@ -15,7 +15,7 @@ pub type Ix = u32;
 #[derive(Debug, Clone, Default)]
 pub struct Interner {
     ids: Vec<Box<str>>,
-    index: HashMap<Box<str>, Ix>,
+    index: FxHashMap<Box<str>, Ix>,
 }
 
 impl Interner {
@@ -102,7 +102,7 @@ pub struct SpendCube {
     /// Item ids.
     pub items: Interner,
     /// The cells.
-    pub cells: HashMap<CellKey, Cell>,
+    pub cells: FxHashMap<CellKey, Cell>,
     /// Whether any line carried profit.
     pub has_profit: bool,
     /// Currencies seen, sorted.
