@@ -109,7 +109,7 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
                 .collect()
         })
     };
-    let mut cube: Option<SpendCube> = None;
+    let mut whole: Option<Part> = None;
     let header = std::str::from_utf8(
         head[..header_end]
             .strip_suffix(b"\r")
@@ -206,12 +206,17 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
             );
         }
         first_line += part.rows;
-        let c = part.into_cube()?;
-        match &mut cube {
-            None => cube = Some(c),
-            Some(whole) => whole.merge(c),
+        // Parts merge before any cube is built: one cube, and a part's tables freed as
+        // soon as they are added.
+        match &mut whole {
+            None => whole = Some(part),
+            Some(w) => w.absorb(part)?,
         }
     }
+    let cube = match whole {
+        Some(part) => Some(part.into_cube()?),
+        None => None,
+    };
     for f in Field::ALL {
         // A column of values that read two ways and no proof: the general reader decides
         // it from the file's other columns, or asks.
@@ -446,7 +451,8 @@ struct Ids {
     long: FxHashMap<Box<[u8]>, [u32; 2]>,
     names: Vec<Box<str>>,
     /// Per id, its packed key (`u128::MAX` for an id too long to pack): a line's field is
-    /// this id when its packed bytes are this key.
+    /// this id when its packed bytes are this key. Not kept for the items in the item
+    /// table (it holds their keys).
     keys: Vec<u128>,
 }
 
@@ -548,16 +554,26 @@ struct ItemTable {
     generation: u32,
 }
 
-/// One slot: a packed item id (`u128::MAX`: empty), its index and its last cell.
+/// One slot: a packed item id (`u128::MAX`: empty), its index and its last cell. The key
+/// is held as two `u64` so that a slot takes 24 bytes, not the 32 a `u128`'s alignment
+/// would make it.
 #[derive(Debug, Clone, Copy)]
 struct ItemSlot {
-    key: u128,
+    key: [u64; 2],
     item: u32,
     cell: u32,
 }
 
+/// A packed key as a slot holds it.
+#[inline]
+fn slot_key(key: u128) -> [u64; 2] {
+    [key as u64, (key >> 64) as u64]
+}
+
+const EMPTY_KEY: [u64; 2] = [u64::MAX; 2];
+
 const EMPTY_SLOT: ItemSlot = ItemSlot {
-    key: u128::MAX,
+    key: EMPTY_KEY,
     item: u32::MAX,
     cell: u32::MAX,
 };
@@ -596,12 +612,13 @@ impl ItemTable {
     fn find(&self, key: u128, hash: u64) -> Option<usize> {
         let mask = self.slots.len() - 1;
         let mut i = self.home(hash);
+        let key = slot_key(key);
         loop {
             let k = self.slots.get(i)?.key;
             if k == key {
                 return Some(i);
             }
-            if k == u128::MAX {
+            if k == EMPTY_KEY {
                 return None;
             }
             i = (i + 1) & mask;
@@ -610,12 +627,14 @@ impl ItemTable {
 
     /// Adds a key that is not present; returns its position.
     fn insert(&mut self, slot: ItemSlot, hash: u64) -> Option<usize> {
-        if (self.len + 1) * 2 > self.slots.len() {
+        // Grown at three quarters full: linear probing stays short, and the table small.
+        if (self.len + 1) * 4 > self.slots.len() * 3 {
             let bigger = vec![EMPTY_SLOT; self.slots.len() * 2];
             let old = std::mem::replace(&mut self.slots, bigger);
             self.generation = self.generation.wrapping_add(1);
-            for s in old.into_iter().filter(|s| s.key != u128::MAX) {
-                self.place(s, Self::hash(s.key))?;
+            for s in old.into_iter().filter(|s| s.key != EMPTY_KEY) {
+                let key = u128::from(s.key[0]) | (u128::from(s.key[1]) << 64);
+                self.place(s, Self::hash(key))?;
             }
         }
         self.len += 1;
@@ -625,7 +644,7 @@ impl ItemTable {
     fn place(&mut self, slot: ItemSlot, hash: u64) -> Option<usize> {
         let mask = self.slots.len() - 1;
         let mut i = self.home(hash);
-        while self.slots.get(i)?.key != u128::MAX {
+        while self.slots.get(i)?.key != EMPTY_KEY {
             i = (i + 1) & mask;
         }
         *self.slots.get_mut(i)? = slot;
@@ -807,6 +826,103 @@ impl Extra {
 }
 
 impl Part {
+    /// Adds the part that follows this one in the file: its ids are appended in their
+    /// order of first appearance (after this part's), its cells added to the same keys,
+    /// its first supplier names kept where this part has none.
+    fn absorb(&mut self, other: Part) -> Option<()> {
+        let mut suppliers = Vec::with_capacity(other.suppliers.names.len());
+        for (i, id) in other.suppliers.names.iter().enumerate() {
+            let known = self.suppliers.names.len();
+            let j = self.suppliers.intern_bytes(id.as_bytes())?[0];
+            if j as usize == known {
+                self.supplier_names.push(None);
+                self.supplier_pair.push(u32::MAX);
+            }
+            let slot = self.supplier_names.get_mut(j as usize)?;
+            if slot.is_none() {
+                slot.clone_from(other.supplier_names.get(i)?);
+            }
+            suppliers.push(j);
+        }
+        let categories = other
+            .categories
+            .names
+            .iter()
+            .map(|id| Some(self.categories.intern_bytes(id.as_bytes())?[0]))
+            .collect::<Option<Vec<u32>>>()?;
+        let items = other
+            .items
+            .names
+            .iter()
+            .map(|id| self.item_index(id.as_bytes()))
+            .collect::<Option<Vec<u32>>>()?;
+        for c in &other.cells {
+            let (s, k, i) = c.key;
+            let key = (
+                *suppliers.get(s as usize)?,
+                *categories.get(k as usize)?,
+                *items.get(i as usize)?,
+            );
+            let ix = match self.cell_index.get(&key) {
+                Some(&ix) => ix,
+                None => {
+                    let ix = u32::try_from(self.cells.len()).ok()?;
+                    self.cells.push(FastCell {
+                        key,
+                        ..FastCell::default()
+                    });
+                    self.cell_index.insert(key, ix);
+                    ix
+                }
+            };
+            let mine = self.cells.get_mut(ix as usize)?;
+            mine.spend = mine.spend.checked_add(c.spend)?;
+            mine.profit = mine.profit.checked_add(c.profit)?;
+            mine.lines += c.lines;
+            mine.credit_lines += c.credit_lines;
+            mine.spend_scale = mine.spend_scale.max(c.spend_scale);
+            mine.profit_scale = mine.profit_scale.max(c.profit_scale);
+        }
+        self.has_profit |= other.has_profit;
+        for c in other.currencies {
+            if !self.currencies.contains(&c) {
+                self.currencies.push(c);
+            }
+        }
+        self.period = match (self.period, other.period) {
+            (Some((a, b)), Some((x, y))) => Some((a.min(x), b.max(y))),
+            (p, None) | (None, p) => p,
+        };
+        self.rows += other.rows;
+        self.credit_lines += other.credit_lines;
+        Some(())
+    }
+
+    /// The index of an item given by its (unescaped) bytes, added when new: in the item
+    /// table when the id packs, else among the long ids.
+    fn item_index(&mut self, id: &[u8]) -> Option<u32> {
+        if id.len() >= 16 {
+            return Some(self.items.intern_bytes(id)?[0]);
+        }
+        let mut a = [0u8; 16];
+        a[..id.len()].copy_from_slice(id);
+        let key = pack(&a, Span::new(0, id.len(), false))?;
+        let hash = ItemTable::hash(key);
+        if let Some(at) = self.item_table.find(key, hash) {
+            return Some(self.item_table.slots.get(at)?.item);
+        }
+        let ix = Ids::push_name(&mut self.items.names, id)?;
+        self.item_table.insert(
+            ItemSlot {
+                key: slot_key(key),
+                item: ix,
+                cell: u32::MAX,
+            },
+            hash,
+        )?;
+        Some(ix)
+    }
+
     /// The spend cube of this part; `None` if a sum does not fit a `Decimal`.
     fn into_cube(self) -> Option<SpendCube> {
         let mut cube = SpendCube::default();
@@ -1136,12 +1252,11 @@ impl Part {
                         Some(at) => at,
                         None => {
                             let s = item_span(spans, layout);
-                            let ix = self
-                                .items
-                                .push(field(buf, s, &mut self.scratch), u128::MAX)?;
+                            let id = field(buf, s, &mut self.scratch);
+                            let ix = Ids::push_name(&mut self.items.names, id)?;
                             self.item_table.insert(
                                 ItemSlot {
-                                    key,
+                                    key: slot_key(key),
                                     item: ix,
                                     cell: u32::MAX,
                                 },
