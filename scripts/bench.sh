@@ -13,8 +13,9 @@
 #  4. runs each tool once and checks that all outputs agree (compare.py: same suppliers
 #     in the same order, exact spend, same class), with procura in the bench's boundary
 #     convention (a rules file with boundary = "crossing-upper") and --format bench-csv;
-#  5. times each tool: a warm-up, then the median of RUNS runs under GNU time (wall,
-#     CPU = user + system, peak RSS), input in the page cache;
+#  5. times each tool: a warm-up, then RUNS rounds in which every tool runs once (so that
+#     load on a shared machine falls on all alike), under GNU time (median wall, median
+#     CPU = user + system, largest peak RSS), input in the page cache;
 #  6. prints the table and procura's ratios to polars and to the floor.
 #
 # procura runs the whole pipeline (read, aggregate, ABC on spend and on profit where
@@ -90,16 +91,22 @@ for s in $SIZES; do
   [ -f "$ref" ] || ref=${files[0]}
   "$PY" "$bench/compare.py" "$ref" "${files[@]}"
 
-  # 5. Timing.
+  # 5. Timing: round-robin over the tools (run 1 of each, run 2 of each, …), so that a
+  # burst of load on a shared machine falls on every tool alike, not on one.
   runs=${RUNS:-$([ "$s" = 1m ] && echo 5 || echo 3)}
   for t in $TOOLS; do
     cmd_for "$t" "$s"
     "${CMD[@]}" > /dev/null # warm-up
-    rm -f "$out/times"
-    for _ in $(seq "$runs"); do
-      /usr/bin/time -a -o "$out/times" -f '%e %U %S %M' "${CMD[@]}" > /dev/null
+    rm -f "$out/times_$t"
+  done
+  for _ in $(seq "$runs"); do
+    for t in $TOOLS; do
+      cmd_for "$t" "$s"
+      /usr/bin/time -a -o "$out/times_$t" -f '%e %U %S %M' "${CMD[@]}" > /dev/null
     done
-    "$PY" - "$out/times" "$t" "$s" >> "$summary" <<'PYEOF'
+  done
+  for t in $TOOLS; do
+    "$PY" - "$out/times_$t" "$t" "$s" >> "$summary" <<'PYEOF'
 import statistics, sys
 rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if l.strip() and l[0].isdigit()]
 wall = statistics.median(r[0] for r in rows)
