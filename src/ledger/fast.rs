@@ -2103,6 +2103,34 @@ mod tests {
     }
 
     #[test]
+    fn order_ids_that_are_totals_or_padded_are_not_plain() {
+        for plain in [&b"PO00000001"[..], b"CN17", b"S-1", b"42", b""] {
+            assert!(plain_cell(plain), "{}", String::from_utf8_lossy(plain));
+        }
+        for not in [
+            &b"Total"[..],
+            b"TOTAL:",
+            b"Summe",
+            b" PO1",
+            b"PO1 ",
+            b"***",
+            "Итого".as_bytes(),
+            "PO1\u{a0}".as_bytes(),
+        ] {
+            assert!(!plain_cell(not), "{}", String::from_utf8_lossy(not));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn same_bytes_is_equality(a in proptest::collection::vec(0u8..4, 0..40),
+                                  b in proptest::collection::vec(0u8..4, 0..40)) {
+            proptest::prop_assert_eq!(same_bytes(&a, &b), a == b);
+            proptest::prop_assert!(same_bytes(&a, &a));
+        }
+    }
+
+    #[test]
     fn iso_dates_are_checked() {
         assert!(is_iso_date(b"2024-02-29"));
         assert!(!is_iso_date(b"2025-02-29"));
