@@ -21,6 +21,7 @@ use crate::rules::{RuleSet, SourcingPattern, VolumeBand};
 use graph::SupplyGraph;
 pub use review::{Quadrant, ReviewCell, apply_scorecard};
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::BTreeMap;
 pub use text::Period;
@@ -386,12 +387,13 @@ pub fn advise(
         .iter()
         .map(|c| (c.id.as_str(), c.classification.relationship_type))
         .collect();
-    let pairs: BTreeMap<(&str, &str), &PairResult> = suppliers
+    // Lookups only (never iterated): hashed, not ordered.
+    let pairs: FxHashMap<(&str, &str), &PairResult> = suppliers
         .iter()
         .flat_map(|s| s.categories.iter())
         .map(|p| ((p.supplier_id.as_str(), p.category.as_str()), p))
         .collect();
-    let names: BTreeMap<&str, &str> = suppliers
+    let names: FxHashMap<&str, &str> = suppliers
         .iter()
         .map(|s| (s.id.as_str(), s.name.as_str()))
         .collect();
@@ -421,8 +423,7 @@ pub fn advise(
     // Per supplier, the plans that allocate to it (in plan order) with its first
     // allocation there: an action list reads those, not every plan (with 20,000 suppliers
     // a scan of every plan's allocations per supplier took seconds).
-    let mut allocated: std::collections::HashMap<&str, Vec<(usize, usize)>> =
-        std::collections::HashMap::new();
+    let mut allocated: FxHashMap<&str, Vec<(usize, usize)>> = FxHashMap::default();
     for (pi, plan) in plans.iter().enumerate() {
         for (ai, a) in plan.allocations.iter().enumerate() {
             let v = allocated.entry(a.supplier_id.as_str()).or_default();
@@ -453,8 +454,8 @@ struct Ctx<'a> {
     profiles: &'a Profiles,
     graph: &'a SupplyGraph,
     cat_type: &'a BTreeMap<&'a str, RelationshipType>,
-    pairs: &'a BTreeMap<(&'a str, &'a str), &'a PairResult>,
-    names: &'a BTreeMap<&'a str, &'a str>,
+    pairs: &'a FxHashMap<(&'a str, &'a str), &'a PairResult>,
+    names: &'a FxHashMap<&'a str, &'a str>,
     currency: &'a str,
     has_profit: bool,
     period: &'a Period,
