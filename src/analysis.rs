@@ -52,14 +52,16 @@ pub struct AbcResult {
 impl AbcResult {
     /// The combined spend×profit cell, e.g. `AB`; `A-` without profit data.
     pub fn cell(&self) -> String {
-        format!(
-            "{}{}",
-            self.spend.class,
+        // Two characters pushed, not formatted: one per supplier on big ledgers.
+        let mut out = String::with_capacity(2);
+        out.push(self.spend.class.letter());
+        out.push(
             self.profit
                 .as_ref()
                 .map(|p| p.class.letter())
-                .unwrap_or('-')
-        )
+                .unwrap_or('-'),
+        );
+        out
     }
 }
 

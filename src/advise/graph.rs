@@ -77,6 +77,28 @@ impl SupplyGraph {
     }
 
     /// The suppliers of a category with their spend, by spend descending, ties by id.
+    /// The categories of a supplier with the spend, in no particular order and without
+    /// copying ids: for counts, where [`SupplyGraph::categories_of`] sorts and copies.
+    pub fn category_spends<'g>(
+        &'g self,
+        supplier: &str,
+    ) -> impl Iterator<Item = (&'g str, Decimal)> + 'g {
+        let i = self.suppliers.get(supplier).copied();
+        i.into_iter().flat_map(move |i| {
+            self.graph.edges(i).map(move |e| {
+                let other = if e.source() == i {
+                    e.target()
+                } else {
+                    e.source()
+                };
+                let id = match &self.graph[other] {
+                    Node::Supplier(s) | Node::Category(s) => s.as_str(),
+                };
+                (id, *e.weight())
+            })
+        })
+    }
+
     pub fn suppliers_of(&self, category: &str) -> Vec<(String, Decimal)> {
         self.categories
             .get(category)

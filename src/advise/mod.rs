@@ -407,7 +407,19 @@ pub fn advise(
         currency: &currency,
         has_profit: summary.total_profit.is_some(),
         period: &period,
+        methods: Vec::new(),
+        type_actions: Vec::new(),
     };
+    let mut ctx = ctx;
+    for &t in rules.recommendations.keys() {
+        for band in [VolumeBand::Small, VolumeBand::Medium, VolumeBand::Large] {
+            let m = ctx.make_method_template(t, band);
+            ctx.methods.push(((t, band), m));
+        }
+        let a = ctx.make_type_actions(t);
+        ctx.type_actions.push((t, a));
+    }
+    let ctx = ctx;
 
     let plans: Vec<CategoryPlan> = categories.iter().map(|c| ctx.category_plan(c)).collect();
     let risks = ctx.risks(categories, &plans, findings);
@@ -424,6 +436,9 @@ pub fn advise(
     // allocation there: an action list reads those, not every plan (with 20,000 suppliers
     // a scan of every plan's allocations per supplier took seconds).
     let mut allocated: FxHashMap<&str, Vec<(usize, usize)>> = FxHashMap::default();
+    // Likewise the moves from or to each supplier: a scan of a plan's moves per supplier
+    // of the plan is quadratic in the category's suppliers.
+    let mut moved: FxHashMap<&str, Vec<(usize, usize)>> = FxHashMap::default();
     for (pi, plan) in plans.iter().enumerate() {
         for (ai, a) in plan.allocations.iter().enumerate() {
             let v = allocated.entry(a.supplier_id.as_str()).or_default();
@@ -431,12 +446,19 @@ pub fn advise(
                 v.push((pi, ai));
             }
         }
+        for (mi, m) in plan.moves.iter().enumerate() {
+            moved.entry(m.from.as_str()).or_default().push((pi, mi));
+            if m.to != m.from {
+                moved.entry(m.to.as_str()).or_default().push((pi, mi));
+            }
+        }
     }
     let supplier_plans = suppliers
         .iter()
         .map(|s| {
             let allocated = allocated.get(s.id.as_str()).map_or(&[][..], Vec::as_slice);
-            ctx.supplier_plan(s, &plans, allocated)
+            let moved = moved.get(s.id.as_str()).map_or(&[][..], Vec::as_slice);
+            ctx.supplier_plan(s, &plans, allocated, moved)
         })
         .collect();
     Advice {
@@ -459,6 +481,10 @@ struct Ctx<'a> {
     currency: &'a str,
     has_profit: bool,
     period: &'a Period,
+    /// The methods per (type, band), made once: see `Ctx::method_template`.
+    methods: Vec<((RelationshipType, VolumeBand), PairMethods)>,
+    /// The type and relationship actions per type, made once: see `Ctx::type_actions`.
+    type_actions: Vec<(RelationshipType, Vec<Action>)>,
 }
 
 impl Ctx<'_> {

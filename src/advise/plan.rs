@@ -130,7 +130,7 @@ impl Ctx<'_> {
         let t = c.classification.relationship_type;
         let rec = &self.rules.recommendations[&t];
         let words = &self.rules.advice.roles;
-        let current: Vec<(String, Decimal)> = c.suppliers.clone();
+        let current: &[(String, Decimal)] = &c.suppliers;
         let total: Decimal = current.iter().map(|x| x.1.max(Decimal::ZERO)).sum();
         let profit: Decimal = current
             .iter()
@@ -152,11 +152,19 @@ impl Ctx<'_> {
             .sum::<Decimal>()
             .round_dp(2)
             .normalize();
-        let active: Vec<(String, Decimal)> = current
-            .iter()
-            .filter(|x| x.1 > Decimal::ZERO)
-            .cloned()
-            .collect();
+        // Usually every current supplier is active: then no copy.
+        let active: std::borrow::Cow<'_, [(String, Decimal)]> =
+            if current.iter().all(|x| x.1 > Decimal::ZERO) {
+                std::borrow::Cow::Borrowed(current)
+            } else {
+                std::borrow::Cow::Owned(
+                    current
+                        .iter()
+                        .filter(|x| x.1 > Decimal::ZERO)
+                        .cloned()
+                        .collect(),
+                )
+            };
         let mut plan = CategoryPlan {
             category: c.id.clone(),
             name: c.name.clone(),
@@ -391,17 +399,28 @@ impl Ctx<'_> {
                 .map(|(c, _)| c)
                 .collect()
         };
-        let mut keep: Vec<(String, Vec<String>, Decimal)> = active
+        // Counted without copying: the categories are listed for the one kept only.
+        let bundled_count = |s: &str| -> usize {
+            self.graph
+                .category_spends(s)
+                .filter(|(c, v)| {
+                    *v > Decimal::ZERO
+                        && self.cat_type.get(c) == Some(&RelationshipType::EconomicOpportunistic)
+                })
+                .count()
+        };
+        let mut keep: Vec<(&str, usize, Decimal)> = active
             .iter()
-            .map(|(s, v)| (s.clone(), bundled(s), *v))
+            .map(|(s, v)| (s.as_str(), bundled_count(s), *v))
             .collect();
         keep.sort_by(|a, b| {
-            b.1.len()
-                .cmp(&a.1.len())
+            b.1.cmp(&a.1)
                 .then_with(|| b.2.cmp(&a.2))
-                .then_with(|| a.0.cmp(&b.0))
+                .then_with(|| a.0.cmp(b.0))
         });
-        if let Some((best, cats, _)) = keep.first().cloned() {
+        if let Some(&(best, _, _)) = keep.first() {
+            let best = best.to_string();
+            let cats = bundled(&best);
             for (s, v) in active {
                 if *s == best {
                     let (reason, rule) = if cats.len() > 1 {

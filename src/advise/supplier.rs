@@ -9,71 +9,83 @@ use super::{
 };
 use crate::analysis::SupplierResult;
 use crate::classify::AppliedException;
+use crate::relationship::RelationshipType;
 use crate::rules::{Evidence, GuideDef, VolumeBand};
+use rust_decimal::Decimal;
 
 impl Ctx<'_> {
     /// `allocated`: (plan, allocation) positions of the supplier's first allocation in
     /// each plan that has one, in plan order.
-    pub(super) fn supplier_plan(
-        &self,
-        s: &SupplierResult,
-        plans: &[CategoryPlan],
-        allocated: &[(usize, usize)],
-    ) -> SupplierPlan {
-        let t = s.relationship_type;
-        let rec = &self.rules.recommendations[&t];
-        let bands = &self.rules.volume_bands;
-        let methods = s
-            .categories
-            .iter()
-            .map(|p| {
-                let pt = p.classification.relationship_type;
-                let prec = &self.rules.recommendations[&pt];
-                let band = self.rules.volume_band(p.spend);
-                let ids = prec.methods.for_band(band).to_vec();
-                PairMethods {
-                    category: p.category.clone(),
-                    relationship_type: pt,
-                    spend: p.spend,
-                    band,
-                    band_above: match band {
-                        VolumeBand::Small => None,
-                        VolumeBand::Medium => Some(bands.small),
-                        VolumeBand::Large => Some(bands.medium),
-                    },
-                    band_up_to: match band {
-                        VolumeBand::Small => Some(bands.small),
-                        VolumeBand::Medium => Some(bands.medium),
-                        VolumeBand::Large => None,
-                    },
-                    method_details: ids
-                        .iter()
-                        .map(|m| MethodRef {
-                            id: m.clone(),
-                            name: self
-                                .rules
-                                .methods
-                                .get(m)
-                                .map(|d| d.name.clone())
-                                .unwrap_or_default(),
-                            description: self
-                                .rules
-                                .methods
-                                .get(m)
-                                .map(|d| d.description.clone())
-                                .unwrap_or_default(),
-                        })
-                        .collect(),
-                    methods: ids,
-                    pre_steps: prec.pre_steps.clone(),
-                    contract_horizon: prec.contract_horizon.clone(),
-                    review: prec.review.clone(),
-                    decisive_factor: prec.decisive_factor.clone(),
-                    rule: format!("recommendations.{}.methods.{}", pt.id(), band.id()),
-                }
-            })
-            .collect();
+    /// The methods of a pair of type `pt` in `band`, without its category and spend: the
+    /// same for every pair of that type and band, so made once (see [`Ctx::methods`]).
+    fn method_template(&self, pt: RelationshipType, band: VolumeBand) -> PairMethods {
+        if let Some((_, m)) = self.methods.iter().find(|(k, _)| *k == (pt, band)) {
+            return m.clone();
+        }
+        self.make_method_template(pt, band)
+    }
 
+    pub(super) fn make_method_template(
+        &self,
+        pt: RelationshipType,
+        band: VolumeBand,
+    ) -> PairMethods {
+        let bands = &self.rules.volume_bands;
+        let prec = &self.rules.recommendations[&pt];
+        let ids = prec.methods.for_band(band).to_vec();
+        PairMethods {
+            category: String::new(),
+            relationship_type: pt,
+            spend: Decimal::ZERO,
+            band,
+            band_above: match band {
+                VolumeBand::Small => None,
+                VolumeBand::Medium => Some(bands.small),
+                VolumeBand::Large => Some(bands.medium),
+            },
+            band_up_to: match band {
+                VolumeBand::Small => Some(bands.small),
+                VolumeBand::Medium => Some(bands.medium),
+                VolumeBand::Large => None,
+            },
+            method_details: ids
+                .iter()
+                .map(|m| MethodRef {
+                    id: m.clone(),
+                    name: self
+                        .rules
+                        .methods
+                        .get(m)
+                        .map(|d| d.name.clone())
+                        .unwrap_or_default(),
+                    description: self
+                        .rules
+                        .methods
+                        .get(m)
+                        .map(|d| d.description.clone())
+                        .unwrap_or_default(),
+                })
+                .collect(),
+            methods: ids,
+            pre_steps: prec.pre_steps.clone(),
+            contract_horizon: prec.contract_horizon.clone(),
+            review: prec.review.clone(),
+            decisive_factor: prec.decisive_factor.clone(),
+            rule: format!("recommendations.{}.methods.{}", pt.id(), band.id()),
+        }
+    }
+
+    /// The actions of a supplier's type and its relationship (level and bonds): the same
+    /// for every supplier of the type, so made once (see [`Ctx::type_actions`]).
+    fn type_actions(&self, t: RelationshipType) -> Vec<Action> {
+        if let Some((_, a)) = self.type_actions.iter().find(|(k, _)| *k == t) {
+            return a.clone();
+        }
+        self.make_type_actions(t)
+    }
+
+    pub(super) fn make_type_actions(&self, t: RelationshipType) -> Vec<Action> {
+        let rec = &self.rules.recommendations[&t];
         let mut actions: Vec<Action> = rec
             .actions
             .iter()
@@ -97,16 +109,44 @@ impl Ctx<'_> {
                 });
             }
         }
+        actions
+    }
+
+    /// `allocated`: the (plan, allocation) of the supplier in each plan that allocates to
+    /// it; `moved`: the (plan, move) of every move from or to it; both in plan order.
+    pub(super) fn supplier_plan(
+        &self,
+        s: &SupplierResult,
+        plans: &[CategoryPlan],
+        allocated: &[(usize, usize)],
+        moved: &[(usize, usize)],
+    ) -> SupplierPlan {
+        let t = s.relationship_type;
+        let rec = &self.rules.recommendations[&t];
+        let methods = s
+            .categories
+            .iter()
+            .map(|p| {
+                let pt = p.classification.relationship_type;
+                let band = self.rules.volume_band(p.spend);
+                let mut m = self.method_template(pt, band);
+                m.category = p.category.clone();
+                m.spend = p.spend;
+                m
+            })
+            .collect();
+
+        let mut actions: Vec<Action> = self.type_actions(t);
         for &(pi, ai) in allocated {
             let Some(plan) = plans.get(pi) else { continue };
             let Some(a) = plan.allocations.get(ai) else {
                 continue;
             };
             let mut text = format!("{}: {}", plan.category, a.why);
-            let moves: Vec<&str> = plan
-                .moves
+            let moves: Vec<&str> = moved
                 .iter()
-                .filter(|m| m.from == s.id || m.to == s.id)
+                .filter(|(mp, _)| *mp == pi)
+                .filter_map(|&(_, mi)| plan.moves.get(mi))
                 .map(|m| m.text.as_str())
                 .collect();
             if !moves.is_empty() {
