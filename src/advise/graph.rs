@@ -119,6 +119,11 @@ impl SupplyGraph {
         self.categories
             .iter()
             .filter_map(|(c, &i)| {
+                // Counted first: listing (copying, sorting) every category's suppliers
+                // to find the few with one is most of the cost on big ledgers.
+                if self.graph.edges(i).nth(1).is_some() {
+                    return None;
+                }
                 let n = self.neighbours(i);
                 (n.len() == 1).then(|| (c.clone(), n[0].0.clone()))
             })

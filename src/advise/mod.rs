@@ -24,6 +24,7 @@ use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 pub use text::Period;
 use text::fill;
 
@@ -187,7 +188,9 @@ pub struct MethodRef {
     pub description: String,
 }
 
-/// Methods for one (supplier, category) pair, with their parameters.
+/// Methods for one (supplier, category) pair, with their parameters. Everything but the
+/// category and spend is the same for all pairs of one type and volume band, and shared
+/// between them (`Arc`): a big ledger has tens of thousands of pairs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PairMethods {
     /// Category id.
@@ -203,19 +206,19 @@ pub struct PairMethods {
     /// The band's upper limit (inclusive), none for the large band.
     pub band_up_to: Option<Decimal>,
     /// Method ids, in order of preference.
-    pub methods: Vec<String>,
+    pub methods: Arc<[String]>,
     /// The methods with their names and descriptions.
-    pub method_details: Vec<MethodRef>,
+    pub method_details: Arc<[MethodRef]>,
     /// Steps before the method (pre-screening, pre-qualification).
-    pub pre_steps: Vec<String>,
+    pub pre_steps: Arc<[String]>,
     /// Contract horizon of the pair's type.
-    pub contract_horizon: String,
+    pub contract_horizon: Arc<str>,
     /// Review frequency of the pair's type.
-    pub review: String,
+    pub review: Arc<str>,
     /// What decides between suppliers.
-    pub decisive_factor: String,
+    pub decisive_factor: Arc<str>,
     /// Stable id of the rule: `recommendations.TYPE.methods.BAND`.
-    pub rule: String,
+    pub rule: Arc<str>,
 }
 
 /// What kind of action an [`Action`] is.
@@ -236,15 +239,16 @@ pub enum ActionKind {
     Review,
 }
 
-/// An action, with the rule that produced it.
+/// An action, with the rule that produced it. Texts are shared (`Arc`): the actions of a
+/// type are the same for all its suppliers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Action {
     /// What kind of action.
     pub kind: ActionKind,
     /// What to do.
-    pub text: String,
+    pub text: Arc<str>,
     /// Stable id of the rule.
-    pub rule: String,
+    pub rule: Arc<str>,
 }
 
 /// One step of a guided sequence.
@@ -277,7 +281,8 @@ pub struct Guide {
     pub steps: Vec<GuideStep>,
 }
 
-/// The plan for one supplier.
+/// The plan for one supplier. The texts of its type (goal, level, bonds, contract,
+/// review, pre-steps) are shared between the suppliers of the type (`Arc`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SupplierPlan {
     /// Supplier id.
@@ -287,19 +292,19 @@ pub struct SupplierPlan {
     /// Its type.
     pub relationship_type: RelationshipType,
     /// The goal of the relationship.
-    pub goal: String,
+    pub goal: Arc<str>,
     /// Relationship level to aim for.
-    pub relationship_level: String,
+    pub relationship_level: Arc<str>,
     /// Bonds to build.
-    pub bonds: Vec<String>,
+    pub bonds: Arc<[String]>,
     /// Contract horizon.
-    pub contract_horizon: String,
+    pub contract_horizon: Arc<str>,
     /// Review frequency.
-    pub review: String,
+    pub review: Arc<str>,
     /// What decides between suppliers.
-    pub decisive_factor: String,
+    pub decisive_factor: Arc<str>,
     /// Steps before the method.
-    pub pre_steps: Vec<String>,
+    pub pre_steps: Arc<[String]>,
     /// Methods per category.
     pub methods: Vec<PairMethods>,
     /// Guided sequences for the exceptions that apply.
@@ -408,7 +413,7 @@ pub fn advise(
         has_profit: summary.total_profit.is_some(),
         period: &period,
         methods: Vec::new(),
-        type_actions: Vec::new(),
+        type_texts: Vec::new(),
     };
     let mut ctx = ctx;
     for &t in rules.recommendations.keys() {
@@ -416,8 +421,8 @@ pub fn advise(
             let m = ctx.make_method_template(t, band);
             ctx.methods.push(((t, band), m));
         }
-        let a = ctx.make_type_actions(t);
-        ctx.type_actions.push((t, a));
+        let a = ctx.make_type_texts(t);
+        ctx.type_texts.push((t, a));
     }
     let ctx = ctx;
 
@@ -483,8 +488,22 @@ struct Ctx<'a> {
     period: &'a Period,
     /// The methods per (type, band), made once: see `Ctx::method_template`.
     methods: Vec<((RelationshipType, VolumeBand), PairMethods)>,
-    /// The type and relationship actions per type, made once: see `Ctx::type_actions`.
-    type_actions: Vec<(RelationshipType, Vec<Action>)>,
+    /// The texts and actions per type, made once: see `Ctx::type_texts`.
+    type_texts: Vec<(RelationshipType, TypeTexts)>,
+}
+
+/// The texts of one type in a supplier plan, shared between its suppliers.
+#[derive(Clone)]
+struct TypeTexts {
+    goal: Arc<str>,
+    relationship_level: Arc<str>,
+    bonds: Arc<[String]>,
+    contract_horizon: Arc<str>,
+    review: Arc<str>,
+    decisive_factor: Arc<str>,
+    pre_steps: Arc<[String]>,
+    /// The type's actions, then the relationship level and bond actions.
+    actions: Vec<Action>,
 }
 
 impl Ctx<'_> {

@@ -5,13 +5,14 @@
 use super::text::fill;
 use super::{
     Action, ActionKind, CategoryPlan, Ctx, Guide, GuideStep, MethodRef, PairMethods, SupplierPlan,
-    pct1,
+    TypeTexts, pct1,
 };
 use crate::analysis::SupplierResult;
 use crate::classify::AppliedException;
 use crate::relationship::RelationshipType;
 use crate::rules::{Evidence, GuideDef, VolumeBand};
 use rust_decimal::Decimal;
+use std::sync::Arc;
 
 impl Ctx<'_> {
     /// `allocated`: (plan, allocation) positions of the supplier's first allocation in
@@ -66,50 +67,61 @@ impl Ctx<'_> {
                         .unwrap_or_default(),
                 })
                 .collect(),
-            methods: ids,
-            pre_steps: prec.pre_steps.clone(),
-            contract_horizon: prec.contract_horizon.clone(),
-            review: prec.review.clone(),
-            decisive_factor: prec.decisive_factor.clone(),
-            rule: format!("recommendations.{}.methods.{}", pt.id(), band.id()),
+            methods: ids.into(),
+            pre_steps: prec.pre_steps.as_slice().into(),
+            contract_horizon: prec.contract_horizon.as_str().into(),
+            review: prec.review.as_str().into(),
+            decisive_factor: prec.decisive_factor.as_str().into(),
+            rule: format!("recommendations.{}.methods.{}", pt.id(), band.id()).into(),
         }
     }
 
-    /// The actions of a supplier's type and its relationship (level and bonds): the same
-    /// for every supplier of the type, so made once (see [`Ctx::type_actions`]).
-    fn type_actions(&self, t: RelationshipType) -> Vec<Action> {
-        if let Some((_, a)) = self.type_actions.iter().find(|(k, _)| *k == t) {
+    /// The texts of a supplier's type and its type and relationship actions (level and
+    /// bonds): the same for every supplier of the type, so made once (see
+    /// [`Ctx::type_texts`]).
+    fn type_texts(&self, t: RelationshipType) -> TypeTexts {
+        if let Some((_, a)) = self.type_texts.iter().find(|(k, _)| *k == t) {
             return a.clone();
         }
-        self.make_type_actions(t)
+        self.make_type_texts(t)
     }
 
-    pub(super) fn make_type_actions(&self, t: RelationshipType) -> Vec<Action> {
+    pub(super) fn make_type_texts(&self, t: RelationshipType) -> TypeTexts {
         let rec = &self.rules.recommendations[&t];
+        let rule: Arc<str> = format!("recommendations.{}.actions", t.id()).into();
         let mut actions: Vec<Action> = rec
             .actions
             .iter()
             .map(|a| Action {
                 kind: ActionKind::Type,
-                text: a.clone(),
-                rule: format!("recommendations.{}.actions", t.id()),
+                text: a.as_str().into(),
+                rule: rule.clone(),
             })
             .collect();
         actions.push(Action {
             kind: ActionKind::Relationship,
-            text: fill(&rec.level_action, &[("level", &rec.relationship_level)]),
-            rule: format!("recommendations.{}.level-action", t.id()),
+            text: fill(&rec.level_action, &[("level", &rec.relationship_level)]).into(),
+            rule: format!("recommendations.{}.level-action", t.id()).into(),
         });
         for bond in &rec.bonds {
             if let Some(text) = rec.bond_actions.get(bond) {
                 actions.push(Action {
                     kind: ActionKind::Relationship,
-                    text: text.clone(),
-                    rule: format!("recommendations.{}.bond-actions.{bond}", t.id()),
+                    text: text.as_str().into(),
+                    rule: format!("recommendations.{}.bond-actions.{bond}", t.id()).into(),
                 });
             }
         }
-        actions
+        TypeTexts {
+            goal: rec.goal.as_str().into(),
+            relationship_level: rec.relationship_level.as_str().into(),
+            bonds: rec.bonds.as_slice().into(),
+            contract_horizon: rec.contract_horizon.as_str().into(),
+            review: rec.review.as_str().into(),
+            decisive_factor: rec.decisive_factor.as_str().into(),
+            pre_steps: rec.pre_steps.as_slice().into(),
+            actions,
+        }
     }
 
     /// `allocated`: the (plan, allocation) of the supplier in each plan that allocates to
@@ -122,7 +134,6 @@ impl Ctx<'_> {
         moved: &[(usize, usize)],
     ) -> SupplierPlan {
         let t = s.relationship_type;
-        let rec = &self.rules.recommendations[&t];
         let methods = s
             .categories
             .iter()
@@ -136,7 +147,8 @@ impl Ctx<'_> {
             })
             .collect();
 
-        let mut actions: Vec<Action> = self.type_actions(t);
+        let texts = self.type_texts(t);
+        let mut actions: Vec<Action> = texts.actions;
         for &(pi, ai) in allocated {
             let Some(plan) = plans.get(pi) else { continue };
             let Some(a) = plan.allocations.get(ai) else {
@@ -154,8 +166,8 @@ impl Ctx<'_> {
             }
             actions.push(Action {
                 kind: ActionKind::Sourcing,
-                text,
-                rule: a.rule.clone(),
+                text: text.into(),
+                rule: a.rule.as_str().into(),
             });
         }
 
@@ -187,8 +199,8 @@ impl Ctx<'_> {
                         };
                         actions.push(Action {
                             kind: ActionKind::Exception,
-                            text,
-                            rule: step.rule.clone(),
+                            text: text.into(),
+                            rule: step.rule.as_str().into(),
                         });
                     }
                     guides.push(guide);
@@ -197,8 +209,8 @@ impl Ctx<'_> {
                     for a in &x.actions {
                         actions.push(Action {
                             kind: ActionKind::ExceptionAction,
-                            text: a.clone(),
-                            rule: format!("exceptions.{}", x.id),
+                            text: a.as_str().into(),
+                            rule: format!("exceptions.{}", x.id).into(),
                         });
                     }
                 }
@@ -209,13 +221,13 @@ impl Ctx<'_> {
             supplier_id: s.id.clone(),
             name: s.name.clone(),
             relationship_type: t,
-            goal: rec.goal.clone(),
-            relationship_level: rec.relationship_level.clone(),
-            bonds: rec.bonds.clone(),
-            contract_horizon: rec.contract_horizon.clone(),
-            review: rec.review.clone(),
-            decisive_factor: rec.decisive_factor.clone(),
-            pre_steps: rec.pre_steps.clone(),
+            goal: texts.goal,
+            relationship_level: texts.relationship_level,
+            bonds: texts.bonds,
+            contract_horizon: texts.contract_horizon,
+            review: texts.review,
+            decisive_factor: texts.decisive_factor,
+            pre_steps: texts.pre_steps,
             methods,
             guides,
             scorecard: Vec::new(),
