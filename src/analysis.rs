@@ -310,6 +310,17 @@ pub fn analyze(
     rules: &RuleSet,
     profiles: &Profiles,
 ) -> Result<Analysis, AnalysisError> {
+    analyze_sharing(cube, rules, profiles, true)
+}
+
+/// [`analyze`]; with `share` false every classification is made on its own (the tests
+/// check that sharing changes nothing).
+fn analyze_sharing(
+    cube: &SpendCube,
+    rules: &RuleSet,
+    profiles: &Profiles,
+    share: bool,
+) -> Result<Analysis, AnalysisError> {
     let has_profit = cube.has_profit;
     // Sums by interned index (one pass over the cells, no strings): the cube has many
     // more cells than suppliers or categories, and everything below works by index.
@@ -519,7 +530,7 @@ pub fn analyze(
             .map(|v| v.as_slice())
             .unwrap_or(&[]);
         let has_profile = profiles.suppliers.contains_key(s);
-        let shared_per_category = !pair_reads_pair_data && !has_profile;
+        let shared_per_category = share && !pair_reads_pair_data && !has_profile;
         let mut pairs = Vec::with_capacity(s_pairs.len());
         for &(ci, cell) in s_pairs {
             let c = cube.categories.name(ci);
@@ -604,7 +615,7 @@ pub fn analyze(
             .map(|p| &p.classification);
         let criteria: &[classify::CriterionValue] =
             deciding.map(|c| c.criteria.as_slice()).unwrap_or(&[]);
-        let memo_key = (!supplier_reads_data && !has_profile).then(|| {
+        let memo_key = (share && !supplier_reads_data && !has_profile).then(|| {
             (
                 deciding.map(|c| Arc::as_ptr(c) as usize).unwrap_or(0),
                 from_categories,
@@ -731,5 +742,39 @@ impl Facts for DataFacts<'_> {
             .iter()
             .find(|(k, _)| *k == id)
             .map(|(_, v)| (v.clone(), None))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// A classification shared between pairs is exactly the one each pair would get on its
+    /// own: the food fixture (suppliers with and without profiles, profit data) and the
+    /// same ledger without profiles.
+    #[test]
+    fn shared_classifications_equal_unshared_ones() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let rules = RuleSet::default_rules().expect("rules");
+        let mut cube = SpendCube::default();
+        crate::ledger::read_ledger(&dir.join("food_ledger.csv"), &mut cube).expect("reads");
+        let profiles =
+            Profiles::from_path(&dir.join("food_profiles.toml"), &rules).expect("profiles");
+        for p in [&profiles, &Profiles::default()] {
+            let shared = analyze_sharing(&cube, &rules, p, true).expect("analyzes");
+            let alone = analyze_sharing(&cube, &rules, p, false).expect("analyzes");
+            assert!(!shared.suppliers.is_empty());
+            assert_eq!(shared, alone);
+        }
+    }
+
+    /// The default rules read no pair or supplier data in pair conditions, so pairs of a
+    /// category share their classification (what makes big ledgers fast).
+    #[test]
+    fn default_pair_conditions_read_no_pair_data() {
+        let rules = RuleSet::default_rules().expect("rules");
+        assert!(!reads_any(&rules, false, &PAIR_DATA_FACTS));
+        assert!(reads_any(&rules, false, &["category-spend-class"]));
     }
 }
