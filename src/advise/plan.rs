@@ -73,11 +73,14 @@ impl Ctx<'_> {
             Some(false) => facts.push(words.fact_no_free_capacity.clone()),
             None => {}
         }
-        let why = if facts.is_empty() {
-            reason.clone()
-        } else {
-            format!("{reason}; {}", facts.join(", "))
-        };
+        // `reason; fact, fact, …` built in place: one per pair on big ledgers.
+        let mut why =
+            String::with_capacity(reason.len() + facts.iter().map(|f| f.len() + 2).sum::<usize>());
+        why.push_str(&reason);
+        for (i, f) in facts.iter().enumerate() {
+            why.push_str(if i == 0 { "; " } else { ", " });
+            why.push_str(f);
+        }
         Allocation {
             supplier_id: supplier.to_string(),
             name: self.name(supplier),

@@ -154,15 +154,18 @@ impl Ctx<'_> {
             let Some(a) = plan.allocations.get(ai) else {
                 continue;
             };
-            let mut text = format!("{}: {}", plan.category, a.why);
-            let moves: Vec<&str> = moved
+            // `CATEGORY: why; move; move` built in place, straight into the shared text.
+            let mut text = String::with_capacity(plan.category.len() + 2 + a.why.len());
+            text.push_str(&plan.category);
+            text.push_str(": ");
+            text.push_str(&a.why);
+            for m in moved
                 .iter()
                 .filter(|(mp, _)| *mp == pi)
                 .filter_map(|&(_, mi)| plan.moves.get(mi))
-                .map(|m| m.text.as_str())
-                .collect();
-            if !moves.is_empty() {
-                text = format!("{text}; {}", moves.join("; "));
+            {
+                text.push_str("; ");
+                text.push_str(&m.text);
             }
             actions.push(Action {
                 kind: ActionKind::Sourcing,
