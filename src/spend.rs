@@ -5,8 +5,8 @@
 //! read on different threads) add up to the same cube.
 
 use rust_decimal::Decimal;
-use serde::Serialize;
 use rustc_hash::FxHashMap;
+use serde::Serialize;
 
 /// Index of an interned id.
 pub type Ix = u32;
