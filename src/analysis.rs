@@ -12,6 +12,7 @@ use crate::spend::{Cell, CellKey, Interner, Ix, SpendCube};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The objects an ABC analysis can rank.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
@@ -51,14 +52,16 @@ pub struct AbcResult {
 impl AbcResult {
     /// The combined spend×profit cell, e.g. `AB`; `A-` without profit data.
     pub fn cell(&self) -> String {
-        format!(
-            "{}{}",
-            self.spend.class,
+        // Two characters pushed, not formatted: one per supplier on big ledgers.
+        let mut out = String::with_capacity(2);
+        out.push(self.spend.class.letter());
+        out.push(
             self.profit
                 .as_ref()
                 .map(|p| p.class.letter())
-                .unwrap_or('-')
-        )
+                .unwrap_or('-'),
+        );
+        out
     }
 }
 
@@ -79,8 +82,9 @@ pub struct PairResult {
     pub share_of_supplier_spend: Decimal,
     /// Purchase lines.
     pub lines: u64,
-    /// The classification with its trace.
-    pub classification: Classification,
+    /// The classification with its trace, shared with the pairs whose classification
+    /// cannot differ (the same category's facts, no profile of their own).
+    pub classification: Arc<Classification>,
 }
 
 /// One supplier.
@@ -255,15 +259,71 @@ impl Rankings {
     }
 }
 
+/// Data facts that differ from one pair of a category to the next: a pair classification
+/// whose conditions read none of them is the same for every pair of the category (unless
+/// the supplier has a profile), so it is made once per category and shared.
+const PAIR_DATA_FACTS: [&str; 7] = [
+    "supplier-spend",
+    "supplier-spend-class",
+    "supplier-profit-class",
+    "supplier-categories",
+    "pair-spend",
+    "share-in-category",
+    "share-of-supplier-spend",
+];
+
+/// Data facts of a supplier (besides `has-profit-data`, the same for all): supplier-level
+/// exceptions that read none of them depend only on the deciding pair's criteria and the
+/// type, for a supplier without a profile.
+const SUPPLIER_DATA_FACTS: [&str; 3] = [
+    "supplier-spend",
+    "supplier-spend-class",
+    "supplier-categories",
+];
+
+/// Whether any condition of the pair classification (derivations and pair exceptions), or
+/// of the supplier exceptions when `supplier` is set, reads one of `names`.
+fn reads_any(rules: &RuleSet, supplier: bool, names: &[&str]) -> bool {
+    let scope = if supplier {
+        ExceptionScope::Supplier
+    } else {
+        ExceptionScope::Pair
+    };
+    let derived = rules
+        .criteria
+        .iter()
+        .filter(|_| !supplier)
+        .flat_map(|c| c.derive.iter().map(|d| &d.when));
+    let excepted = rules
+        .exceptions
+        .iter()
+        .filter(|x| x.scope == scope)
+        .map(|x| &x.when);
+    derived
+        .chain(excepted)
+        .any(|e| e.names().iter().any(|(n, _)| names.contains(n)))
+}
+
 /// Runs ABC, classification and advice over a spend cube.
 pub fn analyze(
     cube: &SpendCube,
     rules: &RuleSet,
     profiles: &Profiles,
 ) -> Result<Analysis, AnalysisError> {
+    analyze_sharing(cube, rules, profiles, true)
+}
+
+/// [`analyze`]; with `share` false every classification is made on its own (the tests
+/// check that sharing changes nothing).
+fn analyze_sharing(
+    cube: &SpendCube,
+    rules: &RuleSet,
+    profiles: &Profiles,
+    share: bool,
+) -> Result<Analysis, AnalysisError> {
     let has_profit = cube.has_profit;
-    // Sums by interned index first (one pass over the cells, no strings), then one map
-    // entry per distinct id: the cube has many more cells than suppliers or categories.
+    // Sums by interned index (one pass over the cells, no strings): the cube has many
+    // more cells than suppliers or categories, and everything below works by index.
     let by_index = |n: usize, ix: fn(&CellKey) -> usize| {
         let mut sums: Vec<Option<Cell>> = vec![None; n];
         for (k, c) in &cube.cells {
@@ -273,22 +333,10 @@ pub fn analyze(
         }
         sums
     };
-    let named = |ids: &Interner, sums: Vec<Option<Cell>>| -> BTreeMap<String, Cell> {
-        sums.into_iter()
-            .enumerate()
-            .filter_map(|(i, c)| Some((ids.name(i as Ix).to_string(), c?)))
-            .collect()
-    };
-    let per_supplier: BTreeMap<String, Cell> = named(
-        &cube.suppliers,
-        by_index(cube.suppliers.len(), |k| k.supplier as usize),
-    );
-    let per_category: BTreeMap<String, Cell> = named(
-        &cube.categories,
-        by_index(cube.categories.len(), |k| k.category as usize),
-    );
-    let per_item: BTreeMap<String, Cell> =
-        named(&cube.items, by_index(cube.items.len(), |k| k.item as usize));
+    let per_supplier = by_index(cube.suppliers.len(), |k| k.supplier as usize);
+    let per_category = by_index(cube.categories.len(), |k| k.category as usize);
+    let cell_at =
+        |sums: &[Option<Cell>], i: Ix| sums.get(i as usize).copied().flatten().unwrap_or_default();
     let mut pair_sums: std::collections::HashMap<(Ix, Ix), Cell> =
         std::collections::HashMap::with_capacity(cube.suppliers.len() * 2);
     for (k, c) in &cube.cells {
@@ -297,33 +345,49 @@ pub fn analyze(
             .or_default()
             .add(c);
     }
-    let per_pair: BTreeMap<(String, String), Cell> = pair_sums
-        .into_iter()
-        .map(|((s, c), cell)| {
-            (
-                (
-                    cube.suppliers.name(s).to_string(),
-                    cube.categories.name(c).to_string(),
-                ),
-                cell,
-            )
-        })
-        .collect();
+    // Per supplier its categories in id order; per category its suppliers by spend
+    // descending, ties by id.
+    let mut sup_pairs: Vec<Vec<(Ix, Cell)>> = vec![Vec::new(); cube.suppliers.len()];
+    let mut cat_suppliers: Vec<Vec<(Ix, Decimal)>> = vec![Vec::new(); cube.categories.len()];
+    for ((s, c), cell) in pair_sums {
+        if let Some(v) = sup_pairs.get_mut(s as usize) {
+            v.push((c, cell));
+        }
+        if let Some(v) = cat_suppliers.get_mut(c as usize) {
+            v.push((s, cell.spend));
+        }
+    }
+    for v in &mut sup_pairs {
+        v.sort_unstable_by(|a, b| cube.categories.name(a.0).cmp(cube.categories.name(b.0)));
+    }
+    for v in &mut cat_suppliers {
+        v.sort_unstable_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then_with(|| cube.suppliers.name(a.0).cmp(cube.suppliers.name(b.0)))
+        });
+    }
 
-    let rank = |m: &BTreeMap<String, Cell>| {
+    let rank = |ids: &Interner, sums: &[Option<Cell>]| {
+        let named = || {
+            sums.iter()
+                .enumerate()
+                .filter_map(|(i, c)| Some((ids.name(i as Ix), (*c)?)))
+        };
         Rankings::new(
             rules,
-            m.iter().map(|(k, c)| (k.clone(), c.spend)).collect(),
-            has_profit.then(|| m.iter().map(|(k, c)| (k.clone(), c.profit)).collect()),
+            named().map(|(k, c)| (k.to_string(), c.spend)).collect(),
+            has_profit.then(|| named().map(|(k, c)| (k.to_string(), c.profit)).collect()),
         )
     };
-    let sup_rank = rank(&per_supplier);
-    let cat_rank = rank(&per_category);
-    let item_rank = rank(&per_item);
-    drop(per_item);
+    let sup_rank = rank(&cube.suppliers, &per_supplier);
+    let cat_rank = rank(&cube.categories, &per_category);
     // Items first, and their intermediate data dropped: with many items this keeps the
     // peak memory down. Distinct suppliers per item, by index: sort the (item, supplier)
     // pairs of the cells and count the distinct ones.
+    let item_rank = rank(
+        &cube.items,
+        &by_index(cube.items.len(), |k| k.item as usize),
+    );
     let mut item_supplier: Vec<(Ix, Ix)> =
         cube.cells.keys().map(|k| (k.item, k.supplier)).collect();
     item_supplier.sort_unstable();
@@ -366,20 +430,6 @@ pub fn analyze(
         }
     }
 
-    // Suppliers per category, for data facts and advice.
-    let mut cat_suppliers: BTreeMap<&str, Vec<(String, Decimal)>> = BTreeMap::new();
-    let mut sup_categories: BTreeMap<&str, usize> = BTreeMap::new();
-    for ((s, c), cell) in &per_pair {
-        cat_suppliers
-            .entry(c.as_str())
-            .or_default()
-            .push((s.clone(), cell.spend));
-        *sup_categories.entry(s.as_str()).or_default() += 1;
-    }
-    for v in cat_suppliers.values_mut() {
-        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    }
-
     let class_of =
         |r: &Option<AbcRanking>, id: &str| r.as_ref().and_then(|r| r.get(id)).map(|e| e.class);
     let pct = |part: Decimal, whole: Decimal| {
@@ -397,14 +447,21 @@ pub fn analyze(
         }
     };
 
-    let category_facts = |c: &str| -> Vec<(&'static str, Value)> {
-        let cell = per_category.get(c).copied().unwrap_or_default();
+    let category_facts = |ci: Ix| -> Vec<(&'static str, Value)> {
+        let c = cube.categories.name(ci);
+        let cell = cell_at(&per_category, ci);
         let mut v = vec![
             ("has-profit-data", Value::Bool(has_profit)),
             ("category-spend", Value::Number(cell.spend)),
             (
                 "suppliers-in-category",
-                Value::Number(cat_suppliers.get(c).map(|s| s.len()).unwrap_or(0).into()),
+                Value::Number(
+                    cat_suppliers
+                        .get(ci as usize)
+                        .map(|s| s.len())
+                        .unwrap_or(0)
+                        .into(),
+                ),
             ),
         ];
         if let Some(e) = cat_rank.spend.get(c) {
@@ -423,8 +480,9 @@ pub fn analyze(
     // Categories on their own.
     let mut categories = Vec::new();
     for r in cat_rank.results() {
+        let ci = cube.categories.get(&r.id);
         let facts = DataFacts {
-            data: category_facts(&r.id),
+            data: ci.map(category_facts).unwrap_or_default(),
             profiles,
             supplier: None,
             category: Some(&r.id),
@@ -437,9 +495,13 @@ pub fn analyze(
                 .and_then(|f| f.text("name"))
                 .unwrap_or("")
                 .to_string(),
-            suppliers: cat_suppliers
-                .get(r.id.as_str())
-                .cloned()
+            suppliers: ci
+                .and_then(|ci| cat_suppliers.get(ci as usize))
+                .map(|v| {
+                    v.iter()
+                        .map(|(s, spend)| (cube.suppliers.name(*s).to_string(), *spend))
+                        .collect()
+                })
                 .unwrap_or_default(),
             id: r.id.clone(),
             abc: r,
@@ -447,54 +509,85 @@ pub fn analyze(
         });
     }
 
-    // Pairs, then suppliers.
+    // Pairs, then suppliers. Classifications are shared where they cannot differ: per
+    // category for suppliers without a profile when no condition reads pair data, and
+    // the supplier-level exceptions per (deciding classification, type) likewise.
+    let pair_reads_pair_data = reads_any(rules, false, &PAIR_DATA_FACTS);
+    let supplier_reads_data = reads_any(rules, true, &SUPPLIER_DATA_FACTS);
+    let mut per_category_classification: Vec<Option<Arc<Classification>>> =
+        vec![None; cube.categories.len()];
+    let mut supplier_outcomes: std::collections::HashMap<
+        (usize, RelationshipType),
+        (Vec<classify::AppliedException>, RelationshipType),
+    > = std::collections::HashMap::new();
     let mut suppliers = Vec::new();
-    for r in sup_rank.results() {
+    for r in sup_rank.into_results() {
         let s = r.id.as_str();
-        let s_cell = per_supplier.get(s).copied().unwrap_or_default();
-        let mut pairs = Vec::new();
-        for ((ps, c), cell) in per_pair.range((s.to_string(), String::new())..) {
-            if ps != s {
-                break;
-            }
-            let c_cell = per_category.get(c).copied().unwrap_or_default();
-            let mut data = category_facts(c);
-            data.push(("supplier-spend", Value::Number(s_cell.spend)));
-            data.push((
-                "supplier-spend-class",
-                Value::Text(r.spend.class.to_string()),
-            ));
-            if let Some(p) = &r.profit {
-                data.push(("supplier-profit-class", Value::Text(p.class.to_string())));
-            }
-            data.push((
-                "supplier-categories",
-                Value::Number(sup_categories.get(s).copied().unwrap_or(0).into()),
-            ));
-            data.push(("pair-spend", Value::Number(cell.spend)));
-            data.push((
-                "share-in-category",
-                Value::Number(pct(cell.spend, c_cell.spend)),
-            ));
-            data.push((
-                "share-of-supplier-spend",
-                Value::Number(pct(cell.spend, s_cell.spend)),
-            ));
-            let facts = DataFacts {
-                data,
-                profiles,
-                supplier: Some(s),
-                category: Some(c),
+        let si = cube.suppliers.get(s);
+        let s_cell = si.map(|i| cell_at(&per_supplier, i)).unwrap_or_default();
+        let s_pairs: &[(Ix, Cell)] = si
+            .and_then(|i| sup_pairs.get(i as usize))
+            .map(|v| v.as_slice())
+            .unwrap_or(&[]);
+        let has_profile = profiles.suppliers.contains_key(s);
+        let shared_per_category = share && !pair_reads_pair_data && !has_profile;
+        let mut pairs = Vec::with_capacity(s_pairs.len());
+        for &(ci, cell) in s_pairs {
+            let c = cube.categories.name(ci);
+            let c_cell = cell_at(&per_category, ci);
+            let memo = if shared_per_category {
+                per_category_classification
+                    .get(ci as usize)
+                    .and_then(|m| m.clone())
+            } else {
+                None
+            };
+            let classification = match memo {
+                Some(m) => m,
+                None => {
+                    let mut data = category_facts(ci);
+                    data.push(("supplier-spend", Value::Number(s_cell.spend)));
+                    data.push((
+                        "supplier-spend-class",
+                        Value::Text(r.spend.class.to_string()),
+                    ));
+                    if let Some(p) = &r.profit {
+                        data.push(("supplier-profit-class", Value::Text(p.class.to_string())));
+                    }
+                    data.push(("supplier-categories", Value::Number(s_pairs.len().into())));
+                    data.push(("pair-spend", Value::Number(cell.spend)));
+                    data.push((
+                        "share-in-category",
+                        Value::Number(pct(cell.spend, c_cell.spend)),
+                    ));
+                    data.push((
+                        "share-of-supplier-spend",
+                        Value::Number(pct(cell.spend, s_cell.spend)),
+                    ));
+                    let facts = DataFacts {
+                        data,
+                        profiles,
+                        supplier: Some(s),
+                        category: Some(c),
+                    };
+                    let made = Arc::new(classify::classify(rules, &facts)?);
+                    if shared_per_category {
+                        if let Some(slot) = per_category_classification.get_mut(ci as usize) {
+                            *slot = Some(made.clone());
+                        }
+                    }
+                    made
+                }
             };
             pairs.push(PairResult {
                 supplier_id: s.to_string(),
-                category: c.clone(),
+                category: c.to_string(),
                 spend: cell.spend,
                 profit: cell.profit,
                 share_in_category: frac(cell.spend, c_cell.spend),
                 share_of_supplier_spend: frac(cell.spend, s_cell.spend),
                 lines: cell.lines,
-                classification: classify::classify(rules, &facts)?,
+                classification,
             });
         }
         pairs.sort_by(|a, b| {
@@ -502,11 +595,11 @@ pub fn analyze(
                 .cmp(&a.spend)
                 .then_with(|| a.category.cmp(&b.category))
         });
-        let shares: Vec<(String, RelationshipType, Decimal)> = pairs
+        let shares: Vec<(&str, RelationshipType, Decimal)> = pairs
             .iter()
             .map(|p| {
                 (
-                    p.category.clone(),
+                    p.category.as_str(),
                     p.classification.relationship_type,
                     p.share_of_supplier_spend * Decimal::ONE_HUNDRED,
                 )
@@ -514,42 +607,53 @@ pub fn analyze(
             .collect();
         let (from_categories, decided_by) = classify::supplier_type(rules, &shares)
             .unwrap_or((RelationshipType::EconomicOpportunistic, Vec::new()));
-        // Supplier-level exceptions see the supplier's facts and its deciding category's criteria.
-        let mut c = pairs
+        // Supplier-level exceptions see the supplier's facts and its deciding category's
+        // criteria (none without one).
+        let deciding = pairs
             .iter()
             .find(|p| decided_by.first() == Some(&p.category))
-            .map(|p| p.classification.clone())
-            .unwrap_or_else(|| Classification {
-                criteria: Vec::new(),
-                scores: Vec::new(),
-                matched_type: from_categories,
-                exceptions: Vec::new(),
-                relationship_type: from_categories,
-                decided_by: "profile-match".into(),
-            });
-        c.exceptions.clear();
-        c.relationship_type = from_categories;
-        let facts = DataFacts {
-            data: vec![
-                ("has-profit-data", Value::Bool(has_profit)),
-                ("supplier-spend", Value::Number(s_cell.spend)),
-                (
-                    "supplier-spend-class",
-                    Value::Text(r.spend.class.to_string()),
-                ),
-                (
-                    "supplier-categories",
-                    Value::Number(sup_categories.get(s).copied().unwrap_or(0).into()),
-                ),
-            ],
-            profiles,
-            supplier: Some(s),
-            category: None,
+            .map(|p| &p.classification);
+        let criteria: &[classify::CriterionValue] =
+            deciding.map(|c| c.criteria.as_slice()).unwrap_or(&[]);
+        let memo_key = (share && !supplier_reads_data && !has_profile).then(|| {
+            (
+                deciding.map(|c| Arc::as_ptr(c) as usize).unwrap_or(0),
+                from_categories,
+            )
+        });
+        let known = memo_key.and_then(|k| supplier_outcomes.get(&k)).cloned();
+        let (exceptions, relationship_type) = match known {
+            Some(o) => o,
+            None => {
+                let facts = DataFacts {
+                    data: vec![
+                        ("has-profit-data", Value::Bool(has_profit)),
+                        ("supplier-spend", Value::Number(s_cell.spend)),
+                        (
+                            "supplier-spend-class",
+                            Value::Text(r.spend.class.to_string()),
+                        ),
+                        ("supplier-categories", Value::Number(s_pairs.len().into())),
+                    ],
+                    profiles,
+                    supplier: Some(s),
+                    category: None,
+                };
+                let o = classify::exceptions(
+                    rules,
+                    ExceptionScope::Supplier,
+                    criteria,
+                    &facts,
+                    from_categories,
+                )?;
+                let o = (o.applied, o.relationship_type);
+                if let Some(k) = memo_key {
+                    supplier_outcomes.insert(k, o.clone());
+                }
+                o
+            }
         };
-        classify::apply_exceptions(rules, ExceptionScope::Supplier, &facts, &mut c)?;
-        let ledger_name = cube
-            .suppliers
-            .get(s)
+        let ledger_name = si
             .and_then(|i| cube.supplier_names.get(i as usize))
             .cloned()
             .unwrap_or_default();
@@ -568,10 +672,10 @@ pub fn analyze(
             name,
             abc_cell: r.cell(),
             abc: r,
-            relationship_type: c.relationship_type,
+            relationship_type,
             type_from_categories: from_categories,
             decided_by_categories: decided_by,
-            exceptions: c.exceptions,
+            exceptions,
             categories: pairs,
         });
     }
@@ -638,5 +742,39 @@ impl Facts for DataFacts<'_> {
             .iter()
             .find(|(k, _)| *k == id)
             .map(|(_, v)| (v.clone(), None))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// A classification shared between pairs is exactly the one each pair would get on its
+    /// own: the food fixture (suppliers with and without profiles, profit data) and the
+    /// same ledger without profiles.
+    #[test]
+    fn shared_classifications_equal_unshared_ones() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let rules = RuleSet::default_rules().expect("rules");
+        let mut cube = SpendCube::default();
+        crate::ledger::read_ledger(&dir.join("food_ledger.csv"), &mut cube).expect("reads");
+        let profiles =
+            Profiles::from_path(&dir.join("food_profiles.toml"), &rules).expect("profiles");
+        for p in [&profiles, &Profiles::default()] {
+            let shared = analyze_sharing(&cube, &rules, p, true).expect("analyzes");
+            let alone = analyze_sharing(&cube, &rules, p, false).expect("analyzes");
+            assert!(!shared.suppliers.is_empty());
+            assert_eq!(shared, alone);
+        }
+    }
+
+    /// The default rules read no pair or supplier data in pair conditions, so pairs of a
+    /// category share their classification (what makes big ledgers fast).
+    #[test]
+    fn default_pair_conditions_read_no_pair_data() {
+        let rules = RuleSet::default_rules().expect("rules");
+        assert!(!reads_any(&rules, false, &PAIR_DATA_FACTS));
+        assert!(reads_any(&rules, false, &["category-spend-class"]));
     }
 }

@@ -251,10 +251,45 @@ pub fn apply_exceptions(
     facts: &dyn Facts,
     c: &mut Classification,
 ) -> Result<(), ClassifyError> {
+    let outcome = exceptions(rules, scope, &c.criteria, facts, c.relationship_type)?;
+    c.exceptions.extend(outcome.applied);
+    if let Some(x) = outcome.decided_by {
+        c.relationship_type = outcome.relationship_type;
+        c.decided_by = x.to_string();
+    }
+    Ok(())
+}
+
+/// What the exceptions of one scope did to a type: see [`exceptions`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExceptionOutcome<'r> {
+    /// The exceptions that applied, in order.
+    pub applied: Vec<AppliedException>,
+    /// The type after them.
+    pub relationship_type: RelationshipType,
+    /// The id of the last exception that changed the type, if any did.
+    pub decided_by: Option<&'r str>,
+}
+
+/// Runs the exceptions of one scope, in order, on a type, with `criteria` as the
+/// criterion values the conditions see (then `facts`). [`apply_exceptions`] without a
+/// [`Classification`] to change: the supplier level needs only the outcome.
+pub fn exceptions<'r>(
+    rules: &'r RuleSet,
+    scope: ExceptionScope,
+    criteria: &[CriterionValue],
+    facts: &dyn Facts,
+    start: RelationshipType,
+) -> Result<ExceptionOutcome<'r>, ClassifyError> {
+    let mut out = ExceptionOutcome {
+        applied: Vec::new(),
+        relationship_type: start,
+        decided_by: None,
+    };
     for x in rules.exceptions.iter().filter(|x| x.scope == scope) {
         let holds = x
             .when
-            .eval(&|name: &str| lookup(&c.criteria, facts, name))
+            .eval(&|name: &str| lookup(criteria, facts, name))
             .map_err(|source| ClassifyError {
                 rule: x.id.clone(),
                 source,
@@ -262,9 +297,9 @@ pub fn apply_exceptions(
         if holds != Some(true) {
             continue;
         }
-        let before = c.relationship_type;
+        let before = out.relationship_type;
         let after = effect(x, before);
-        c.exceptions.push(AppliedException {
+        out.applied.push(AppliedException {
             id: x.id.clone(),
             title: x.title.clone(),
             before,
@@ -273,11 +308,11 @@ pub fn apply_exceptions(
             actions: x.actions.clone(),
         });
         if after != before {
-            c.relationship_type = after;
-            c.decided_by = x.id.clone();
+            out.relationship_type = after;
+            out.decided_by = Some(&x.id);
         }
     }
-    Ok(())
+    Ok(out)
 }
 
 fn effect(x: &Exception, t: RelationshipType) -> RelationshipType {
@@ -294,15 +329,15 @@ fn effect(x: &Exception, t: RelationshipType) -> RelationshipType {
 ///
 /// `pairs` holds, per category, the pair's type and the category's share of our spend with
 /// the supplier in percent. Returns the type and the categories that decided it.
-pub fn supplier_type(
+pub fn supplier_type<S: AsRef<str>>(
     rules: &RuleSet,
-    pairs: &[(String, RelationshipType, Decimal)],
+    pairs: &[(S, RelationshipType, Decimal)],
 ) -> Option<(RelationshipType, Vec<String>)> {
-    let material: Vec<&(String, RelationshipType, Decimal)> = pairs
+    let material: Vec<&(S, RelationshipType, Decimal)> = pairs
         .iter()
         .filter(|(_, _, share)| *share >= rules.classification.material_share)
         .collect();
-    let considered: Vec<&(String, RelationshipType, Decimal)> = if material.is_empty() {
+    let considered: Vec<&(S, RelationshipType, Decimal)> = if material.is_empty() {
         pairs.iter().collect()
     } else {
         material
@@ -313,15 +348,15 @@ pub fn supplier_type(
             let by: Vec<String> = considered
                 .iter()
                 .filter(|p| p.1 == t)
-                .map(|p| p.0.clone())
+                .map(|p| p.0.as_ref().to_string())
                 .collect();
             Some((t, by))
         }
         SupplierTypeRule::LargestCategory => {
             let p = considered
                 .iter()
-                .max_by(|a, b| a.2.cmp(&b.2).then_with(|| b.0.cmp(&a.0)))?;
-            Some((p.1, vec![p.0.clone()]))
+                .max_by(|a, b| a.2.cmp(&b.2).then_with(|| b.0.as_ref().cmp(a.0.as_ref())))?;
+            Some((p.1, vec![p.0.as_ref().to_string()]))
         }
     }
 }

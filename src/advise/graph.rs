@@ -28,26 +28,31 @@ impl SupplyGraph {
     pub fn new<'a>(edges: impl IntoIterator<Item = (&'a str, &'a str, Decimal)>) -> Self {
         let mut g = SupplyGraph::default();
         for (s, c, spend) in edges {
-            let si = g.node(Node::Supplier(s.to_string()));
-            let ci = g.node(Node::Category(c.to_string()));
+            let si = g.node(true, s);
+            let ci = g.node(false, c);
             g.graph.add_edge(si, ci, spend);
         }
         g
     }
 
-    fn node(&mut self, n: Node) -> NodeIndex {
-        let (map, id) = match &n {
-            Node::Supplier(id) => (&mut self.suppliers, id.clone()),
-            Node::Category(id) => (&mut self.categories, id.clone()),
+    /// The node of a supplier (`supplier` true) or category, added when new. The id is
+    /// copied only for a new node: the graph is built from every pair.
+    fn node(&mut self, supplier: bool, id: &str) -> NodeIndex {
+        let map = if supplier {
+            &mut self.suppliers
+        } else {
+            &mut self.categories
         };
-        if let Some(&i) = map.get(&id) {
+        if let Some(&i) = map.get(id) {
             return i;
         }
-        let i = self.graph.add_node(n);
-        match &self.graph[i] {
-            Node::Supplier(_) => self.suppliers.insert(id, i),
-            Node::Category(_) => self.categories.insert(id, i),
+        let n = if supplier {
+            Node::Supplier(id.to_string())
+        } else {
+            Node::Category(id.to_string())
         };
+        let i = self.graph.add_node(n);
+        map.insert(id.to_string(), i);
         i
     }
 
@@ -72,6 +77,28 @@ impl SupplyGraph {
     }
 
     /// The suppliers of a category with their spend, by spend descending, ties by id.
+    /// The categories of a supplier with the spend, in no particular order and without
+    /// copying ids: for counts, where [`SupplyGraph::categories_of`] sorts and copies.
+    pub fn category_spends<'g>(
+        &'g self,
+        supplier: &str,
+    ) -> impl Iterator<Item = (&'g str, Decimal)> + 'g {
+        let i = self.suppliers.get(supplier).copied();
+        i.into_iter().flat_map(move |i| {
+            self.graph.edges(i).map(move |e| {
+                let other = if e.source() == i {
+                    e.target()
+                } else {
+                    e.source()
+                };
+                let id = match &self.graph[other] {
+                    Node::Supplier(s) | Node::Category(s) => s.as_str(),
+                };
+                (id, *e.weight())
+            })
+        })
+    }
+
     pub fn suppliers_of(&self, category: &str) -> Vec<(String, Decimal)> {
         self.categories
             .get(category)
@@ -92,6 +119,11 @@ impl SupplyGraph {
         self.categories
             .iter()
             .filter_map(|(c, &i)| {
+                // Counted first: listing (copying, sorting) every category's suppliers
+                // to find the few with one is most of the cost on big ledgers.
+                if self.graph.edges(i).nth(1).is_some() {
+                    return None;
+                }
                 let n = self.neighbours(i);
                 (n.len() == 1).then(|| (c.clone(), n[0].0.clone()))
             })

@@ -21,8 +21,10 @@ use crate::rules::{RuleSet, SourcingPattern, VolumeBand};
 use graph::SupplyGraph;
 pub use review::{Quadrant, ReviewCell, apply_scorecard};
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 pub use text::Period;
 use text::fill;
 
@@ -186,7 +188,9 @@ pub struct MethodRef {
     pub description: String,
 }
 
-/// Methods for one (supplier, category) pair, with their parameters.
+/// Methods for one (supplier, category) pair, with their parameters. Everything but the
+/// category and spend is the same for all pairs of one type and volume band, and shared
+/// between them (`Arc`): a big ledger has tens of thousands of pairs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PairMethods {
     /// Category id.
@@ -202,19 +206,19 @@ pub struct PairMethods {
     /// The band's upper limit (inclusive), none for the large band.
     pub band_up_to: Option<Decimal>,
     /// Method ids, in order of preference.
-    pub methods: Vec<String>,
+    pub methods: Arc<[String]>,
     /// The methods with their names and descriptions.
-    pub method_details: Vec<MethodRef>,
+    pub method_details: Arc<[MethodRef]>,
     /// Steps before the method (pre-screening, pre-qualification).
-    pub pre_steps: Vec<String>,
+    pub pre_steps: Arc<[String]>,
     /// Contract horizon of the pair's type.
-    pub contract_horizon: String,
+    pub contract_horizon: Arc<str>,
     /// Review frequency of the pair's type.
-    pub review: String,
+    pub review: Arc<str>,
     /// What decides between suppliers.
-    pub decisive_factor: String,
+    pub decisive_factor: Arc<str>,
     /// Stable id of the rule: `recommendations.TYPE.methods.BAND`.
-    pub rule: String,
+    pub rule: Arc<str>,
 }
 
 /// What kind of action an [`Action`] is.
@@ -235,15 +239,16 @@ pub enum ActionKind {
     Review,
 }
 
-/// An action, with the rule that produced it.
+/// An action, with the rule that produced it. Texts are shared (`Arc`): the actions of a
+/// type are the same for all its suppliers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Action {
     /// What kind of action.
     pub kind: ActionKind,
     /// What to do.
-    pub text: String,
+    pub text: Arc<str>,
     /// Stable id of the rule.
-    pub rule: String,
+    pub rule: Arc<str>,
 }
 
 /// One step of a guided sequence.
@@ -276,7 +281,8 @@ pub struct Guide {
     pub steps: Vec<GuideStep>,
 }
 
-/// The plan for one supplier.
+/// The plan for one supplier. The texts of its type (goal, level, bonds, contract,
+/// review, pre-steps) are shared between the suppliers of the type (`Arc`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SupplierPlan {
     /// Supplier id.
@@ -286,19 +292,19 @@ pub struct SupplierPlan {
     /// Its type.
     pub relationship_type: RelationshipType,
     /// The goal of the relationship.
-    pub goal: String,
+    pub goal: Arc<str>,
     /// Relationship level to aim for.
-    pub relationship_level: String,
+    pub relationship_level: Arc<str>,
     /// Bonds to build.
-    pub bonds: Vec<String>,
+    pub bonds: Arc<[String]>,
     /// Contract horizon.
-    pub contract_horizon: String,
+    pub contract_horizon: Arc<str>,
     /// Review frequency.
-    pub review: String,
+    pub review: Arc<str>,
     /// What decides between suppliers.
-    pub decisive_factor: String,
+    pub decisive_factor: Arc<str>,
     /// Steps before the method.
-    pub pre_steps: Vec<String>,
+    pub pre_steps: Arc<[String]>,
     /// Methods per category.
     pub methods: Vec<PairMethods>,
     /// Guided sequences for the exceptions that apply.
@@ -386,12 +392,13 @@ pub fn advise(
         .iter()
         .map(|c| (c.id.as_str(), c.classification.relationship_type))
         .collect();
-    let pairs: BTreeMap<(&str, &str), &PairResult> = suppliers
+    // Lookups only (never iterated): hashed, not ordered.
+    let pairs: FxHashMap<(&str, &str), &PairResult> = suppliers
         .iter()
         .flat_map(|s| s.categories.iter())
         .map(|p| ((p.supplier_id.as_str(), p.category.as_str()), p))
         .collect();
-    let names: BTreeMap<&str, &str> = suppliers
+    let names: FxHashMap<&str, &str> = suppliers
         .iter()
         .map(|s| (s.id.as_str(), s.name.as_str()))
         .collect();
@@ -405,7 +412,19 @@ pub fn advise(
         currency: &currency,
         has_profit: summary.total_profit.is_some(),
         period: &period,
+        methods: Vec::new(),
+        type_texts: Vec::new(),
     };
+    let mut ctx = ctx;
+    for &t in rules.recommendations.keys() {
+        for band in [VolumeBand::Small, VolumeBand::Medium, VolumeBand::Large] {
+            let m = ctx.make_method_template(t, band);
+            ctx.methods.push(((t, band), m));
+        }
+        let a = ctx.make_type_texts(t);
+        ctx.type_texts.push((t, a));
+    }
+    let ctx = ctx;
 
     let plans: Vec<CategoryPlan> = categories.iter().map(|c| ctx.category_plan(c)).collect();
     let risks = ctx.risks(categories, &plans, findings);
@@ -421,8 +440,10 @@ pub fn advise(
     // Per supplier, the plans that allocate to it (in plan order) with its first
     // allocation there: an action list reads those, not every plan (with 20,000 suppliers
     // a scan of every plan's allocations per supplier took seconds).
-    let mut allocated: std::collections::HashMap<&str, Vec<(usize, usize)>> =
-        std::collections::HashMap::new();
+    let mut allocated: FxHashMap<&str, Vec<(usize, usize)>> = FxHashMap::default();
+    // Likewise the moves from or to each supplier: a scan of a plan's moves per supplier
+    // of the plan is quadratic in the category's suppliers.
+    let mut moved: FxHashMap<&str, Vec<(usize, usize)>> = FxHashMap::default();
     for (pi, plan) in plans.iter().enumerate() {
         for (ai, a) in plan.allocations.iter().enumerate() {
             let v = allocated.entry(a.supplier_id.as_str()).or_default();
@@ -430,12 +451,19 @@ pub fn advise(
                 v.push((pi, ai));
             }
         }
+        for (mi, m) in plan.moves.iter().enumerate() {
+            moved.entry(m.from.as_str()).or_default().push((pi, mi));
+            if m.to != m.from {
+                moved.entry(m.to.as_str()).or_default().push((pi, mi));
+            }
+        }
     }
     let supplier_plans = suppliers
         .iter()
         .map(|s| {
             let allocated = allocated.get(s.id.as_str()).map_or(&[][..], Vec::as_slice);
-            ctx.supplier_plan(s, &plans, allocated)
+            let moved = moved.get(s.id.as_str()).map_or(&[][..], Vec::as_slice);
+            ctx.supplier_plan(s, &plans, allocated, moved)
         })
         .collect();
     Advice {
@@ -453,11 +481,29 @@ struct Ctx<'a> {
     profiles: &'a Profiles,
     graph: &'a SupplyGraph,
     cat_type: &'a BTreeMap<&'a str, RelationshipType>,
-    pairs: &'a BTreeMap<(&'a str, &'a str), &'a PairResult>,
-    names: &'a BTreeMap<&'a str, &'a str>,
+    pairs: &'a FxHashMap<(&'a str, &'a str), &'a PairResult>,
+    names: &'a FxHashMap<&'a str, &'a str>,
     currency: &'a str,
     has_profit: bool,
     period: &'a Period,
+    /// The methods per (type, band), made once: see `Ctx::method_template`.
+    methods: Vec<((RelationshipType, VolumeBand), PairMethods)>,
+    /// The texts and actions per type, made once: see `Ctx::type_texts`.
+    type_texts: Vec<(RelationshipType, TypeTexts)>,
+}
+
+/// The texts of one type in a supplier plan, shared between its suppliers.
+#[derive(Clone)]
+struct TypeTexts {
+    goal: Arc<str>,
+    relationship_level: Arc<str>,
+    bonds: Arc<[String]>,
+    contract_horizon: Arc<str>,
+    review: Arc<str>,
+    decisive_factor: Arc<str>,
+    pre_steps: Arc<[String]>,
+    /// The type's actions, then the relationship level and bond actions.
+    actions: Vec<Action>,
 }
 
 impl Ctx<'_> {

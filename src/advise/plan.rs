@@ -73,11 +73,14 @@ impl Ctx<'_> {
             Some(false) => facts.push(words.fact_no_free_capacity.clone()),
             None => {}
         }
-        let why = if facts.is_empty() {
-            reason.clone()
-        } else {
-            format!("{reason}; {}", facts.join(", "))
-        };
+        // `reason; fact, fact, …` built in place: one per pair on big ledgers.
+        let mut why =
+            String::with_capacity(reason.len() + facts.iter().map(|f| f.len() + 2).sum::<usize>());
+        why.push_str(&reason);
+        for (i, f) in facts.iter().enumerate() {
+            why.push_str(if i == 0 { "; " } else { ", " });
+            why.push_str(f);
+        }
         Allocation {
             supplier_id: supplier.to_string(),
             name: self.name(supplier),
@@ -130,7 +133,7 @@ impl Ctx<'_> {
         let t = c.classification.relationship_type;
         let rec = &self.rules.recommendations[&t];
         let words = &self.rules.advice.roles;
-        let current: Vec<(String, Decimal)> = c.suppliers.clone();
+        let current: &[(String, Decimal)] = &c.suppliers;
         let total: Decimal = current.iter().map(|x| x.1.max(Decimal::ZERO)).sum();
         let profit: Decimal = current
             .iter()
@@ -152,11 +155,19 @@ impl Ctx<'_> {
             .sum::<Decimal>()
             .round_dp(2)
             .normalize();
-        let active: Vec<(String, Decimal)> = current
-            .iter()
-            .filter(|x| x.1 > Decimal::ZERO)
-            .cloned()
-            .collect();
+        // Usually every current supplier is active: then no copy.
+        let active: std::borrow::Cow<'_, [(String, Decimal)]> =
+            if current.iter().all(|x| x.1 > Decimal::ZERO) {
+                std::borrow::Cow::Borrowed(current)
+            } else {
+                std::borrow::Cow::Owned(
+                    current
+                        .iter()
+                        .filter(|x| x.1 > Decimal::ZERO)
+                        .cloned()
+                        .collect(),
+                )
+            };
         let mut plan = CategoryPlan {
             category: c.id.clone(),
             name: c.name.clone(),
@@ -391,17 +402,28 @@ impl Ctx<'_> {
                 .map(|(c, _)| c)
                 .collect()
         };
-        let mut keep: Vec<(String, Vec<String>, Decimal)> = active
+        // Counted without copying: the categories are listed for the one kept only.
+        let bundled_count = |s: &str| -> usize {
+            self.graph
+                .category_spends(s)
+                .filter(|(c, v)| {
+                    *v > Decimal::ZERO
+                        && self.cat_type.get(c) == Some(&RelationshipType::EconomicOpportunistic)
+                })
+                .count()
+        };
+        let mut keep: Vec<(&str, usize, Decimal)> = active
             .iter()
-            .map(|(s, v)| (s.clone(), bundled(s), *v))
+            .map(|(s, v)| (s.as_str(), bundled_count(s), *v))
             .collect();
         keep.sort_by(|a, b| {
-            b.1.len()
-                .cmp(&a.1.len())
+            b.1.cmp(&a.1)
                 .then_with(|| b.2.cmp(&a.2))
-                .then_with(|| a.0.cmp(&b.0))
+                .then_with(|| a.0.cmp(b.0))
         });
-        if let Some((best, cats, _)) = keep.first().cloned() {
+        if let Some(&(best, _, _)) = keep.first() {
+            let best = best.to_string();
+            let cats = bundled(&best);
             for (s, v) in active {
                 if *s == best {
                     let (reason, rule) = if cats.len() > 1 {

@@ -122,7 +122,7 @@ pub fn apply_scorecard(
         if quadrant == Quadrant::Act {
             plan.actions.push(Action {
                 kind: ActionKind::Review,
-                text: fill(&words.act_action, &values),
+                text: fill(&words.act_action, &values).into(),
                 rule: "advice.scorecard.act-action".into(),
             });
         }

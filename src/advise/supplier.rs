@@ -5,117 +5,172 @@
 use super::text::fill;
 use super::{
     Action, ActionKind, CategoryPlan, Ctx, Guide, GuideStep, MethodRef, PairMethods, SupplierPlan,
-    pct1,
+    TypeTexts, pct1,
 };
 use crate::analysis::SupplierResult;
 use crate::classify::AppliedException;
+use crate::relationship::RelationshipType;
 use crate::rules::{Evidence, GuideDef, VolumeBand};
+use rust_decimal::Decimal;
+use std::sync::Arc;
 
 impl Ctx<'_> {
     /// `allocated`: (plan, allocation) positions of the supplier's first allocation in
     /// each plan that has one, in plan order.
-    pub(super) fn supplier_plan(
-        &self,
-        s: &SupplierResult,
-        plans: &[CategoryPlan],
-        allocated: &[(usize, usize)],
-    ) -> SupplierPlan {
-        let t = s.relationship_type;
-        let rec = &self.rules.recommendations[&t];
-        let bands = &self.rules.volume_bands;
-        let methods = s
-            .categories
-            .iter()
-            .map(|p| {
-                let pt = p.classification.relationship_type;
-                let prec = &self.rules.recommendations[&pt];
-                let band = self.rules.volume_band(p.spend);
-                let ids = prec.methods.for_band(band).to_vec();
-                PairMethods {
-                    category: p.category.clone(),
-                    relationship_type: pt,
-                    spend: p.spend,
-                    band,
-                    band_above: match band {
-                        VolumeBand::Small => None,
-                        VolumeBand::Medium => Some(bands.small),
-                        VolumeBand::Large => Some(bands.medium),
-                    },
-                    band_up_to: match band {
-                        VolumeBand::Small => Some(bands.small),
-                        VolumeBand::Medium => Some(bands.medium),
-                        VolumeBand::Large => None,
-                    },
-                    method_details: ids
-                        .iter()
-                        .map(|m| MethodRef {
-                            id: m.clone(),
-                            name: self
-                                .rules
-                                .methods
-                                .get(m)
-                                .map(|d| d.name.clone())
-                                .unwrap_or_default(),
-                            description: self
-                                .rules
-                                .methods
-                                .get(m)
-                                .map(|d| d.description.clone())
-                                .unwrap_or_default(),
-                        })
-                        .collect(),
-                    methods: ids,
-                    pre_steps: prec.pre_steps.clone(),
-                    contract_horizon: prec.contract_horizon.clone(),
-                    review: prec.review.clone(),
-                    decisive_factor: prec.decisive_factor.clone(),
-                    rule: format!("recommendations.{}.methods.{}", pt.id(), band.id()),
-                }
-            })
-            .collect();
+    /// The methods of a pair of type `pt` in `band`, without its category and spend: the
+    /// same for every pair of that type and band, so made once (see [`Ctx::methods`]).
+    fn method_template(&self, pt: RelationshipType, band: VolumeBand) -> PairMethods {
+        if let Some((_, m)) = self.methods.iter().find(|(k, _)| *k == (pt, band)) {
+            return m.clone();
+        }
+        self.make_method_template(pt, band)
+    }
 
+    pub(super) fn make_method_template(
+        &self,
+        pt: RelationshipType,
+        band: VolumeBand,
+    ) -> PairMethods {
+        let bands = &self.rules.volume_bands;
+        let prec = &self.rules.recommendations[&pt];
+        let ids = prec.methods.for_band(band).to_vec();
+        PairMethods {
+            category: String::new(),
+            relationship_type: pt,
+            spend: Decimal::ZERO,
+            band,
+            band_above: match band {
+                VolumeBand::Small => None,
+                VolumeBand::Medium => Some(bands.small),
+                VolumeBand::Large => Some(bands.medium),
+            },
+            band_up_to: match band {
+                VolumeBand::Small => Some(bands.small),
+                VolumeBand::Medium => Some(bands.medium),
+                VolumeBand::Large => None,
+            },
+            method_details: ids
+                .iter()
+                .map(|m| MethodRef {
+                    id: m.clone(),
+                    name: self
+                        .rules
+                        .methods
+                        .get(m)
+                        .map(|d| d.name.clone())
+                        .unwrap_or_default(),
+                    description: self
+                        .rules
+                        .methods
+                        .get(m)
+                        .map(|d| d.description.clone())
+                        .unwrap_or_default(),
+                })
+                .collect(),
+            methods: ids.into(),
+            pre_steps: prec.pre_steps.as_slice().into(),
+            contract_horizon: prec.contract_horizon.as_str().into(),
+            review: prec.review.as_str().into(),
+            decisive_factor: prec.decisive_factor.as_str().into(),
+            rule: format!("recommendations.{}.methods.{}", pt.id(), band.id()).into(),
+        }
+    }
+
+    /// The texts of a supplier's type and its type and relationship actions (level and
+    /// bonds): the same for every supplier of the type, so made once (see
+    /// [`Ctx::type_texts`]).
+    fn type_texts(&self, t: RelationshipType) -> TypeTexts {
+        if let Some((_, a)) = self.type_texts.iter().find(|(k, _)| *k == t) {
+            return a.clone();
+        }
+        self.make_type_texts(t)
+    }
+
+    pub(super) fn make_type_texts(&self, t: RelationshipType) -> TypeTexts {
+        let rec = &self.rules.recommendations[&t];
+        let rule: Arc<str> = format!("recommendations.{}.actions", t.id()).into();
         let mut actions: Vec<Action> = rec
             .actions
             .iter()
             .map(|a| Action {
                 kind: ActionKind::Type,
-                text: a.clone(),
-                rule: format!("recommendations.{}.actions", t.id()),
+                text: a.as_str().into(),
+                rule: rule.clone(),
             })
             .collect();
         actions.push(Action {
             kind: ActionKind::Relationship,
-            text: fill(&rec.level_action, &[("level", &rec.relationship_level)]),
-            rule: format!("recommendations.{}.level-action", t.id()),
+            text: fill(&rec.level_action, &[("level", &rec.relationship_level)]).into(),
+            rule: format!("recommendations.{}.level-action", t.id()).into(),
         });
         for bond in &rec.bonds {
             if let Some(text) = rec.bond_actions.get(bond) {
                 actions.push(Action {
                     kind: ActionKind::Relationship,
-                    text: text.clone(),
-                    rule: format!("recommendations.{}.bond-actions.{bond}", t.id()),
+                    text: text.as_str().into(),
+                    rule: format!("recommendations.{}.bond-actions.{bond}", t.id()).into(),
                 });
             }
         }
+        TypeTexts {
+            goal: rec.goal.as_str().into(),
+            relationship_level: rec.relationship_level.as_str().into(),
+            bonds: rec.bonds.as_slice().into(),
+            contract_horizon: rec.contract_horizon.as_str().into(),
+            review: rec.review.as_str().into(),
+            decisive_factor: rec.decisive_factor.as_str().into(),
+            pre_steps: rec.pre_steps.as_slice().into(),
+            actions,
+        }
+    }
+
+    /// `allocated`: the (plan, allocation) of the supplier in each plan that allocates to
+    /// it; `moved`: the (plan, move) of every move from or to it; both in plan order.
+    pub(super) fn supplier_plan(
+        &self,
+        s: &SupplierResult,
+        plans: &[CategoryPlan],
+        allocated: &[(usize, usize)],
+        moved: &[(usize, usize)],
+    ) -> SupplierPlan {
+        let t = s.relationship_type;
+        let methods = s
+            .categories
+            .iter()
+            .map(|p| {
+                let pt = p.classification.relationship_type;
+                let band = self.rules.volume_band(p.spend);
+                let mut m = self.method_template(pt, band);
+                m.category = p.category.clone();
+                m.spend = p.spend;
+                m
+            })
+            .collect();
+
+        let texts = self.type_texts(t);
+        let mut actions: Vec<Action> = texts.actions;
         for &(pi, ai) in allocated {
             let Some(plan) = plans.get(pi) else { continue };
             let Some(a) = plan.allocations.get(ai) else {
                 continue;
             };
-            let mut text = format!("{}: {}", plan.category, a.why);
-            let moves: Vec<&str> = plan
-                .moves
+            // `CATEGORY: why; move; move` built in place, straight into the shared text.
+            let mut text = String::with_capacity(plan.category.len() + 2 + a.why.len());
+            text.push_str(&plan.category);
+            text.push_str(": ");
+            text.push_str(&a.why);
+            for m in moved
                 .iter()
-                .filter(|m| m.from == s.id || m.to == s.id)
-                .map(|m| m.text.as_str())
-                .collect();
-            if !moves.is_empty() {
-                text = format!("{text}; {}", moves.join("; "));
+                .filter(|(mp, _)| *mp == pi)
+                .filter_map(|&(_, mi)| plan.moves.get(mi))
+            {
+                text.push_str("; ");
+                text.push_str(&m.text);
             }
             actions.push(Action {
                 kind: ActionKind::Sourcing,
-                text,
-                rule: a.rule.clone(),
+                text: text.into(),
+                rule: a.rule.as_str().into(),
             });
         }
 
@@ -147,8 +202,8 @@ impl Ctx<'_> {
                         };
                         actions.push(Action {
                             kind: ActionKind::Exception,
-                            text,
-                            rule: step.rule.clone(),
+                            text: text.into(),
+                            rule: step.rule.as_str().into(),
                         });
                     }
                     guides.push(guide);
@@ -157,8 +212,8 @@ impl Ctx<'_> {
                     for a in &x.actions {
                         actions.push(Action {
                             kind: ActionKind::ExceptionAction,
-                            text: a.clone(),
-                            rule: format!("exceptions.{}", x.id),
+                            text: a.as_str().into(),
+                            rule: format!("exceptions.{}", x.id).into(),
                         });
                     }
                 }
@@ -169,13 +224,13 @@ impl Ctx<'_> {
             supplier_id: s.id.clone(),
             name: s.name.clone(),
             relationship_type: t,
-            goal: rec.goal.clone(),
-            relationship_level: rec.relationship_level.clone(),
-            bonds: rec.bonds.clone(),
-            contract_horizon: rec.contract_horizon.clone(),
-            review: rec.review.clone(),
-            decisive_factor: rec.decisive_factor.clone(),
-            pre_steps: rec.pre_steps.clone(),
+            goal: texts.goal,
+            relationship_level: texts.relationship_level,
+            bonds: texts.bonds,
+            contract_horizon: texts.contract_horizon,
+            review: texts.review,
+            decisive_factor: texts.decisive_factor,
+            pre_steps: texts.pre_steps,
             methods,
             guides,
             scorecard: Vec::new(),

@@ -236,7 +236,7 @@ fn table(a: &Analysis, parts: Parts) -> String {
         o.push_str(&format!("  goal: {}\n", s.goal));
         for m in &s.methods {
             o.push_str(&format!("  method {}\n", method_line(m, cur)));
-            for step in &m.pre_steps {
+            for step in m.pre_steps.iter() {
                 o.push_str(&format!("    before: {step}\n"));
             }
         }
@@ -326,7 +326,7 @@ fn markdown(a: &Analysis, parts: Parts) -> String {
         o.push_str(&format!("Goal: {}\n\n", c(&s.goal)));
         for m in &s.methods {
             o.push_str(&format!("- method {}\n", c(&method_line(m, cur))));
-            for step in &m.pre_steps {
+            for step in m.pre_steps.iter() {
                 o.push_str(&format!("  - before: {}\n", c(step)));
             }
         }

@@ -117,9 +117,10 @@ pub(super) fn render(a: &Analysis, by: Dimension) -> Result<Vec<u8>, ReportError
                         .collect::<Vec<_>>()
                         .join(" "),
                     methods.join(" "),
-                    plan.map(|p| p.contract_horizon.clone()).unwrap_or_default(),
-                    plan.map(|p| p.review.clone()).unwrap_or_default(),
-                    plan.map(|p| p.relationship_level.clone())
+                    plan.map(|p| p.contract_horizon.to_string())
+                        .unwrap_or_default(),
+                    plan.map(|p| p.review.to_string()).unwrap_or_default(),
+                    plan.map(|p| p.relationship_level.to_string())
                         .unwrap_or_default(),
                     exceptions.join(" "),
                 ]);

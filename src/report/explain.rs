@@ -161,7 +161,7 @@ pub fn explain(a: &Analysis, supplier_id: &str) -> Option<String> {
                 m.rule
             ));
         }
-        for step in &plan.pre_steps {
+        for step in plan.pre_steps.iter() {
             o.push_str(&format!("  before: {step}\n"));
         }
         // The roles in the category plans follow below, in more detail.

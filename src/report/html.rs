@@ -487,7 +487,7 @@ pub(super) fn supplier(a: &Analysis, _ctx: &Context<'_>, s: &SupplierResult) -> 
 
     o.push_str("<h2>Actions</h2>\n<ul class=\"actions\">\n");
     if let Some(p) = plan {
-        for step in &p.pre_steps {
+        for step in p.pre_steps.iter() {
             let _ = writeln!(o, "<li>Before: {}</li>", esc(step));
         }
         for x in &p.actions {

@@ -205,7 +205,7 @@ pub(super) fn supplier(a: &Analysis, s: &SupplierResult) -> String {
             "\nDecisive factor: {}.\n",
             cell(&p.decisive_factor)
         ));
-        for step in &p.pre_steps {
+        for step in p.pre_steps.iter() {
             o.push_str(&format!("- before: {}\n", cell(step)));
         }
     }

@@ -216,7 +216,7 @@ pub(crate) fn advice(a: &Analysis) -> Table {
                 Cell::text(&p.supplier_id),
                 Cell::text(name),
                 Cell::Type(p.relationship_type),
-                Cell::text(&p.goal),
+                Cell::text(&*p.goal),
                 Cell::text(
                     p.methods
                         .iter()
@@ -224,9 +224,9 @@ pub(crate) fn advice(a: &Analysis) -> Table {
                         .collect::<Vec<_>>()
                         .join("; "),
                 ),
-                Cell::text(&p.contract_horizon),
-                Cell::text(&p.review),
-                Cell::text(sentences(p.actions.iter().map(|x| x.text.as_str()))),
+                Cell::text(&*p.contract_horizon),
+                Cell::text(&*p.review),
+                Cell::text(sentences(p.actions.iter().map(|x| &*x.text))),
             ]
         })
         .collect();

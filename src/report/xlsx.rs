@@ -396,15 +396,15 @@ pub(super) fn supplier(a: &Analysis, s: &SupplierResult) -> Result<Vec<u8>, Repo
     ]);
     facts.push(vec![Cell::text("why"), Cell::text(why(a, s))]);
     if let Some(p) = plan {
-        facts.push(vec![Cell::text("goal"), Cell::text(&p.goal)]);
+        facts.push(vec![Cell::text("goal"), Cell::text(&*p.goal)]);
         facts.push(vec![
             Cell::text("contract horizon"),
-            Cell::text(&p.contract_horizon),
+            Cell::text(&*p.contract_horizon),
         ]);
-        facts.push(vec![Cell::text("review"), Cell::text(&p.review)]);
+        facts.push(vec![Cell::text("review"), Cell::text(&*p.review)]);
         facts.push(vec![
             Cell::text("decisive factor"),
-            Cell::text(&p.decisive_factor),
+            Cell::text(&*p.decisive_factor),
         ]);
     }
     let mut widths = Vec::new();
@@ -475,7 +475,7 @@ pub(super) fn supplier(a: &Analysis, s: &SupplierResult) -> Result<Vec<u8>, Repo
             .map(|p| {
                 p.actions
                     .iter()
-                    .map(|x| vec![Cell::text(&x.text), Cell::text(&x.rule)])
+                    .map(|x| vec![Cell::text(&*x.text), Cell::text(&*x.rule)])
                     .collect()
             })
             .unwrap_or_default(),
