@@ -697,9 +697,10 @@ struct Part {
     /// name's bytes held inline, so that comparing a line's name with it touches one
     /// place in memory.
     supplier_pair: Vec<LastName>,
-    /// The last line's supplier, the span of its name in the current buffer and the
-    /// index of their pair; `None` after the buffer is refilled (the span is stale).
-    last_identity: Option<(u32, Span, u32)>,
+    /// The last line's supplier and the span of its name in the current buffer (their
+    /// pair is the supplier's last); `None` after the buffer is refilled (the span is
+    /// stale).
+    last_identity: Option<(u32, Span)>,
     categories: Ids,
     /// Item names, and the items with ids too long to pack.
     items: Ids,
@@ -812,15 +813,22 @@ fn same_cells(a: &[u8], b: &[u8]) -> bool {
 struct LastName {
     pair: u32,
     len: u8,
+    /// Whether the pair has all the rows it keeps ([`PAIR_ROWS`]): then its lines are
+    /// only counted, here, and added to the pair when the supplier's pair changes or the
+    /// part ends ([`Part::settle_identities`]).
+    rows_full: bool,
+    pending: u64,
     bytes: [u8; LAST_NAME_BYTES],
 }
 
 /// Names up to this long are compared inline; longer ones look up the pair's name.
-const LAST_NAME_BYTES: usize = 35;
+const LAST_NAME_BYTES: usize = 33;
 
 const NO_LAST_NAME: LastName = LastName {
     pair: u32::MAX,
     len: u8::MAX,
+    rows_full: false,
+    pending: 0,
     bytes: [0; LAST_NAME_BYTES],
 };
 
@@ -834,12 +842,13 @@ impl LastName {
                     pair,
                     len: name.len() as u8,
                     bytes,
+                    ..NO_LAST_NAME
                 }
             }
             None => LastName {
                 pair,
-                len: u8::MAX,
                 bytes,
+                ..NO_LAST_NAME
             },
         }
     }
@@ -1392,18 +1401,13 @@ impl Part {
         };
         // The lines of an order repeat the supplier and its name: compared with the line
         // before (in the same buffer), the pair is known without a lookup.
-        if let Some((s, prev, ix)) = self.last_identity
+        if let Some((s, prev)) = self.last_identity
             && s == supplier
             && !name_span.escaped
             && !prev.escaped
             && same_bytes(&buf[prev.range()], &buf[name_span.range()])
         {
-            let seen = self.extra.pairs.get_mut(ix as usize)?;
-            seen.count += 1;
-            if seen.rows.len() < PAIR_ROWS {
-                seen.rows.push(row);
-            }
-            return Some(());
+            return self.count_identity(supplier, row);
         }
         let name = field(buf, name_span, &mut self.scratch);
         let x = &mut self.extra;
@@ -1420,6 +1424,10 @@ impl Part {
         let ix = match same {
             true => last.pair,
             false => {
+                // The lines counted for the pair before go to it.
+                if let Some(p) = x.pairs.get_mut(last.pair as usize) {
+                    p.count += last.pending;
+                }
                 let text = std::str::from_utf8(name).ok()?;
                 if text.trim() != text {
                     return None;
@@ -1449,12 +1457,40 @@ impl Part {
                 ix
             }
         };
-        let seen = x.pairs.get_mut(ix as usize)?;
+        debug_assert_eq!(
+            self.supplier_pair.get(supplier as usize).map(|l| l.pair),
+            Some(ix)
+        );
+        self.last_identity = Some((supplier, name_span));
+        self.count_identity(supplier, row)
+    }
+
+    /// Counts a line of the supplier's last pair; its row is kept while the pair keeps
+    /// fewer than [`PAIR_ROWS`].
+    #[inline]
+    fn count_identity(&mut self, supplier: u32, row: u64) -> Option<()> {
+        let last = self.supplier_pair.get_mut(supplier as usize)?;
+        if last.rows_full {
+            last.pending += 1;
+            return Some(());
+        }
+        let seen = self.extra.pairs.get_mut(last.pair as usize)?;
         seen.count += 1;
         if seen.rows.len() < PAIR_ROWS {
             seen.rows.push(row);
         }
-        self.last_identity = Some((supplier, name_span, ix));
+        last.rows_full = seen.rows.len() >= PAIR_ROWS;
+        Some(())
+    }
+
+    /// Adds the lines each supplier's last pair counted to the pair.
+    fn settle_identities(&mut self) -> Option<()> {
+        for last in &mut self.supplier_pair {
+            if last.pending > 0 {
+                self.extra.pairs.get_mut(last.pair as usize)?.count += last.pending;
+                last.pending = 0;
+            }
+        }
         Some(())
     }
 
@@ -2091,9 +2127,13 @@ fn scan(
         filled += n;
         let eof = filled < buf.len();
         match scan_buffer(&buf[..filled], base, end, eof, layout, &mut part)? {
-            Scanned::Done => return Some(part),
+            Scanned::Done => {
+                part.settle_identities()?;
+                return Some(part);
+            }
             Scanned::Consumed(used) => {
                 if eof {
+                    part.settle_identities()?;
                     return Some(part);
                 }
                 buf.copy_within(used..filled, 0);
