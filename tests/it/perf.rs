@@ -278,3 +278,55 @@ fn fast_path_report_has_duplicates_identities_warnings_and_currencies() {
         assert_eq!(dump(&fast(&path, threads)), want, "{threads} threads");
     }
 }
+
+#[test]
+fn fast_path_counts_identities_with_long_and_alternating_names() {
+    // Names longer than a supplier's inline record, a supplier switching between two
+    // spellings across orders, one order of 1,200 lines (beyond the lines compared for
+    // duplicates) and a ledger with no order-id column (orders by supplier and date).
+    let dir = temp_dir("fast-identities");
+    let long = "Северо-Западная Торговая Компания «Ромашка» ООО";
+    let mut with_orders = String::from("order_id,date,supplier_id,supplier_name,item_id,amount\n");
+    let mut without = String::from("date,supplier_id,supplier_name,item_id,amount\n");
+    for i in 0..400 {
+        let s = i % 5;
+        let name = if (i / 7) % 3 == 0 {
+            format!("{long} {s}")
+        } else {
+            format!("{long} {s} (old)")
+        };
+        let line = format!(
+            "2025-01-{:02},S{s},{name},I{},{}.{:02}",
+            1 + (i / 20) % 28,
+            i % 13,
+            1 + i % 9,
+            i % 100
+        );
+        with_orders.push_str(&format!("PO{},{line}\n", i / 3));
+        without.push_str(&format!("{line}\n"));
+    }
+    for i in 0..1_200 {
+        with_orders.push_str(&format!(
+            "PO-BIG,2025-02-01,S9,{long} 9,I{},1.{:02}\n",
+            i % 40,
+            i % 3
+        ));
+    }
+    for (name, text) in [("orders.csv", with_orders), ("no_orders.csv", without)] {
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("write");
+        for threads in [1, 2, 3] {
+            // `fast` compares the whole report with the general reader's.
+            fast(&path, threads);
+        }
+        if name == "no_orders.csv" {
+            continue;
+        }
+        let mut g = SpendCube::default();
+        let r = read_ledger(&path, &mut g).expect("general");
+        assert!(
+            r.duplicate_groups > 0 && r.duplicates.len() as u64 == r.duplicate_groups.min(1_000),
+            "{name}: {r:?}"
+        );
+    }
+}
