@@ -41,6 +41,7 @@ pub fn run<T>(mut inputs: Inputs, job: impl FnOnce(&Inputs) -> T) -> T {
 fn draw(read: &AtomicU64, done: &AtomicBool, total: u64) {
     let started = Instant::now();
     let mut bar: Option<ProgressBar> = None;
+    let mut analysing = false;
     while !done.load(Ordering::Relaxed) {
         std::thread::sleep(TICK);
         if started.elapsed() < SHOW_AFTER {
@@ -49,16 +50,28 @@ fn draw(read: &AtomicU64, done: &AtomicBool, total: u64) {
         let bar = bar.get_or_insert_with(|| {
             let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
             // The template is a constant: a failure to parse it is a bug, shown as no style.
-            if let Ok(style) = ProgressStyle::with_template(
-                "{msg:9} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {elapsed}",
-            ) {
+            if let Ok(style) =
+                ProgressStyle::with_template("{msg:9} [{bar:30}] {bytes}/{total_bytes} {elapsed}")
+            {
                 b.set_style(style.progress_chars("=> "));
             }
+            // No rate: the counter moves in per-thread blocks, and a rate estimated from
+            // those jumps swings wildly.
+            b.set_message("reading");
             b
         });
         let n = read.load(Ordering::Relaxed).min(total);
         bar.set_position(n);
-        bar.set_message(if n < total { "reading" } else { "analysing" });
+        if n < total {
+            bar.set_message("reading");
+        } else if !analysing {
+            // The bytes are read: a rate of reading would only decay from here on.
+            analysing = true;
+            bar.set_message("analysing");
+            if let Ok(style) = ProgressStyle::with_template("{msg:9} {spinner} {elapsed}") {
+                bar.set_style(style);
+            }
+        }
     }
     if let Some(bar) = bar {
         bar.finish_and_clear();
