@@ -487,10 +487,8 @@ impl Ids {
 
     /// [`Ids::intern`] for an id given by its (unescaped) bytes.
     fn intern_bytes(&mut self, id: &[u8]) -> Option<&mut [u32; 2]> {
-        if id.len() < 16 {
-            let mut a = [0u8; 16];
-            a[..id.len()].copy_from_slice(id);
-            return self.intern_short(pack(&a, Span::new(0, id.len(), false))?, id);
+        if let Some(key) = pack_bytes(id) {
+            return self.intern_short(key, id);
         }
         if !self.long.contains_key(id) {
             let i = self.push(id, u128::MAX)?;
@@ -972,13 +970,17 @@ impl Part {
         if id.len() >= 16 {
             return Some(self.items.intern_bytes(id)?[0]);
         }
-        let mut a = [0u8; 16];
-        a[..id.len()].copy_from_slice(id);
-        let key = pack(&a, Span::new(0, id.len(), false))?;
+        let key = pack_bytes(id)?;
         let hash = ItemTable::hash(key);
-        if let Some(at) = self.item_table.find(key, hash) {
-            return Some(self.item_table.slots.get(at)?.item);
-        }
+        let at = match self.item_table.find(key, hash) {
+            Some(at) => at,
+            None => self.new_item(id, key, hash)?,
+        };
+        Some(self.item_table.slots.get(at)?.item)
+    }
+
+    /// Adds an item that is not in the item table; gives its slot.
+    fn new_item(&mut self, id: &[u8], key: u128, hash: u64) -> Option<usize> {
         let ix = Ids::push_name(&mut self.items.names, id)?;
         self.item_table.insert(
             ItemSlot {
@@ -987,8 +989,7 @@ impl Part {
                 cell: u32::MAX,
             },
             hash,
-        )?;
-        Some(ix)
+        )
     }
 
     /// The spend cube of this part; `None` if a sum does not fit a `Decimal`.
@@ -1316,16 +1317,8 @@ impl Part {
                         Some(at) => at,
                         None => {
                             let s = item_span(spans, layout);
-                            let id = field(buf, s, &mut self.scratch);
-                            let ix = Ids::push_name(&mut self.items.names, id)?;
-                            self.item_table.insert(
-                                ItemSlot {
-                                    key: slot_key(key),
-                                    item: ix,
-                                    cell: u32::MAX,
-                                },
-                                hash,
-                            )?
+                            let id = field(buf, s, &mut self.scratch).to_vec();
+                            self.new_item(&id, key, hash)?
                         }
                     },
                 };
@@ -1670,13 +1663,14 @@ fn item_key(buf: &[u8], span: Span, scratch: &mut Vec<u8>) -> Option<u128> {
     if let Some(k) = pack(buf, span) {
         return Some(k);
     }
-    let b = field(buf, span, scratch);
-    if b.len() >= 16 {
-        return None;
-    }
+    pack_bytes(field(buf, span, scratch))
+}
+
+/// [`pack`] for bytes held on their own; `None` when they are 16 bytes or more.
+fn pack_bytes(id: &[u8]) -> Option<u128> {
     let mut a = [0u8; 16];
-    a[..b.len()].copy_from_slice(b);
-    pack(&a, Span::new(0, b.len(), false))
+    a.get_mut(..id.len())?.copy_from_slice(id);
+    pack(&a, Span::new(0, id.len(), false))
 }
 
 /// The item's span; an empty one when the ledger has no item column.
