@@ -86,32 +86,50 @@ impl<T> OrderDuplicates<T> {
         true
     }
 
-    /// Adds a line of the current order. `same(earlier, line)` says whether an earlier line
-    /// is identical to it. Returns `false` when the line is a repeat or beyond the lines
-    /// compared (then it is not kept, and the caller may drop what it holds for it).
-    pub fn add(&mut self, line: T, number: u64, same: impl Fn(&T, &T) -> bool) -> bool {
-        if let Some(i) = self.lines.iter().position(|(t, _, _)| same(t, &line)) {
-            self.repeats += 1;
-            let (_, first, group) = &mut self.lines[i];
-            match *group {
-                Some(g) => self.groups_now[g].push(number),
-                None => {
-                    *group = Some(self.groups_now.len());
-                    self.groups_now.push(vec![*first, number]);
-                    self.groups += 1;
-                }
-            }
-            return false;
+    /// Adds a line of the current order: `is_same(earlier)` says whether an earlier kept
+    /// line is identical to it, and `keep()` gives what to keep of it when it is new and
+    /// the order has room. The line is compared once and nothing is built for a repeat.
+    pub fn add(&mut self, number: u64, is_same: impl Fn(&T) -> bool, keep: impl FnOnce() -> T) {
+        if !self.repeat(number, is_same) && self.has_room() {
+            self.keep(keep(), number);
         }
-        if self.lines.len() < ORDER_LINES_COMPARED {
-            self.lines.push((line, number, None));
-            return true;
-        }
-        false
     }
 
-    /// The current order's lines as kept, for a reader that compares by them.
-    pub fn kept(&self) -> impl Iterator<Item = &T> {
+    /// Records line `number` as a repeat when `is_same` finds its twin among the kept
+    /// lines; says whether it did.
+    pub fn repeat(&mut self, number: u64, is_same: impl Fn(&T) -> bool) -> bool {
+        let Some(i) = self.lines.iter().position(|(t, _, _)| is_same(t)) else {
+            return false;
+        };
+        self.repeats += 1;
+        let (_, first, group) = &mut self.lines[i];
+        match *group {
+            Some(g) => self.groups_now[g].push(number),
+            None => {
+                *group = Some(self.groups_now.len());
+                self.groups_now.push(vec![*first, number]);
+                self.groups += 1;
+            }
+        }
+        true
+    }
+
+    /// Whether the current order keeps another line to compare the next ones with.
+    pub fn has_room(&self) -> bool {
+        self.lines.len() < ORDER_LINES_COMPARED
+    }
+
+    /// Keeps a new line of the current order (after [`Self::repeat`] found no twin and
+    /// [`Self::has_room`] said yes).
+    pub fn keep(&mut self, line: T, number: u64) {
+        if self.has_room() {
+            self.lines.push((line, number, None));
+        }
+    }
+
+    /// The current order's lines as kept.
+    #[cfg(test)]
+    fn kept(&self) -> impl Iterator<Item = &T> {
         self.lines.iter().map(|(t, _, _)| t)
     }
 
@@ -167,7 +185,7 @@ mod tests {
         let mut d = OrderDuplicates::default();
         for (i, (order, line)) in orders.iter().enumerate() {
             d.order(order.as_bytes());
-            d.add(line.to_string(), i as u64 + 1, |a, b| a == b);
+            d.add(i as u64 + 1, |k: &String| k == line, || line.to_string());
         }
         d.finish()
     }
@@ -199,11 +217,12 @@ mod tests {
         let mut d = OrderDuplicates::default();
         d.order(b"o");
         for i in 0..(ORDER_LINES_COMPARED as u64 + 10) {
-            d.add(i, i + 1, |a, b| a == b);
+            d.add(i + 1, |k| *k == i, || i);
         }
         assert_eq!(d.kept().count(), ORDER_LINES_COMPARED);
         // A repeat of a line beyond the first ones compared is not seen.
-        assert!(!d.add(ORDER_LINES_COMPARED as u64 + 5, 99_999, |a, b| a == b));
+        let late = ORDER_LINES_COMPARED as u64 + 5;
+        assert!(!d.repeat(99_999, |k| *k == late));
         assert_eq!(d.finish().repeats, 0);
     }
 
@@ -212,8 +231,8 @@ mod tests {
         let mut d = OrderDuplicates::default();
         for o in 0..(LISTED as u64 + 5) {
             d.order(&o.to_le_bytes());
-            d.add("x", 2 * o + 1, |a, b| a == b);
-            d.add("x", 2 * o + 2, |a, b| a == b);
+            d.add(2 * o + 1, |k| *k == "x", || "x");
+            d.add(2 * o + 2, |k| *k == "x", || "x");
         }
         let f = d.finish();
         assert_eq!(f.listed.len(), LISTED);

@@ -1326,15 +1326,19 @@ impl Part {
                 Some((slot.item, slot.cell, Some(at)))
             }
             None => {
-                let slot = match layout.column[Field::ItemId as usize] {
-                    Some(_) => {
-                        self.items
-                            .intern(buf, spans[Field::ItemId as usize], &mut self.scratch)?
-                    }
-                    None => self.items.intern_bytes(b"")?,
-                };
+                let slot = self.long_item(buf, spans, layout)?;
                 Some((slot[0], slot[1], None))
             }
+        }
+    }
+
+    /// The index and last-cell slot of an item whose id is too long for the item table.
+    fn long_item(&mut self, buf: &[u8], spans: &Spans, layout: &Layout) -> Option<&mut [u32; 2]> {
+        match layout.column[Field::ItemId as usize] {
+            Some(_) => self
+                .items
+                .intern(buf, spans[Field::ItemId as usize], &mut self.scratch),
+            None => self.items.intern_bytes(b""),
         }
     }
 
@@ -1362,16 +1366,7 @@ impl Part {
         };
         match at {
             Some(at) => self.item_table.slots.get_mut(at)?.cell = ix,
-            None => {
-                let slot = match layout.column[Field::ItemId as usize] {
-                    Some(_) => {
-                        self.items
-                            .intern(buf, spans[Field::ItemId as usize], &mut self.scratch)?
-                    }
-                    None => self.items.intern_bytes(b"")?,
-                };
-                slot[1] = ix;
-            }
+            None => self.long_item(buf, spans, layout)?[1] = ix,
         }
         Some(ix)
     }
@@ -1491,22 +1486,25 @@ impl Part {
     #[inline]
     fn duplicate(&mut self, line: &[u8], cell: u32, amount: i64, row: u64) {
         let x = &mut self.extra;
-        let start = x.arena.len();
-        x.arena.extend_from_slice(line);
-        let kept = DupLine {
-            cell,
-            amount,
-            start,
-            end: x.arena.len(),
-        };
         let arena = &x.arena;
-        let same = |a: &DupLine, b: &DupLine| {
-            a.cell == b.cell
-                && a.amount == b.amount
-                && same_cells(&arena[a.start..a.end], &arena[b.start..b.end])
+        let is_same = |k: &DupLine| {
+            k.cell == cell && k.amount == amount && same_cells(&arena[k.start..k.end], line)
         };
-        if !x.dups.add(kept, row, same) {
-            x.arena.truncate(start);
+        // Only a new line is copied, for the lines after it (they may be in the next
+        // buffer).
+        if !x.dups.repeat(row, is_same) && x.dups.has_room() {
+            let start = x.arena.len();
+            x.arena.extend_from_slice(line);
+            let end = x.arena.len();
+            x.dups.keep(
+                DupLine {
+                    cell,
+                    amount,
+                    start,
+                    end,
+                },
+                row,
+            );
         }
     }
 

@@ -2,7 +2,7 @@
 //! the header, decides each column's conventions from the whole column, then uses, skips or
 //! rejects every row and records why.
 
-use super::duplicates::{ORDER_LINES_COMPARED, OrderDuplicates, order_key};
+use super::duplicates::{OrderDuplicates, order_key};
 use super::locale::date::{
     Date, DateEvidenceSoFar, DateFormat, DateInference, DateInferenceError, parse_date,
 };
@@ -492,14 +492,10 @@ impl RowDuplicates {
             text(self.date).as_bytes(),
         );
         self.inner.order(&self.key);
-        let same = |kept: &Vec<String>, cells: &Vec<String>| kept == cells;
-        // Compare first (no copy of the cells for the common case of a new line).
-        let known = self.inner.kept().any(|k| {
+        let is_same = |k: &Vec<String>| {
             k.len() == row.cells.len() && k.iter().zip(&row.cells).all(|(a, b)| *a == b.text())
-        });
-        if known || self.inner.kept().count() < ORDER_LINES_COMPARED {
-            self.inner.add(row.texts(), row.line, same);
-        }
+        };
+        self.inner.add(row.line, is_same, || row.texts());
     }
 }
 
