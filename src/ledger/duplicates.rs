@@ -127,6 +127,11 @@ impl<T> OrderDuplicates<T> {
         }
     }
 
+    /// The current order's kept lines, to update where their bytes are.
+    pub fn kept_mut(&mut self) -> impl Iterator<Item = &mut T> {
+        self.lines.iter_mut().map(|(t, _, _)| t)
+    }
+
     /// The current order's lines as kept.
     #[cfg(test)]
     fn kept(&self) -> impl Iterator<Item = &T> {

@@ -662,8 +662,31 @@ fn prefetch(p: *const i8) {
     let _ = p;
 }
 
-/// Records are added in batches of this many: their slots are prefetched first.
-const BATCH: usize = 32;
+/// Records in flight between being read and being added. Each record goes through three
+/// steps, each a fixed number of records after the one before, so that the memory it
+/// needs next has arrived by then: its item's slot is prefetched when it is read, looked
+/// up [`LOOK_AFTER`] records later (and its last cell prefetched), that cell's supplier's
+/// last name prefetched [`TOUCH_AFTER`] records after that, and the record added
+/// [`ADD_AFTER`] records later. On a big ledger the item slot, the cell and the
+/// supplier's last name are the three cache misses of a line; prefetched in one burst
+/// just before use they still stalled, spread out like this they overlap with reading.
+const RING: usize = 32;
+const LOOK_AFTER: usize = 8;
+const TOUCH_AFTER: usize = 8;
+const ADD_AFTER: usize = 8;
+const _: () = assert!(LOOK_AFTER + TOUCH_AFTER + ADD_AFTER < RING);
+
+/// A record waiting to be added: its field spans, the whole line, its item's packed key
+/// and hash, and once looked up its slot in the item table and the table's generation
+/// then.
+#[derive(Debug, Clone, Copy, Default)]
+struct Pending {
+    spans: Spans,
+    line: Span,
+    key: Option<(u128, u64)>,
+    found: Option<usize>,
+    generation: u32,
+}
 
 /// The field spans of one record, indexed by `Field as usize`.
 type Spans = [Span; Field::ALL.len()];
@@ -704,11 +727,14 @@ struct Part {
     items: Ids,
     /// The items with packed ids.
     item_table: ItemTable,
-    /// Records waiting to be added (field spans and the whole line's span), and per record
-    /// the item's packed key and hash.
-    batch: Vec<(Spans, Span)>,
-    batch_keys: Vec<Option<(u128, u64)>>,
-    batch_slots: Vec<Option<usize>>,
+    /// Records waiting to be added, by count of records queued modulo [`RING`]; all
+    /// records of a buffer are added before it is refilled (their spans point into it).
+    ring: Box<[Pending; RING]>,
+    /// Records queued, looked up, touched and added since the ring was last empty.
+    queued: usize,
+    looked: usize,
+    touched: usize,
+    added: usize,
     cells: Vec<FastCell>,
     cell_index: FxHashMap<(u32, u32, u32), u32>,
     has_profit: bool,
@@ -767,13 +793,15 @@ struct Extra {
 }
 
 /// A line kept to compare the next lines of its order with: its cell and amount (lines
-/// that differ in them differ), and its bytes in the part's arena.
+/// that differ in them differ), and where its bytes are: in the buffer being read, or,
+/// once that is refilled, in the part's arena.
 #[derive(Debug, Clone, Copy)]
 struct DupLine {
     cell: u32,
     amount: i64,
     start: usize,
     end: usize,
+    in_arena: bool,
 }
 
 /// Whether two short byte strings are equal, compared inline eight bytes at a time (ids
@@ -1083,7 +1111,8 @@ impl Part {
         };
         if col(Field::Date) {
             let d = raw(spans[Field::Date as usize]);
-            if !d.is_empty() && d != self.last_date {
+            // Compared as two words: a slice compare is a call to `memcmp`.
+            if !d.is_empty() && !same_bytes(d, &self.last_date) {
                 self.date(d)?;
             }
         }
@@ -1160,7 +1189,7 @@ impl Part {
             x.proofs[Field::Profit as usize] =
                 Some((row, String::from_utf8(raw(s).to_vec()).ok()?));
         }
-        self.duplicate(raw(line), cell_ix, amount, row);
+        self.duplicate(buf, line, cell_ix, amount, row);
         self.extension(buf, spans, layout, row, (amount, amount_scale))?;
         self.rows += 1;
         Some(())
@@ -1484,28 +1513,52 @@ impl Part {
 
     /// Compares the line with the earlier lines of its order (its cell and amount first).
     #[inline]
-    fn duplicate(&mut self, line: &[u8], cell: u32, amount: i64, row: u64) {
+    fn duplicate(&mut self, buf: &[u8], line: Span, cell: u32, amount: i64, row: u64) {
         let x = &mut self.extra;
         let arena = &x.arena;
+        let bytes = &buf[line.range()];
         let is_same = |k: &DupLine| {
-            k.cell == cell && k.amount == amount && same_cells(&arena[k.start..k.end], line)
+            k.cell == cell
+                && k.amount == amount
+                && same_cells(
+                    match k.in_arena {
+                        true => &arena[k.start..k.end],
+                        false => &buf[k.start..k.end],
+                    },
+                    bytes,
+                )
         };
-        // Only a new line is copied, for the lines after it (they may be in the next
-        // buffer).
+        // A new line is kept for the lines after it; its bytes are copied only if the
+        // buffer is refilled before its order ends ([`Part::keep_order_lines`]).
         if !x.dups.repeat(row, is_same) && x.dups.has_room() {
-            let start = x.arena.len();
-            x.arena.extend_from_slice(line);
-            let end = x.arena.len();
+            let range = line.range();
             x.dups.keep(
                 DupLine {
                     cell,
                     amount,
-                    start,
-                    end,
+                    start: range.start,
+                    end: range.end,
+                    in_arena: false,
                 },
                 row,
             );
         }
+    }
+
+    /// Copies the bytes of the current order's kept lines still in `buf` to the arena:
+    /// the buffer is about to be refilled, and the order's next lines compare with them.
+    fn keep_order_lines(&mut self, buf: &[u8]) -> Option<()> {
+        let x = &mut self.extra;
+        for k in x.dups.kept_mut() {
+            if !k.in_arena {
+                let bytes = buf.get(k.start..k.end)?;
+                k.start = x.arena.len();
+                x.arena.extend_from_slice(bytes);
+                k.end = x.arena.len();
+                k.in_arena = true;
+            }
+        }
+        Some(())
     }
 
     /// Quantity and price: the decimal proofs of their columns, and the general reader's
@@ -1611,46 +1664,96 @@ impl Part {
         Some(())
     }
 
-    /// Queues a record (its fields at `spans`, the whole line at `line`); adds the batch
-    /// when it is full.
+    /// Queues a record (its fields at `spans`, the whole line at `line`): its item's slot
+    /// is prefetched, and the records queued before it move on a step.
     #[inline]
     fn push(&mut self, buf: &[u8], spans: &Spans, line: Span, layout: &Layout) -> Option<()> {
-        self.batch.push((*spans, line));
-        if self.batch.len() == BATCH {
-            self.flush(buf, layout)?;
+        let key = item_key(buf, item_span(spans, layout), &mut self.scratch)
+            .map(|k| (k, ItemTable::hash(k)));
+        if let Some((_, h)) = key {
+            self.item_table.prefetch(h);
+        }
+        *self.ring.get_mut(self.queued % RING)? = Pending {
+            spans: *spans,
+            line,
+            key,
+            ..Pending::default()
+        };
+        self.queued += 1;
+        if self.queued - self.looked > LOOK_AFTER {
+            self.advance(buf, layout)?;
         }
         Some(())
     }
 
-    /// Adds the queued records: first their item slots are prefetched, then looked up and
-    /// their cells prefetched, then the records are added in order.
-    fn flush(&mut self, buf: &[u8], layout: &Layout) -> Option<()> {
-        let batch = std::mem::take(&mut self.batch);
-        self.batch_keys.clear();
-        for (spans, _) in &batch {
-            let key = item_key(buf, item_span(spans, layout), &mut self.scratch)
-                .map(|k| (k, ItemTable::hash(k)));
-            if let Some((_, h)) = key {
-                self.item_table.prefetch(h);
-            }
-            self.batch_keys.push(key);
+    /// Moves the records in flight one step each: one is looked up, one touched, one added.
+    #[inline(never)]
+    fn advance(&mut self, buf: &[u8], layout: &Layout) -> Option<()> {
+        self.look();
+        if self.looked - self.touched > TOUCH_AFTER {
+            self.touch();
         }
-        self.batch_slots.clear();
-        for key in &self.batch_keys {
-            let at = key.and_then(|(k, h)| self.item_table.find(k, h));
-            if let Some(slot) = at.and_then(|a| self.item_table.slots.get(a)) {
-                prefetch(self.cells.as_ptr().wrapping_add(slot.cell as usize).cast());
-            }
-            self.batch_slots.push(at);
+        if self.touched - self.added > ADD_AFTER {
+            self.add_next(buf, layout)?;
         }
+        Some(())
+    }
+
+    /// Looks up the next record's item slot and prefetches the item's last cell.
+    #[inline]
+    fn look(&mut self) {
         let generation = self.item_table.generation;
-        for (i, (spans, line)) in batch.iter().enumerate() {
-            let key = self.batch_keys.get(i).copied().flatten();
-            let found = self.batch_slots.get(i).copied().flatten();
-            self.add(buf, spans, *line, layout, key, found, generation)?;
+        let Some(p) = self.ring.get_mut(self.looked % RING) else {
+            return;
+        };
+        let at = p.key.and_then(|(k, h)| self.item_table.find(k, h));
+        p.found = at;
+        p.generation = generation;
+        if let Some(slot) = at.and_then(|a| self.item_table.slots.get(a)) {
+            prefetch(self.cells.as_ptr().wrapping_add(slot.cell as usize).cast());
         }
-        self.batch = batch;
-        self.batch.clear();
+        self.looked += 1;
+    }
+
+    /// Prefetches the last name of the supplier of the next record's item's last cell.
+    #[inline]
+    fn touch(&mut self) {
+        let supplier = self
+            .ring
+            .get(self.touched % RING)
+            .and_then(|p| {
+                p.found
+                    .filter(|_| p.generation == self.item_table.generation)
+            })
+            .and_then(|at| self.item_table.slots.get(at))
+            .and_then(|slot| self.cells.get(slot.cell as usize))
+            .map(|c| c.key.0);
+        if let Some(s) = supplier {
+            prefetch(self.supplier_pair.as_ptr().wrapping_add(s as usize).cast());
+        }
+        self.touched += 1;
+    }
+
+    /// Adds the next record.
+    #[inline]
+    fn add_next(&mut self, buf: &[u8], layout: &Layout) -> Option<()> {
+        let p = *self.ring.get(self.added % RING)?;
+        self.added += 1;
+        self.add(buf, &p.spans, p.line, layout, p.key, p.found, p.generation)
+    }
+
+    /// Adds every queued record (before the buffer they point into changes).
+    fn flush(&mut self, buf: &[u8], layout: &Layout) -> Option<()> {
+        while self.looked < self.queued {
+            self.look();
+        }
+        while self.touched < self.looked {
+            self.touch();
+        }
+        while self.added < self.touched {
+            self.add_next(buf, layout)?;
+        }
+        (self.queued, self.looked, self.touched, self.added) = (0, 0, 0, 0);
         Some(())
     }
 }
@@ -2039,7 +2142,8 @@ fn scan_buffer(
             Scanned::Consumed(pos)
         });
     }
-    // The last record has no newline: end it as if it had one.
+    // The last record has no newline: end it as if it had one (in another buffer).
+    part.keep_order_lines(buf)?;
     let mut with_nl = buf[pos..].to_vec();
     with_nl.push(b'\n');
     match scan_buffer(&with_nl, base + pos as u64, u64::MAX, true, layout, part)? {
@@ -2128,6 +2232,7 @@ fn scan(
                     part.settle_identities()?;
                     return Some(part);
                 }
+                part.keep_order_lines(&buf[..filled])?;
                 buf.copy_within(used..filled, 0);
                 filled -= used;
                 base += used as u64;
