@@ -277,6 +277,15 @@ fn fast_path_report_has_duplicates_identities_warnings_and_currencies() {
     for threads in [1, 2, 3] {
         assert_eq!(dump(&fast(&path, threads)), want, "{threads} threads");
     }
+    // `procura check` reads clean files by the fast path too: what it shows is the
+    // general reader's report and cube, whichever reader ran.
+    let inputs = procura::pipeline::Inputs {
+        ledgers: vec![path.clone()],
+        ..Default::default()
+    };
+    let checked = procura::pipeline::inspect(&inputs).expect("inspects");
+    assert_eq!(dump(&checked.cube), want, "check's cube");
+    same_report(&checked.files[0], &r, "check");
 }
 
 #[test]
