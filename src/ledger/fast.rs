@@ -1520,13 +1520,11 @@ impl Part {
         let is_same = |k: &DupLine| {
             k.cell == cell
                 && k.amount == amount
-                && same_cells(
-                    match k.in_arena {
-                        true => &arena[k.start..k.end],
-                        false => &buf[k.start..k.end],
-                    },
-                    bytes,
-                )
+                && match k.in_arena {
+                    true => arena.get(k.start..k.end),
+                    false => buf.get(k.start..k.end),
+                }
+                .is_some_and(|kept| same_cells(kept, bytes))
         };
         // A new line is kept for the lines after it; its bytes are copied only if the
         // buffer is refilled before its order ends ([`Part::keep_order_lines`]).

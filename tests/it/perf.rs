@@ -339,3 +339,63 @@ fn fast_path_counts_identities_with_long_and_alternating_names() {
         );
     }
 }
+
+/// An order whose lines straddle the fast path's 1 MiB read block, with a line repeated
+/// on both sides (and a quoted spelling of it): the kept lines of the order are copied out
+/// of the buffer before it is refilled, so the duplicates found are the general reader's.
+#[test]
+fn fast_path_finds_duplicates_across_a_refilled_buffer() {
+    const BLOCK: usize = 1 << 20;
+    let mut text = String::from(
+        "order_id,date,supplier_id,supplier_name,category,item_id,quantity,unit_price,amount,currency\n",
+    );
+    let mut i = 0;
+    while text.len() < BLOCK - 300 {
+        text.push_str(&format!(
+            "PO{i},2025-03-01,S{},Acme {},C1,I{},2,1.50,3.00,EUR\n",
+            i % 50,
+            i % 50,
+            i % 700
+        ));
+        i += 1;
+    }
+    // The order's first lines end before the block's end, the rest after it.
+    let line = "PX1,2025-03-02,S7,Acme 7,C1,I7,4,2.00,8.00,EUR\n";
+    let quoted = "\"PX1\",2025-03-02,S7,\"Acme 7\",C1,I7,4,2.00,8.00,EUR\n";
+    for k in 0..12 {
+        text.push_str(match k % 3 {
+            0 => line,
+            1 => quoted,
+            _ => "PX1,2025-03-02,S7,Acme 7,C1,I8,1,1.00,1.00,EUR\n",
+        });
+    }
+    assert!(text.len() > BLOCK, "the order crosses the block's end");
+    for j in 0..200 {
+        text.push_str(&format!(
+            "PY{j},2025-03-03,S1,Acme 1,C2,I1,1,1.00,1.00,EUR\n"
+        ));
+    }
+    let dir = temp_dir("fast-refill-dups");
+    let path = dir.join("ledger.csv");
+    std::fs::write(&path, &text).expect("write");
+    let mut g = SpendCube::default();
+    let want =
+        procura::ledger::read_ledger_with(&path, &Default::default(), &mut g).expect("general");
+    assert!(
+        want.duplicates.iter().any(|d| d.len() >= 8),
+        "the repeated line is one group across the block's end: {:?}",
+        want.duplicates
+    );
+    for threads in [1, 2] {
+        let (cube, got) = read_ledger_fast(
+            &path,
+            FastOptions {
+                threads,
+                progress: None,
+            },
+        )
+        .expect("the fast path handles it");
+        same_report(&got, &want, &format!("{threads} threads"));
+        assert_eq!(dump(&cube), dump(&g), "{threads} threads");
+    }
+}
