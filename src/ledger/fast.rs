@@ -1,19 +1,23 @@
 //! The fast path for large, clean ledgers: one pass over the bytes, both cores.
 //!
-//! It handles the common shape of an ERP export — UTF-8, `,` delimiter, LF or CRLF line
-//! ends, a header that names only columns procura knows (each by its canonical name), RFC
-//! 4180 quotes without newlines inside them, amounts and profits with at most two decimals,
-//! quantities and prices with at most six, ISO dates, ASCII supplier ids and currencies
-//! written as their ISO code — and produces exactly the spend cube and the [`FileReport`]
-//! the general reader produces from the same file: row accounting, columns, decisions
-//! (encoding, delimiter, header, each number column's decimal proof, the date format),
-//! per-currency totals, supplier identities, exact duplicates and quantity × price
-//! warnings. A file where one of these could differ (a cell such as `Total`, an id Excel
-//! turned into an exponent, a number column whose values all read two ways) is not
-//! handled. Whenever it meets anything else (a non-UTF-8 byte, an unknown header, a quoted
-//! newline, a bad or unusual value, a blank line, a short row) it answers "not handled"
-//! ([`None`]) and the caller runs the general reader, which reads messy files and reports
-//! errors with their position. The fast path therefore never produces an error of its own.
+//! It handles the common shape of an ERP export — UTF-8, LF or CRLF line ends, a header
+//! that names only columns procura knows (each by its canonical name), RFC 4180 quotes
+//! without newlines inside them, amounts and profits with at most two decimals, quantities
+//! and prices with at most six, ASCII supplier ids and currencies written as their ISO
+//! code, in one of two styles: `,` delimiter with decimal points, or (European Excel, 1C)
+//! `;` delimiter with decimal commas (`19,05`); dates ISO (`2025-03-07`) or `dd.mm.yyyy`
+//! (`07.03.2025`), one style per file — and produces exactly the spend cube and the
+//! [`FileReport`] the general reader produces from the same file: row accounting, columns,
+//! decisions (encoding, delimiter, header, each number column's decimal proof, the date
+//! format and its proof), per-currency totals, supplier identities, exact duplicates,
+//! quantity × price warnings and the decimal commas read. A file where one of these could
+//! differ (a cell such as `Total`, an id Excel turned into an exponent, values that read
+//! two ways with no proof in the file, thousands separators, ISO and dotted dates mixed)
+//! is not handled. Whenever it meets anything else (a non-UTF-8 byte, an unknown header, a
+//! quoted newline, a bad or unusual value, a blank line, a short row) it answers "not
+//! handled" ([`None`]) and the caller runs the general reader, which reads messy files and
+//! reports errors with their position. The fast path therefore never produces an error of
+//! its own.
 //!
 //! How it is fast:
 //! - the file is read in blocks into a reused buffer (memory does not grow with the file);

@@ -522,6 +522,7 @@ fn fast_path_reads_european_ledgers_with_quotes_credits_and_three_decimals() {
     for (name, dates) in [
         ("dotted.csv", ["01.02.2025", "03.04.2025"]),
         ("same.csv", ["01.01.2025", "02.02.2025"]),
+        ("iso.csv", ["2025-02-01", "2025-04-03"]),
     ] {
         let mut text = String::from("supplier_id;date;quantity;amount\n");
         for i in 0..200 {
@@ -568,6 +569,21 @@ fn fast_path_decides_three_decimal_quantities_as_the_general_reader_in_comma_fil
         }
         same_on_threads(&dir, &format!("{name}.csv"), &text);
     }
+    // Dotted dates in a comma file.
+    let mut text = String::from("supplier_id,date,amount\n");
+    for i in 0..50 {
+        text.push_str(&format!(
+            "S{},{:02}.0{}.2025,{i}.25\n",
+            i % 4,
+            1 + i % 28,
+            1 + i % 9
+        ));
+    }
+    let cube = same_on_threads(&dir, "dotted.csv", &text);
+    assert_eq!(
+        cube.period,
+        Some(("2025-01-01".into(), "2025-09-27".into()))
+    );
 }
 
 #[test]
