@@ -1,19 +1,23 @@
 //! The fast path for large, clean ledgers: one pass over the bytes, both cores.
 //!
-//! It handles the common shape of an ERP export — UTF-8, `,` delimiter, LF or CRLF line
-//! ends, a header that names only columns procura knows (each by its canonical name), RFC
-//! 4180 quotes without newlines inside them, amounts and profits with at most two decimals,
-//! quantities and prices with at most six, ISO dates, ASCII supplier ids and currencies
-//! written as their ISO code — and produces exactly the spend cube and the [`FileReport`]
-//! the general reader produces from the same file: row accounting, columns, decisions
-//! (encoding, delimiter, header, each number column's decimal proof, the date format),
-//! per-currency totals, supplier identities, exact duplicates and quantity × price
-//! warnings. A file where one of these could differ (a cell such as `Total`, an id Excel
-//! turned into an exponent, a number column whose values all read two ways) is not
-//! handled. Whenever it meets anything else (a non-UTF-8 byte, an unknown header, a quoted
-//! newline, a bad or unusual value, a blank line, a short row) it answers "not handled"
-//! ([`None`]) and the caller runs the general reader, which reads messy files and reports
-//! errors with their position. The fast path therefore never produces an error of its own.
+//! It handles the common shape of an ERP export — UTF-8, LF or CRLF line ends, a header
+//! that names only columns procura knows (each by its canonical name), RFC 4180 quotes
+//! without newlines inside them, amounts and profits with at most two decimals, quantities
+//! and prices with at most six, ASCII supplier ids and currencies written as their ISO
+//! code, in one of two styles: `,` delimiter with decimal points, or (European Excel, 1C)
+//! `;` delimiter with decimal commas (`19,05`); dates ISO (`2025-03-07`) or `dd.mm.yyyy`
+//! (`07.03.2025`), one style per file — and produces exactly the spend cube and the
+//! [`FileReport`] the general reader produces from the same file: row accounting, columns,
+//! decisions (encoding, delimiter, header, each number column's decimal proof, the date
+//! format and its proof), per-currency totals, supplier identities, exact duplicates,
+//! quantity × price warnings and the decimal commas read. A file where one of these could
+//! differ (a cell such as `Total`, an id Excel turned into an exponent, values that read
+//! two ways with no proof in the file, thousands separators, ISO and dotted dates mixed)
+//! is not handled. Whenever it meets anything else (a non-UTF-8 byte, an unknown header, a
+//! quoted newline, a bad or unusual value, a blank line, a short row) it answers "not
+//! handled" ([`None`]) and the caller runs the general reader, which reads messy files and
+//! reports errors with their position. The fast path therefore never produces an error of
+//! its own.
 //!
 //! How it is fast:
 //! - the file is read in blocks into a reused buffer (memory does not grow with the file);
@@ -116,12 +120,12 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
             .unwrap_or(&head[..header_end]),
     )
     .ok()?;
-    let header: Vec<&str> = header.split(',').collect();
+    let header: Vec<&str> = header.split(char::from(layout.delim)).collect();
     let mut report = FileReport {
         file: path.display().to_string(),
         rows_read: 1,
         rows_header: 1,
-        decisions: head_decisions(head, n < (1 << 16))?,
+        decisions: head_decisions(head, n < (1 << 16), layout.delim)?,
         ..FileReport::default()
     };
     report.skipped.push(super::SkippedRow {
@@ -154,8 +158,9 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
     let mut currencies: std::collections::BTreeMap<String, (u64, i64, u8)> = Default::default();
     let mut total = (0i64, 0u8);
     let mut proofs: [Option<(u64, String)>; Field::ALL.len()] = Default::default();
-    let mut dated = false;
-    let mut ambiguous = [false; Field::ALL.len()];
+    let mut dates = Dates::default();
+    let mut ambiguous: [Option<u64>; Field::ALL.len()] = Default::default();
+    let mut decimals = 0u64;
     for part in parts {
         let mut part = part?;
         let x = std::mem::take(&mut part.extra);
@@ -191,10 +196,15 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
                 *p = q.map(|(r, v)| (first_line + r, v));
             }
         }
-        dated |= x.dated;
+        dates.iso |= x.dated;
+        dates.dotted |= x.dotted;
+        let at = |seen: Option<(u64, [u8; 10])>| seen.map(|(r, v)| (first_line + r, v));
+        dates.day_first = dates.day_first.or(at(x.day_first));
+        dates.ambiguous = dates.ambiguous.or(at(x.dotted_ambiguous));
         for (a, b) in ambiguous.iter_mut().zip(x.ambiguous) {
-            *a |= b;
+            *a = a.or(b.map(|r| first_line + r));
         }
+        decimals += x.decimals;
         report.warning_count += x.warning_count;
         for (r, message) in x.warnings {
             push_listed(
@@ -217,37 +227,23 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
         Some(part) => Some(part.into_cube()?),
         None => None,
     };
-    for f in Field::ALL {
-        // A column of values that read two ways and no proof: the general reader decides
-        // it from the file's other columns, or asks.
-        if ambiguous[f as usize] && proofs[f as usize].is_none() {
-            return None;
-        }
+    number_decisions(&mut report, &layout, &header, &proofs, &ambiguous)?;
+    if let Some(c) = layout.column[Field::Date as usize] {
+        report.decisions.extend(dates.decision(c, header.get(c)?)?);
     }
-    for f in [
-        Field::Amount,
-        Field::Quantity,
-        Field::UnitPrice,
-        Field::PriceUnit,
-        Field::Profit,
-    ] {
-        if let (Some(c), Some((line, value))) = (layout.column[f as usize], &proofs[f as usize]) {
-            report.decisions.push(format!(
-                "column {} ({}): decimal {} ({} at line {line} reads only that way)",
-                c + 1,
-                header.get(c)?,
-                super::locale::number::DecimalSep::Point,
-                super::escaped(value)
-            ));
-        }
-    }
-    if let (Some(c), true) = (layout.column[Field::Date as usize], dated) {
-        report.decisions.push(format!(
-            "column {} ({}): dates as {} (every date is year-first)",
-            c + 1,
-            header.get(c)?,
-            super::locale::date::DateFormat::Iso
-        ));
+    if layout.decimal == b',' && decimals > 0 {
+        // Each value written with a decimal comma is one the general reader notes; the
+        // first is the first proof or value read two ways.
+        let first_line = proofs
+            .iter()
+            .filter_map(|p| p.as_ref().map(|(line, _)| *line))
+            .chain(ambiguous.iter().flatten().copied())
+            .min()?;
+        report.normalisations.push(super::Normalisation {
+            what: "decimal comma read".to_string(),
+            count: decimals,
+            first_line,
+        });
     }
     report.currencies = currencies
         .into_iter()
@@ -262,10 +258,117 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
     Some((cube.unwrap_or_default(), report))
 }
 
-/// The decisions the general reader writes for a UTF-8 comma file, from its first bytes
-/// (`whole`: they are the whole file): the encoding, and the delimiter with how many of the
-/// first records agree; the header is line 1.
-fn head_decisions(head: &[u8], whole: bool) -> Option<Vec<String>> {
+/// The number columns whose decimal separator the general reader decides, in its order.
+const NUMERIC: [Field; 5] = [
+    Field::Amount,
+    Field::Quantity,
+    Field::UnitPrice,
+    Field::PriceUnit,
+    Field::Profit,
+];
+
+/// The general reader's decisions on the number columns' decimal separator: each column
+/// with a proof (a value that reads only one way, at its line) is decided by it; then each
+/// column whose values read two ways and that has no proof follows the file's first
+/// proof. `None` when such a column has no proof in the file to follow: the general
+/// reader asks the user.
+fn number_decisions(
+    report: &mut FileReport,
+    layout: &Layout,
+    header: &[&str],
+    proofs: &[Option<(u64, String)>; Field::ALL.len()],
+    ambiguous: &[Option<u64>; Field::ALL.len()],
+) -> Option<()> {
+    use super::locale::number::DecimalSep;
+    let sep = match layout.decimal {
+        b',' => DecimalSep::Comma,
+        _ => DecimalSep::Point,
+    };
+    let mut file_proof: Option<String> = None;
+    for f in NUMERIC {
+        if let (Some(c), Some((line, value))) = (layout.column[f as usize], &proofs[f as usize]) {
+            let name = format!("column {} ({})", c + 1, header.get(c)?);
+            let why = format!("{} at line {line}", super::escaped(value));
+            report
+                .decisions
+                .push(format!("{name}: decimal {sep} ({why} reads only that way)"));
+            file_proof.get_or_insert(format!("{name}, {why}"));
+        }
+    }
+    for f in NUMERIC {
+        if let (Some(c), Some(_), None) = (
+            layout.column[f as usize],
+            ambiguous[f as usize],
+            &proofs[f as usize],
+        ) {
+            let name = format!("column {} ({})", c + 1, header.get(c)?);
+            report.decisions.push(format!(
+                "{name}: decimal {sep}, as the file's other numbers show ({})",
+                file_proof.as_ref()?
+            ));
+        }
+    }
+    Some(())
+}
+
+/// What the parts saw of the date column, with lines counted from the file's start.
+#[derive(Debug, Default)]
+struct Dates {
+    /// An ISO date was seen.
+    iso: bool,
+    /// A `dd.mm.yyyy` date was seen.
+    dotted: bool,
+    /// The first dotted date that reads only day-first, and its line.
+    day_first: Option<(u64, [u8; 10])>,
+    /// The first dotted date that reads both day-first and month-first, and its line.
+    ambiguous: Option<(u64, [u8; 10])>,
+}
+
+impl Dates {
+    /// The general reader's decision on the date column (column `c`, headed `name`), if
+    /// it writes one; `None` (outer) when the column mixes ISO and dotted dates, which
+    /// the general reader decides in ways not mirrored here.
+    fn decision(&self, c: usize, name: &str) -> Option<Option<String>> {
+        use super::locale::date::DateFormat;
+        let why = match (self.iso, self.dotted) {
+            (true, true) => return None,
+            (true, false) => (DateFormat::Iso, "every date is year-first".to_string()),
+            (false, true) => match (self.day_first, self.ambiguous) {
+                (Some((line, d)), _) => (
+                    DateFormat::DayMonthYear,
+                    format!("{} at line {line} reads only that way", escaped_date(&d)?),
+                ),
+                (None, Some((line, d))) => (
+                    DateFormat::DayMonthYear,
+                    format!(
+                        "dotted dates such as {} at line {line} are day-first",
+                        escaped_date(&d)?
+                    ),
+                ),
+                // Every date reads the same either way (`01.01.2025`): no decision.
+                (None, None) => return Some(None),
+            },
+            (false, false) => return Some(None),
+        };
+        Some(Some(format!(
+            "column {} ({name}): dates as {} ({})",
+            c + 1,
+            why.0,
+            why.1
+        )))
+    }
+}
+
+/// A date's bytes quoted as the general reader shows a value.
+fn escaped_date(d: &[u8; 10]) -> Option<String> {
+    Some(super::escaped(std::str::from_utf8(d).ok()?))
+}
+
+/// The decisions the general reader writes for a UTF-8 file delimited by `delim`, from its
+/// first bytes (`whole`: they are the whole file): the encoding, and the delimiter with how
+/// many of the first records agree; the header is line 1. `None` when the general reader's
+/// sniffer would pick another delimiter.
+fn head_decisions(head: &[u8], whole: bool, delim: u8) -> Option<Vec<String>> {
     use super::locale::{encoding, sniff};
     let text = if whole {
         head
@@ -283,7 +386,7 @@ fn head_decisions(head: &[u8], whole: bool) -> Option<Vec<String>> {
     let sniff::SniffReason::Consistent { records, matching } = sniffed.reason else {
         return None;
     };
-    if sniffed.delimiter != sniff::Delimiter::Comma {
+    if sniffed.delimiter.as_byte() != delim {
         return None;
     }
     Some(vec![
@@ -348,7 +451,7 @@ fn next_order_start(path: &Path, at: u64, layout: &Layout) -> Option<u64> {
             return Some(offset);
         }
         let text = line.strip_suffix(b"\n").unwrap_or(&line);
-        let cells = cells(text.strip_suffix(b"\r").unwrap_or(text));
+        let cells = cells(text.strip_suffix(b"\r").unwrap_or(text), layout.delim);
         let cell = |f: Field| {
             layout.column[f as usize]
                 .and_then(|c| cells.get(c))
@@ -372,6 +475,12 @@ struct Layout {
     role: Vec<u8>,
     /// Per field (indexed by `Field as usize`), its column.
     column: [Option<usize>; Field::ALL.len()],
+    /// The field delimiter: `,`, or `;` (European and 1C exports).
+    delim: u8,
+    /// The decimal separator of the number columns: `.` in a comma file, `,` in a
+    /// semicolon file (a `;` file with decimal points, or a `,` file with quoted decimal
+    /// commas, is the general reader's).
+    decimal: u8,
 }
 
 /// Roles of columns: where the scanner stores a field's span.
@@ -379,12 +488,19 @@ const NONE: u8 = u8::MAX;
 
 impl Layout {
     /// Maps a header line; `None` unless every column is a field's canonical name, once.
+    /// The delimiter is the header's: no canonical name holds a `;` or a `,`, so a header
+    /// split at the wrong one names no field.
     fn from_header(line: &[u8]) -> Option<Layout> {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         let text = std::str::from_utf8(line).ok()?;
+        let (delim, decimal) = if line.contains(&b';') {
+            (b';', b',')
+        } else {
+            (b',', b'.')
+        };
         let mut column = [None; Field::ALL.len()];
         let mut role = Vec::new();
-        for (i, name) in text.split(',').enumerate() {
+        for (i, name) in text.split(char::from(delim)).enumerate() {
             // Only canonical names: the general reader may recognise more (aliases,
             // other languages), and a column it maps and this path skipped would differ.
             let f = Field::ALL.iter().find(|f| f.key() == name)?;
@@ -402,7 +518,12 @@ impl Layout {
         {
             return None;
         }
-        Some(Layout { role, column })
+        Some(Layout {
+            role,
+            column,
+            delim,
+            decimal,
+        })
     }
 }
 
@@ -782,12 +903,21 @@ struct Extra {
     /// Sum of all amounts in hundredths, and the largest scale.
     total: i64,
     total_scale: u8,
-    /// Per field: the first row whose value has a decimal point, and the value.
+    /// Per field: the first row whose value has a decimal separator and reads only one
+    /// way, and the value.
     proofs: [Option<(u64, String)>; Field::ALL.len()],
-    /// Per field: whether a value reads two ways (`1.500`).
-    ambiguous: [bool; Field::ALL.len()],
-    /// Whether a date was seen.
+    /// Per field: the first row whose value reads two ways (`1.500`, `1,500`).
+    ambiguous: [Option<u64>; Field::ALL.len()],
+    /// Number values written with a decimal separator (the general reader notes each
+    /// decimal comma it reads).
+    decimals: u64,
+    /// Whether an ISO date was seen.
     dated: bool,
+    /// Whether a `dd.mm.yyyy` date was seen; the first that is day-first only (`13.01.2025`)
+    /// and the first that reads two ways (`01.02.2025`), with their rows.
+    dotted: bool,
+    day_first: Option<(u64, [u8; 10])>,
+    dotted_ambiguous: Option<(u64, [u8; 10])>,
     /// Quantity × price warnings: row and message.
     warnings: Vec<(u64, String)>,
 }
@@ -823,14 +953,14 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     a.iter().zip(b).all(|(x, y)| x == y)
 }
 
-/// Whether two records (no line ends) hold the same cells: the same bytes, or, when one
-/// is quoted, the same cells once the quotes are undone.
-fn same_cells(a: &[u8], b: &[u8]) -> bool {
+/// Whether two records (no line ends) delimited by `delim` hold the same cells: the same
+/// bytes, or, when one is quoted, the same cells once the quotes are undone.
+fn same_cells(a: &[u8], b: &[u8], delim: u8) -> bool {
     let quoted = |x: &[u8]| memchr::memchr(b'"', x).is_some();
     if !quoted(a) && !quoted(b) {
         return a == b;
     }
-    cells(a) == cells(b)
+    cells(a, delim) == cells(b, delim)
 }
 
 /// A supplier's last (supplier, name) pair: its index (`u32::MAX`: none yet) and the
@@ -1095,14 +1225,14 @@ impl Part {
         if amount_span.escaped {
             return None;
         }
-        let (amount, amount_scale) = parse_money(raw(amount_span))?;
+        let (amount, amount_scale) = parse_money(raw(amount_span), layout.decimal)?;
         let profit = if col(Field::Profit) {
             let s = spans[Field::Profit as usize];
             if s.escaped {
                 return None;
             }
             if !s.is_empty() {
-                Some(parse_money(raw(s))?)
+                Some(parse_money(raw(s), layout.decimal)?)
             } else {
                 None
             }
@@ -1113,7 +1243,7 @@ impl Part {
             let d = raw(spans[Field::Date as usize]);
             // Compared as two words: a slice compare is a call to `memcmp`.
             if !d.is_empty() && !same_bytes(d, &self.last_date) {
-                self.date(d)?;
+                self.date(d, row)?;
             }
         }
         if col(Field::Currency) {
@@ -1171,6 +1301,7 @@ impl Part {
             self.has_profit = true;
         }
         let x = &mut self.extra;
+        x.decimals += u64::from(amount_scale > 0) + u64::from(profit.is_some_and(|p| p.1 > 0));
         x.total = x.total.checked_add(amount)?;
         x.total_scale = x.total_scale.max(amount_scale);
         let c = x.currencies.get_mut(x.currency_ix)?;
@@ -1189,24 +1320,39 @@ impl Part {
             x.proofs[Field::Profit as usize] =
                 Some((row, String::from_utf8(raw(s).to_vec()).ok()?));
         }
-        self.duplicate(buf, line, cell_ix, amount, row);
+        self.duplicate(buf, line, cell_ix, amount, row, layout.delim);
         self.extension(buf, spans, layout, row, (amount, amount_scale))?;
         self.rows += 1;
         Some(())
     }
 
-    /// A date other than the last line's: checked, and the period widened.
+    /// A date other than the last line's (at `row`): checked, its evidence for the
+    /// column's date format kept, and the period widened. ISO dates and `dd.mm.yyyy`
+    /// dates are read; the period is kept in ISO form, whose bytes order as the dates do.
     #[cold]
-    fn date(&mut self, d: &[u8]) -> Option<()> {
+    fn date(&mut self, d: &[u8], row: u64) -> Option<()> {
         let d: &[u8; 10] = d.try_into().ok()?;
-        if !is_iso_date(d) {
-            return None;
-        }
+        let iso = if is_iso_date(d) {
+            self.extra.dated = true;
+            *d
+        } else {
+            let iso = dotted_to_iso(d)?;
+            let x = &mut self.extra;
+            x.dotted = true;
+            // Valid day-first, the date reads month-first too unless its first number is
+            // above 12; it reads the same both ways when day and month are equal.
+            let (day, month) = (&d[0..2], &d[3..5]);
+            if day > &b"12"[..] {
+                x.day_first.get_or_insert((row, *d));
+            } else if day != month {
+                x.dotted_ambiguous.get_or_insert((row, *d));
+            }
+            iso
+        };
         self.last_date = *d;
-        self.extra.dated = true;
         self.period = Some(match self.period {
-            None => (*d, *d),
-            Some((a, b)) => (a.min(*d), b.max(*d)),
+            None => (iso, iso),
+            Some((a, b)) => (a.min(iso), b.max(iso)),
         });
         Some(())
     }
@@ -1513,7 +1659,7 @@ impl Part {
 
     /// Compares the line with the earlier lines of its order (its cell and amount first).
     #[inline]
-    fn duplicate(&mut self, buf: &[u8], line: Span, cell: u32, amount: i64, row: u64) {
+    fn duplicate(&mut self, buf: &[u8], line: Span, cell: u32, amount: i64, row: u64, delim: u8) {
         let x = &mut self.extra;
         let arena = &x.arena;
         let bytes = &buf[line.range()];
@@ -1524,7 +1670,7 @@ impl Part {
                     true => arena.get(k.start..k.end),
                     false => buf.get(k.start..k.end),
                 }
-                .is_some_and(|kept| same_cells(kept, bytes))
+                .is_some_and(|kept| same_cells(kept, bytes, delim))
         };
         // A new line is kept for the lines after it; its bytes are copied only if the
         // buffer is refilled before its order ends ([`Part::keep_order_lines`]).
@@ -1583,17 +1729,13 @@ impl Part {
                 continue;
             }
             let text = &buf[s.range()];
-            let v = parse_number(text)?;
-            if v.1 == 3 {
-                // `1.500` also reads as 1500 with a decimal comma: no proof of the point.
-                // Whether `1234.500` or `0.500` would be is the general reader's business.
-                let int = text.strip_prefix(b"-").unwrap_or(text);
-                if int.len() > 7 || int.starts_with(b"0") {
-                    return None;
-                }
-                self.extra.ambiguous[f as usize] = true;
-            } else if v.1 > 0 && self.extra.proofs[f as usize].is_none() {
-                self.extra.proofs[f as usize] = Some((row, String::from_utf8(text.to_vec()).ok()?));
+            let v = parse_number(text, layout.decimal)?;
+            let x = &mut self.extra;
+            x.decimals += u64::from(v.1 > 0);
+            if v.1 == 3 && reads_both_ways(text) {
+                x.ambiguous[f as usize].get_or_insert(row);
+            } else if v.1 > 0 && x.proofs[f as usize].is_none() {
+                x.proofs[f as usize] = Some((row, String::from_utf8(text.to_vec()).ok()?));
             }
             got[k] = Some(v);
         }
@@ -1843,11 +1985,12 @@ fn slow_plain_cell(id: &[u8]) -> bool {
     std::str::from_utf8(id).is_ok_and(|t| t.trim() == t && !is_total_cell(t))
 }
 
-/// Parses `-?digits(.d|.dd)?` into hundredths and the number of decimals written.
-/// Anything else — a `+`, no digit before the point, three decimals, more than 15 integer
-/// digits, a negative zero — is left to the general reader (`None`).
+/// Parses `-?digits(.d|.dd)?` into hundredths and the number of decimals written, with
+/// `sep` as the decimal separator (`.` or `,`). Anything else — a `+`, no digit before the
+/// separator, three decimals, more than 15 integer digits, thousands separators, a
+/// negative zero — is left to the general reader (`None`).
 #[inline]
-fn parse_money(b: &[u8]) -> Option<(i64, u8)> {
+fn parse_money(b: &[u8], sep: u8) -> Option<(i64, u8)> {
     let (neg, digits) = match b.first()? {
         b'-' => (true, &b[1..]),
         _ => (false, b),
@@ -1863,8 +2006,8 @@ fn parse_money(b: &[u8]) -> Option<(i64, u8)> {
     }
     let (frac, scale) = match &digits[i..] {
         [] => (0, 0),
-        [b'.', d] if d.is_ascii_digit() => (i64::from(d - b'0') * 10, 1),
-        [b'.', d, e] if d.is_ascii_digit() && e.is_ascii_digit() => {
+        [s, d] if *s == sep && d.is_ascii_digit() => (i64::from(d - b'0') * 10, 1),
+        [s, d, e] if *s == sep && d.is_ascii_digit() && e.is_ascii_digit() => {
             (i64::from(d - b'0') * 10 + i64::from(e - b'0'), 2)
         }
         _ => return None,
@@ -1876,11 +2019,12 @@ fn parse_money(b: &[u8]) -> Option<(i64, u8)> {
     Some((if neg { -v } else { v }, scale))
 }
 
-/// Parses a quantity or price `-?digits(.digits)?` into its digits as an integer and the
-/// number of decimals written: at most twelve integer digits and six decimals. Anything
-/// else is left to the general reader (`None`).
+/// Parses a quantity or price `-?digits(.digits)?` (with `sep`, `.` or `,`, as the decimal
+/// separator) into its digits as an integer and the number of decimals written: at most
+/// twelve integer digits and six decimals. Anything else is left to the general reader
+/// (`None`).
 #[inline]
-fn parse_number(b: &[u8]) -> Option<(i64, u8)> {
+fn parse_number(b: &[u8], sep: u8) -> Option<(i64, u8)> {
     let (neg, digits) = match b.first()? {
         b'-' => (true, &b[1..]),
         _ => (false, b),
@@ -1891,7 +2035,7 @@ fn parse_number(b: &[u8]) -> Option<(i64, u8)> {
     }
     let frac = match &digits[int_len..] {
         [] => &[][..],
-        [b'.', rest @ ..] if !rest.is_empty() && rest.len() <= 6 => rest,
+        [s, rest @ ..] if *s == sep && !rest.is_empty() && rest.len() <= 6 => rest,
         _ => return None,
     };
     let mut v: i64 = 0;
@@ -1907,7 +2051,30 @@ fn parse_number(b: &[u8]) -> Option<(i64, u8)> {
     Some((if neg { -v } else { v }, frac.len() as u8))
 }
 
-/// Whether `d` is a valid ISO calendar date `YYYY-MM-DD`.
+/// Whether a number [`parse_number`] read with three decimals also reads, with the other
+/// separator grouping thousands, as another number: `1.500` is 1.5 or 1500, `1,500` 1.5
+/// or 1500. The general reader's grouping wants one to three digits before the separator,
+/// not starting with `0`, so `0,500` and `1234,500` read only one way: they prove the
+/// separator.
+#[inline]
+fn reads_both_ways(text: &[u8]) -> bool {
+    let int = text.strip_prefix(b"-").unwrap_or(text);
+    // Digits, the separator, three decimals.
+    (5..=7).contains(&int.len()) && !int.starts_with(b"0")
+}
+
+/// The ISO form (`YYYY-MM-DD`) of a valid `DD.MM.YYYY` date (two-digit day and month,
+/// as 1C and SAP write them); `None` for anything else.
+fn dotted_to_iso(d: &[u8; 10]) -> Option<[u8; 10]> {
+    if d[2] != b'.' || d[5] != b'.' {
+        return None;
+    }
+    let iso = [d[6], d[7], d[8], d[9], b'-', d[3], d[4], b'-', d[0], d[1]];
+    is_iso_date(&iso).then_some(iso)
+}
+
+/// Whether `d` is a valid ISO calendar date `YYYY-MM-DD` (years 1 to 9999, as the general
+/// reader's).
 fn is_iso_date(d: &[u8; 10]) -> bool {
     let num = |r: std::ops::Range<usize>| -> Option<u32> {
         d[r].iter().try_fold(0u32, |n, &c| {
@@ -1920,6 +2087,9 @@ fn is_iso_date(d: &[u8; 10]) -> bool {
     let (Some(y), Some(m), Some(day)) = (num(0..4), num(5..7), num(8..10)) else {
         return false;
     };
+    if y == 0 {
+        return false;
+    }
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     let days = match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -1931,15 +2101,16 @@ fn is_iso_date(d: &[u8; 10]) -> bool {
     (1..=days).contains(&day)
 }
 
-/// Bits of one 64-byte stretch: structural bytes (`,` `\n` `\r` `"`) and non-ASCII bytes.
+/// Bits of one 64-byte stretch: structural bytes (the delimiter, `\n` `\r` `"`) and
+/// non-ASCII bytes.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn masks(b: &[u8; 64]) -> (u64, u64) {
+fn masks(b: &[u8; 64], delim: u8) -> (u64, u64) {
     use std::arch::x86_64::*;
     // SAFETY: SSE2 is part of the x86_64 baseline; the four unaligned 16-byte loads stay
     // inside the 64-byte array.
     unsafe {
-        let comma = _mm_set1_epi8(b',' as i8);
+        let comma = _mm_set1_epi8(delim as i8);
         let nl = _mm_set1_epi8(b'\n' as i8);
         let cr = _mm_set1_epi8(b'\r' as i8);
         let q = _mm_set1_epi8(b'"' as i8);
@@ -1958,20 +2129,21 @@ fn masks(b: &[u8; 64]) -> (u64, u64) {
     }
 }
 
-/// Bits of one 64-byte stretch: structural bytes (`,` `\n` `\r` `"`) and non-ASCII bytes.
+/// Bits of one 64-byte stretch: structural bytes (the delimiter, `\n` `\r` `"`) and
+/// non-ASCII bytes.
 #[cfg(not(target_arch = "x86_64"))]
 #[inline(always)]
-fn masks(b: &[u8; 64]) -> (u64, u64) {
-    tail_masks(b)
+fn masks(b: &[u8; 64], delim: u8) -> (u64, u64) {
+    tail_masks(b, delim)
 }
 
 /// [`masks`] for a stretch shorter than 64 bytes.
 #[inline]
-fn tail_masks(b: &[u8]) -> (u64, u64) {
+fn tail_masks(b: &[u8], delim: u8) -> (u64, u64) {
     let mut m = 0u64;
     let mut hi = 0u64;
     for (i, &c) in b.iter().enumerate() {
-        m |= u64::from(matches!(c, b',' | b'\n' | b'\r' | b'"')) << i;
+        m |= u64::from(c == delim || matches!(c, b'\n' | b'\r' | b'"')) << i;
         hi |= u64::from(c >= 0x80) << i;
     }
     (m, hi)
@@ -1998,6 +2170,7 @@ fn scan_buffer(
 ) -> Option<Scanned> {
     let n = buf.len();
     let ncols = layout.role.len();
+    let delim = layout.delim;
     let mut spans = [Span::default(); Field::ALL.len()];
     let mut pos = 0usize; // start of the current record
     let mut field_ix = 0usize;
@@ -2016,9 +2189,9 @@ fn scan_buffer(
     let mut chunk = 0usize;
     while chunk < n {
         let (mut mask, hi) = if chunk + 64 <= n {
-            masks(buf[chunk..chunk + 64].try_into().ok()?)
+            masks(buf[chunk..chunk + 64].try_into().ok()?, delim)
         } else {
-            tail_masks(&buf[chunk..])
+            tail_masks(&buf[chunk..], delim)
         };
         let mut hi_from = pos.max(chunk) - chunk; // first bit of `hi` in the current record
         while mask != 0 {
@@ -2047,18 +2220,19 @@ fn scan_buffer(
                         } else {
                             quoted = false;
                             closed_at = p;
-                            if !matches!(buf[p + 1], b',' | b'\n' | b'\r') {
+                            let next = buf[p + 1];
+                            if next != delim && !matches!(next, b'\n' | b'\r') {
                                 return None; // text after the closing quote
                             }
                         }
                     }
-                    b',' => {}
+                    c if c == delim => {}
                     _ => return None, // a newline inside quotes
                 }
                 continue;
             }
             match c {
-                b',' => {
+                c if c == delim => {
                     let span = if closed_at != usize::MAX {
                         Span::new(fstart + 1, closed_at, escaped)
                     } else {
@@ -2149,8 +2323,8 @@ fn scan_buffer(
     }
 }
 
-/// The cells of a record (no newline inside), with quotes undone.
-fn cells(line: &[u8]) -> Vec<Vec<u8>> {
+/// The cells of a record (no newline inside) delimited by `delim`, with quotes undone.
+fn cells(line: &[u8], delim: u8) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     let mut cell = Vec::new();
     let mut quoted = false;
@@ -2163,7 +2337,7 @@ fn cells(line: &[u8]) -> Vec<Vec<u8>> {
             }
             (true, b'"') => quoted = false,
             (false, b'"') => quoted = true,
-            (false, b',') => out.push(std::mem::take(&mut cell)),
+            (false, c) if c == delim => out.push(std::mem::take(&mut cell)),
             (_, c) => cell.push(c),
         }
         i += 1;
@@ -2245,9 +2419,27 @@ mod tests {
 
     #[test]
     fn money_parses_to_hundredths_with_its_scale() {
-        assert_eq!(parse_money(b"19.05"), Some((1905, 2)));
-        assert_eq!(parse_money(b"-3.5"), Some((-350, 1)));
-        assert_eq!(parse_money(b"007"), Some((700, 0)));
+        assert_eq!(parse_money(b"19.05", b'.'), Some((1905, 2)));
+        assert_eq!(parse_money(b"-3.5", b'.'), Some((-350, 1)));
+        assert_eq!(parse_money(b"007", b'.'), Some((700, 0)));
+        assert_eq!(parse_money(b"19,05", b','), Some((1905, 2)));
+        assert_eq!(parse_money(b"-3,5", b','), Some((-350, 1)));
+        assert_eq!(parse_money(b"007", b','), Some((700, 0)));
+        for other in [
+            &b"19.05"[..],
+            b"1.234,56",
+            b"1 234,56",
+            b",5",
+            b"5,",
+            b"-0,00",
+        ] {
+            assert_eq!(
+                parse_money(other, b','),
+                None,
+                "{}",
+                String::from_utf8_lossy(other)
+            );
+        }
         for other in [
             &b""[..],
             b"-",
@@ -2262,7 +2454,7 @@ mod tests {
             b"1234567890123456",
         ] {
             assert_eq!(
-                parse_money(other),
+                parse_money(other, b'.'),
                 None,
                 "{}",
                 String::from_utf8_lossy(other)
@@ -2284,6 +2476,11 @@ mod tests {
         assert!(Layout::from_header(b"Supplier ID,amount").is_none());
         assert!(Layout::from_header(b"supplier_id,amount,amount").is_none());
         assert!(Layout::from_header(b"supplier_id,category").is_none());
+        let eu = Layout::from_header(b"supplier_id;amount;date\r").expect("semicolons");
+        assert_eq!((eu.delim, eu.decimal), (b';', b','));
+        assert_eq!(eu.column[Field::Date as usize], Some(2));
+        // A header split at the wrong delimiter names no field.
+        assert!(Layout::from_header(b"supplier_id;amount,date").is_none());
     }
 
     #[test]
@@ -2320,5 +2517,74 @@ mod tests {
         assert!(!is_iso_date(b"2025-02-29"));
         assert!(!is_iso_date(b"2025-13-01"));
         assert!(!is_iso_date(b"31.12.2025"));
+        // The general reader's years run from 1.
+        assert!(!is_iso_date(b"0000-01-01"));
+    }
+
+    #[test]
+    fn dotted_dates_are_checked_and_turned_to_iso() {
+        assert_eq!(dotted_to_iso(b"29.02.2024"), Some(*b"2024-02-29"));
+        assert_eq!(dotted_to_iso(b"31.12.2025"), Some(*b"2025-12-31"));
+        for not in [
+            b"29.02.2025",
+            b"32.01.2025",
+            b"01.13.2025",
+            b"00.01.2025",
+            b"01.01.0000",
+            b"2025-01-01",
+            b"01/02/2025",
+            b"1.2.2025  ",
+            b"01.02.20x5",
+        ] {
+            assert_eq!(dotted_to_iso(not), None, "{}", String::from_utf8_lossy(not));
+        }
+    }
+
+    /// What the general reader's evidence makes of one value of a number column.
+    fn general_evidence(value: &str) -> crate::ledger::locale::number::DecimalInference {
+        let mut e = crate::ledger::locale::number::DecimalEvidence::default();
+        e.add(0, value);
+        e.finish().expect("one value cannot conflict")
+    }
+
+    proptest::proptest! {
+        /// A value the fast path reads is, for the general reader, a proof of the
+        /// separator, a value that reads two ways, or one that reads the same either way,
+        /// exactly as the fast path classifies it.
+        #[test]
+        fn number_classes_are_the_general_readers(
+            neg in proptest::bool::ANY,
+            int in "[0-9]{1,6}",
+            frac in "[0-9]{0,6}",
+            comma in proptest::bool::ANY,
+        ) {
+            use crate::ledger::locale::number::{DecimalInference, DecimalSep};
+            let sep = if comma { b',' } else { b'.' };
+            let mut text = format!("{}{int}", if neg { "-" } else { "" });
+            if !frac.is_empty() {
+                text.push(char::from(sep));
+                text.push_str(&frac);
+            }
+            let Some((_, scale)) = parse_number(text.as_bytes(), sep) else {
+                // Only a negative zero is refused among these.
+                proptest::prop_assert!(neg);
+                return Ok(());
+            };
+            let want = if comma { DecimalSep::Comma } else { DecimalSep::Point };
+            match general_evidence(&text) {
+                DecimalInference::Decided { decimal, .. } => {
+                    proptest::prop_assert_eq!(decimal, want);
+                    proptest::prop_assert!(scale > 0 && !(scale == 3 && reads_both_ways(text.as_bytes())));
+                }
+                DecimalInference::Ambiguous { .. } => {
+                    proptest::prop_assert!(scale == 3 && reads_both_ways(text.as_bytes()));
+                }
+                DecimalInference::Indifferent => proptest::prop_assert_eq!(scale, 0),
+            }
+            if let Some((_, money_scale)) = parse_money(text.as_bytes(), sep) {
+                // Money has at most two decimals: each is a proof.
+                proptest::prop_assert_eq!(money_scale, scale);
+            }
+        }
     }
 }

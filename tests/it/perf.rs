@@ -399,3 +399,314 @@ fn fast_path_finds_duplicates_across_a_refilled_buffer() {
         assert_eq!(dump(&cube), dump(&g), "{threads} threads");
     }
 }
+
+/// The ledger `text` (comma-separated, decimal points, ISO dates, no newline in quotes)
+/// written as a European / 1C export: `;` between fields, decimal commas in the number
+/// columns, `dd.mm.yyyy` dates. Quoted fields stay quoted.
+fn eu_style(text: &str) -> String {
+    let mut out = String::new();
+    let mut numeric = Vec::new();
+    let mut date = None;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let (body, end) = match line.strip_suffix("\r\n") {
+            Some(b) => (b, "\r\n"),
+            None => line.strip_suffix('\n').map_or((line, ""), |b| (b, "\n")),
+        };
+        // Fields split at commas outside quotes, kept as written.
+        let mut fields = vec![String::new()];
+        let mut quoted = false;
+        for c in body.chars() {
+            match c {
+                '"' => {
+                    quoted = !quoted;
+                    fields.last_mut().expect("a field").push(c);
+                }
+                ',' if !quoted => fields.push(String::new()),
+                c => fields.last_mut().expect("a field").push(c),
+            }
+        }
+        if i == 0 {
+            for (c, name) in fields.iter().enumerate() {
+                if ["quantity", "unit_price", "amount", "profit"].contains(&name.as_str()) {
+                    numeric.push(c);
+                }
+                if name == "date" {
+                    date = Some(c);
+                }
+            }
+        } else {
+            for c in &numeric {
+                fields[*c] = fields[*c].replace('.', ",");
+            }
+            if let Some(c) = date
+                && let [y, m, d] = fields[c].split('-').collect::<Vec<_>>()[..]
+            {
+                fields[c] = format!("{d}.{m}.{y}");
+            }
+        }
+        out.push_str(&fields.join(";"));
+        out.push_str(end);
+    }
+    out
+}
+
+/// Checks that the fast path reads `text` as the general reader does (cube and report,
+/// on several thread counts), and returns the cube.
+fn same_on_threads(dir: &Path, name: &str, text: &str) -> SpendCube {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write ledger");
+    let want = general(&path);
+    let want_dump = dump(&want);
+    for threads in [1, 2, 3, 7] {
+        // `fast` compares the whole report with the general reader's.
+        let got = fast(&path, threads);
+        assert_eq!(
+            dump(&got),
+            want_dump,
+            "{name}: cube differs on {threads} threads"
+        );
+    }
+    want
+}
+
+#[test]
+fn fast_path_reads_the_european_style_of_a_generated_ledger() {
+    let dir = temp_dir("fast-eu-gen");
+    let comma = ledger(Shape {
+        rows: 6_000,
+        suppliers: 500,
+        seed: 11,
+        crlf: false,
+        profit: true,
+    });
+    let eu = eu_style(&comma);
+    assert!(
+        eu.contains(";01.01.2025;") && eu.contains(";-"),
+        "converted"
+    );
+    let eu_cube = same_on_threads(&dir, "eu.csv", &eu);
+    // The same ledger in both styles is the same cube and the same reports.
+    let comma_cube = same_on_threads(&dir, "comma.csv", &comma);
+    assert_eq!(dump(&eu_cube), dump(&comma_cube));
+    assert!(reports(&eu_cube) == reports(&comma_cube), "reports differ");
+    let report = |f: &str| {
+        let mut c = SpendCube::default();
+        read_ledger(&dir.join(f), &mut c).expect("reads")
+    };
+    let r = report("eu.csv");
+    assert!(
+        r.decisions.iter().any(|d| d.contains("decimal comma")),
+        "{:?}",
+        r.decisions
+    );
+    assert!(
+        r.decisions
+            .iter()
+            .any(|d| d.contains("dates as dd.mm.yyyy")),
+        "{:?}",
+        r.decisions
+    );
+    assert_eq!(r.normalisations.len(), 1, "{:?}", r.normalisations);
+    // CRLF line ends.
+    let crlf = eu_style(&ledger(Shape {
+        rows: 2_000,
+        suppliers: 40,
+        seed: 3,
+        crlf: true,
+        profit: false,
+    }));
+    same_on_threads(&dir, "eu-crlf.csv", &crlf);
+}
+
+#[test]
+fn fast_path_reads_european_ledgers_with_quotes_credits_and_three_decimals() {
+    let dir = temp_dir("fast-eu-edges");
+    // Names quoted with `;` and `""` inside, credit notes, quantities with three decimals
+    // that read two ways (`1,500`: decided by the amounts) and some that do not (`0,250`),
+    // dates that read both ways before a day-first one, an id with two names, duplicates,
+    // quantity × price off by more than rounding, a line with no date, currency or profit.
+    let mut text = String::from(
+        "order_id;date;supplier_id;supplier_name;category;item_id;quantity;unit_price;amount;currency;profit\n",
+    );
+    for i in 0..400u32 {
+        let s = i % 6;
+        let name = match s {
+            0 => "\"Müller; Söhne GmbH\"".to_string(),
+            1 => "\"ООО \"\"Ромашка\"\"; филиал\"".to_string(),
+            2 if i % 50 == 49 => "Acme Ltd".to_string(),
+            _ => format!("Acme {s}"),
+        };
+        let day = 1 + (i / 30) % 12;
+        let date = format!("{day:02}.{:02}.2025", 1 + (i / 40) % 12);
+        let (qty, price, amount) = match i % 5 {
+            0 => ("1,500".to_string(), "2,00", "3,00".to_string()),
+            1 => ("0,250".to_string(), "4,00", "1,00".to_string()),
+            2 => ("-2".to_string(), "1,25", "-2,50".to_string()),
+            3 => ("3".to_string(), "7", format!("{},5", 21 + i % 3)),
+            _ => ("12".to_string(), "0,5", "6".to_string()),
+        };
+        text.push_str(&format!(
+            "PO{};{date};S{s};{name};C{};I{};{qty};{price};{amount};EUR;{}\n",
+            i / 3,
+            i % 4,
+            i % 9,
+            if i % 7 == 0 { "" } else { "0,10" }
+        ));
+    }
+    text.push_str("PO1;;S1;\"ООО \"\"Ромашка\"\"; филиал\";;I1;;;-4,25;;\n");
+    text.push_str("PO9;13.02.2025;S2;Acme 2;C1;I1;2;3,5;7,00;EUR;1\n");
+    text.push_str("PO9;13.02.2025;S2;\"Acme 2\";C1;I1;2;3,5;7,00;EUR;1\n");
+    let cube = same_on_threads(&dir, "edges.csv", &text);
+    // The period is compared as dates: `13.02.2025` is not the last one.
+    assert_eq!(
+        cube.period,
+        Some(("2025-01-01".into(), "2025-10-02".into()))
+    );
+    let mut g = SpendCube::default();
+    let r = read_ledger(&dir.join("edges.csv"), &mut g).expect("general");
+    for want in [
+        "column 7 (quantity): decimal comma ',' (\"0,250\" at line 3 reads only that way)",
+        "column 2 (date): dates as dd.mm.yyyy (\"13.02.2025\" at line 403 reads only that way)",
+    ] {
+        assert!(
+            r.decisions.iter().any(|d| d == want),
+            "{want}: {:?}",
+            r.decisions
+        );
+    }
+    assert!(!r.duplicates.is_empty() && r.warning_count > 0, "{r:?}");
+
+    // Quantities that read two ways with no proof in their column follow the amounts;
+    // dates that all read two ways are day-first by the dotted convention; dates whose day
+    // and month are equal need no decision.
+    for (name, dates) in [
+        ("dotted.csv", ["01.02.2025", "03.04.2025"]),
+        ("same.csv", ["01.01.2025", "02.02.2025"]),
+        ("iso.csv", ["2025-02-01", "2025-04-03"]),
+    ] {
+        let mut text = String::from("supplier_id;date;quantity;amount\n");
+        for i in 0..200 {
+            text.push_str(&format!(
+                "S{};{};{},500;{},50\n",
+                i % 3,
+                dates[i % 2],
+                1 + i % 4,
+                3 * (1 + i % 4)
+            ));
+        }
+        same_on_threads(&dir, name, &text);
+        let mut g = SpendCube::default();
+        let r = read_ledger(&dir.join(name), &mut g).expect("general");
+        assert!(
+            r.decisions
+                .iter()
+                .any(|d| d.contains("as the file's other numbers show")),
+            "{:?}",
+            r.decisions
+        );
+        assert_eq!(
+            r.decisions.iter().any(|d| d.contains("dotted dates")),
+            name == "dotted.csv",
+            "{:?}",
+            r.decisions
+        );
+    }
+}
+
+#[test]
+fn fast_path_decides_three_decimal_quantities_as_the_general_reader_in_comma_files() {
+    // `1.500` reads two ways and follows the amounts; `0.500` and `1234.500` read one way.
+    let dir = temp_dir("fast-three-decimals");
+    for (name, odd) in [("follow", "2.500"), ("zero", "0.500"), ("wide", "1234.500")] {
+        let mut text = String::from("supplier_id,date,quantity,amount\n");
+        for i in 0..100 {
+            let q = if i == 60 {
+                odd.to_string()
+            } else {
+                format!("{}.500", 1 + i % 4)
+            };
+            text.push_str(&format!("S{},2025-03-0{},{q},{}.50\n", i % 3, 1 + i % 9, i));
+        }
+        same_on_threads(&dir, &format!("{name}.csv"), &text);
+    }
+    // Dotted dates in a comma file.
+    let mut text = String::from("supplier_id,date,amount\n");
+    for i in 0..50 {
+        text.push_str(&format!(
+            "S{},{:02}.0{}.2025,{i}.25\n",
+            i % 4,
+            1 + i % 28,
+            1 + i % 9
+        ));
+    }
+    let cube = same_on_threads(&dir, "dotted.csv", &text);
+    assert_eq!(
+        cube.period,
+        Some(("2025-01-01".into(), "2025-09-27".into()))
+    );
+}
+
+#[test]
+fn fast_path_leaves_european_files_it_cannot_mirror_to_the_general_reader() {
+    let dir = temp_dir("fast-eu-other");
+    let header = "supplier_id;supplier_name;date;quantity;amount\n";
+    for (name, body) in [
+        ("thousands-point", "S1;A;01.02.2025;1;1.234,56\n"),
+        ("thousands-space", "S1;A;01.02.2025;1;1 234,56\n"),
+        ("decimal-point", "S1;A;01.02.2025;1;19.05\n"),
+        ("three-decimal-amount", "S1;A;01.02.2025;1;1,234\n"),
+        // Values that read two ways and nothing in the file to decide: the general reader
+        // asks for --decimal.
+        ("ambiguous-only", "S1;A;01.02.2025;1,500;2\n"),
+        (
+            "mixed-dates",
+            "S1;A;2025-02-01;1;1,5\nS2;B;03.02.2025;1;2\n",
+        ),
+        ("short-date", "S1;A;1.2.2025;1;1,5\n"),
+        ("date-time", "S1;A;01.02.2025 0:00:00;1;1,5\n"),
+        ("no-such-day", "S1;A;31.02.2025;1;1,5\n"),
+        ("month-first", "S1;A;02.13.2025;1;1,5\n"),
+        ("slashes", "S1;A;01/02/2025;1;1,5\n"),
+        ("quoted-newline", "S1;\"A\nB\";01.02.2025;1;1,5\n"),
+        ("text-after-quote", "S1;\"A\"B;01.02.2025;1;1,5\n"),
+        ("short-row", "S1;A;01.02.2025;1\n"),
+    ] {
+        let p = dir.join(format!("{name}.csv"));
+        std::fs::write(&p, format!("{header}{body}")).expect("write");
+        for threads in [1, 2] {
+            let got = read_ledger_fast(
+                &p,
+                FastOptions {
+                    threads,
+                    ..FastOptions::default()
+                },
+            );
+            assert!(got.is_none(), "{name} on {threads} threads was handled");
+        }
+    }
+}
+
+#[test]
+fn analyze_output_of_a_european_ledger_is_the_general_readers() {
+    // `--delimiter` makes the pipeline take the general reader: the analysis must not tell.
+    let dir = temp_dir("fast-eu-cli");
+    let comma = ledger(Shape {
+        rows: 3_000,
+        suppliers: 300,
+        seed: 5,
+        ..Shape::default()
+    });
+    let eu = crate::common::write(&dir, "eu.csv", &eu_style(&comma));
+    let en = crate::common::write(&dir, "en.csv", &comma);
+    let eu = eu.to_str().expect("path");
+    for format in ["json", "csv"] {
+        let fast = crate::common::ok(&["analyze", eu, "--format", format]);
+        let general = crate::common::ok(&["analyze", eu, "--format", format, "--delimiter", ";"]);
+        assert!(fast == general, "analyze --format {format} differs");
+    }
+    let en = en.to_str().expect("path");
+    assert_eq!(
+        crate::common::ok(&["analyze", eu, "--format", "csv"]),
+        crate::common::ok(&["analyze", en, "--format", "csv"])
+    );
+}
