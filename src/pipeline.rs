@@ -131,9 +131,10 @@ pub fn inspect(inputs: &Inputs) -> Result<Ledger, Error> {
 
 /// Reads one ledger file into `cube`: the one place where a file meets a reader.
 ///
-/// With default options (nothing given on the command line, no exchange
-/// rates), a clean UTF-8 comma file is read by the fast path, whose report is the general
-/// reader's; anything it does not handle is read by the general reader.
+/// With default options (nothing given on the command line, no exchange rates), a clean
+/// UTF-8 ledger (comma-separated with decimal points, or semicolon-separated with decimal
+/// commas as 1C and European Excel write them) is read by the fast path, whose report is
+/// the general reader's; anything it does not handle is read by the general reader.
 fn read_file(
     path: &std::path::Path,
     options: &ReadOptions,
