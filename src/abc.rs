@@ -15,6 +15,7 @@
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
 use std::fmt;
 
 /// One of the three ABC classes.
@@ -104,7 +105,7 @@ pub struct AbcEntry {
 }
 
 /// The outcome of one ABC analysis on one measure.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct AbcRanking {
     /// Objects in rank order.
     pub entries: Vec<AbcEntry>,
@@ -113,10 +114,23 @@ pub struct AbcRanking {
     /// Ids of objects with zero or negative value (ranked last, class C), in rank order.
     pub non_positive: Vec<String>,
     /// Positions in `entries`, sorted by id: [`AbcRanking::get`] is a binary search, not a
-    /// scan (the analysis looks up every category once per supplier-category pair).
+    /// scan. Built on the first lookup: most rankings (items, suppliers on big ledgers) are
+    /// never looked up by id, and sorting their ids is most of the cost of ranking them.
     #[serde(skip)]
-    by_id: Vec<u32>,
+    by_id: std::sync::OnceLock<Vec<u32>>,
 }
+
+/// Equal rankings are equal whether or not they were looked up (the lookup index is
+/// built on demand and follows from the entries).
+impl PartialEq for AbcRanking {
+    fn eq(&self, other: &Self) -> bool {
+        self.entries == other.entries
+            && self.total == other.total
+            && self.non_positive == other.non_positive
+    }
+}
+
+impl Eq for AbcRanking {}
 
 impl AbcRanking {
     /// Number of objects in each class, as (A, B, C).
@@ -133,16 +147,23 @@ impl AbcRanking {
     /// The entry for an id, if ranked.
     pub fn get(&self, id: &str) -> Option<&AbcEntry> {
         let entry = |i: &u32| self.entries.get(*i as usize);
-        if self.by_id.len() != self.entries.len() {
-            // Entries changed after ranking: the index no longer covers them.
+        let by_id = self.by_id.get_or_init(|| {
+            let mut by_id: Vec<u32> = (0..self.entries.len() as u32).collect();
+            by_id.sort_by(|a, b| {
+                self.entries[*a as usize]
+                    .id
+                    .cmp(&self.entries[*b as usize].id)
+            });
+            by_id
+        });
+        if by_id.len() != self.entries.len() {
+            // Entries changed after the index was built: it no longer covers them.
             return self.entries.iter().find(|e| e.id == id);
         }
         // The first of equal ids in rank order (the sort that built the index is stable),
         // as a scan from the top would find.
-        let at = self
-            .by_id
-            .partition_point(|i| entry(i).is_some_and(|e| e.id.as_str() < id));
-        self.by_id.get(at).and_then(entry).filter(|e| e.id == id)
+        let at = by_id.partition_point(|i| entry(i).is_some_and(|e| e.id.as_str() < id));
+        by_id.get(at).and_then(entry).filter(|e| e.id == id)
     }
 }
 
@@ -152,15 +173,77 @@ where
     I: IntoIterator<Item = (String, Decimal)>,
 {
     let mut items: Vec<(String, Decimal)> = values.into_iter().collect();
-    // Positive values first, by value descending, ties by id; then non-positive ones the same way.
+    sort_ranked(&mut items, |a, b| a.cmp(b));
+    let total = items.iter().map(|(_, v)| *v).sum();
+    classed(items, total, cutoffs, convention)
+}
+
+/// [`rank`] of objects known by a key (e.g. an interned index) whose id is `id(key)`: the
+/// ranking, and the keys in rank order. Ids are copied once, into the entries.
+pub fn rank_keyed<'k, K: Copy + 'k>(
+    mut values: Vec<(K, Decimal)>,
+    id: impl Fn(K) -> &'k str,
+    cutoffs: Cutoffs,
+    convention: BoundaryConvention,
+) -> (AbcRanking, Vec<K>) {
+    sort_ranked(&mut values, |a, b| id(*a).cmp(id(*b)));
+    let keys = values.iter().map(|(k, _)| *k).collect();
+    let total = values.iter().map(|(_, v)| *v).sum();
+    let named = values.into_iter().map(|(k, v)| (id(k).to_string(), v));
+    (classed(named, total, cutoffs, convention), keys)
+}
+
+/// Positive values first, by value descending, ties by id; then non-positive ones the same
+/// way.
+fn sort_ranked<K>(items: &mut Vec<(K, Decimal)>, by_id: impl Fn(&K, &K) -> Ordering) {
+    // Decimals compared as integers at one common scale when they all fit: the same order,
+    // without rescaling in every comparison.
+    if let Some(keys) = integer_keys(items.iter().map(|(_, v)| *v)) {
+        let mut keyed: Vec<(i128, (K, Decimal))> = keys.into_iter().zip(items.drain(..)).collect();
+        keyed.sort_by(|(ka, (ia, _)), (kb, (ib, _))| {
+            (*kb > 0)
+                .cmp(&(*ka > 0))
+                .then_with(|| kb.cmp(ka))
+                .then_with(|| by_id(ia, ib))
+        });
+        items.extend(keyed.into_iter().map(|(_, x)| x));
+        return;
+    }
     items.sort_by(|(ia, va), (ib, vb)| {
         let pa = *va > Decimal::ZERO;
         let pb = *vb > Decimal::ZERO;
         pb.cmp(&pa)
             .then_with(|| vb.cmp(va))
-            .then_with(|| ia.cmp(ib))
+            .then_with(|| by_id(ia, ib))
     });
-    let total: Decimal = items.iter().map(|(_, v)| *v).sum();
+}
+
+/// Each value's mantissa at the largest scale among them, when every one fits an `i128`:
+/// these compare exactly as the values do.
+fn integer_keys(values: impl Iterator<Item = Decimal> + Clone) -> Option<Vec<i128>> {
+    let scale = values.clone().map(|v| v.scale()).max().unwrap_or(0);
+    values
+        .map(|v| {
+            10i128
+                .checked_pow(scale - v.scale())
+                .and_then(|f| v.mantissa().checked_mul(f))
+        })
+        .collect()
+}
+
+/// The ranking of `(id, value)` pairs already in rank order; `total` is the sum of the
+/// values, added up in that order.
+fn classed<I>(
+    items: I,
+    total: Decimal,
+    cutoffs: Cutoffs,
+    convention: BoundaryConvention,
+) -> AbcRanking
+where
+    I: IntoIterator<Item = (String, Decimal)>,
+    I::IntoIter: ExactSizeIterator,
+{
+    let items = items.into_iter();
     let hundred = Decimal::ONE_HUNDRED;
     // Compare `cumulative * 100` with `total * cut-off` so that no division rounds the boundary.
     let a_limit = total * cutoffs.a;
@@ -168,7 +251,7 @@ where
     let mut cumulative = Decimal::ZERO;
     let mut entries = Vec::with_capacity(items.len());
     let mut non_positive = Vec::new();
-    for (i, (id, value)) in items.into_iter().enumerate() {
+    for (i, (id, value)) in items.enumerate() {
         let before = cumulative;
         cumulative += value;
         let class = if value <= Decimal::ZERO || total <= Decimal::ZERO {
@@ -204,13 +287,11 @@ where
             class,
         });
     }
-    let mut by_id: Vec<u32> = (0..entries.len() as u32).collect();
-    by_id.sort_by(|a, b| entries[*a as usize].id.cmp(&entries[*b as usize].id));
     AbcRanking {
         entries,
         total,
         non_positive,
-        by_id,
+        by_id: std::sync::OnceLock::new(),
     }
 }
 
@@ -390,6 +471,32 @@ mod tests {
                     prop_assert!(w[0].class <= w[1].class);
                 }
             }
+        }
+
+        /// Sorting on integer keys gives the order of the decimals themselves, whatever
+        /// their scales; values too large for the keys fall back to decimal comparisons.
+        #[test]
+        fn integer_keys_sort_as_the_decimals_do(
+            vals in proptest::collection::vec((0u16..30, -100_000i64..100_000, 0u32..6), 0..40),
+            huge in proptest::bool::ANY,
+        ) {
+            let mut items: Vec<(String, Decimal)> = vals
+                .iter()
+                .map(|(i, m, s)| (format!("x{i}"), Decimal::new(*m, *s)))
+                .collect();
+            if huge {
+                items.push(("big".into(), Decimal::MAX));
+                items.push(("tiny".into(), Decimal::new(1, 28)));
+            }
+            let mut expected = items.clone();
+            expected.sort_by(|(ia, va), (ib, vb)| {
+                (*vb > Decimal::ZERO)
+                    .cmp(&(*va > Decimal::ZERO))
+                    .then_with(|| vb.cmp(va))
+                    .then_with(|| ia.cmp(ib))
+            });
+            sort_ranked(&mut items, |a, b| a.cmp(b));
+            prop_assert_eq!(items, expected);
         }
 
         #[test]

@@ -207,53 +207,89 @@ pub enum AnalysisError {
     Classify(#[from] ClassifyError),
 }
 
+/// The spend and profit rankings of one kind of object, by interned index.
 struct Rankings {
     spend: AbcRanking,
+    /// The interned index of each spend entry, in rank order.
+    order: Vec<Ix>,
     profit: Option<AbcRanking>,
+    /// The interned index of each profit entry, in rank order.
+    profit_order: Vec<Ix>,
 }
 
 impl Rankings {
-    fn new(
-        rules: &RuleSet,
-        spend: Vec<(String, Decimal)>,
-        profit: Option<Vec<(String, Decimal)>>,
-    ) -> Self {
+    /// Ranks the objects of `ids` that have a sum in `sums` (indexed like `ids`).
+    fn new(rules: &RuleSet, ids: &Interner, sums: &[Option<Cell>], has_profit: bool) -> Self {
+        let values = |f: fn(&Cell) -> Decimal| -> Vec<(Ix, Decimal)> {
+            sums.iter()
+                .enumerate()
+                .filter_map(|(i, c)| c.as_ref().map(|c| (i as Ix, f(c))))
+                .collect()
+        };
+        let rank = |v| abc::rank_keyed(v, |i| ids.name(i), rules.cutoffs, rules.boundary);
+        let (spend, order) = rank(values(|c| c.spend));
+        let (profit, profit_order) = if has_profit {
+            let (p, o) = rank(values(|c| c.profit));
+            (Some(p), o)
+        } else {
+            (None, Vec::new())
+        };
         Rankings {
-            spend: abc::rank(spend, rules.cutoffs, rules.boundary),
-            profit: profit.map(|p| abc::rank(p, rules.cutoffs, rules.boundary)),
+            spend,
+            order,
+            profit,
+            profit_order,
         }
     }
 
-    /// [`Rankings::results`], moving the entries instead of cloning them.
-    fn into_results(self) -> Vec<AbcResult> {
-        let mut profit: std::collections::HashMap<String, AbcEntry> = self
-            .profit
-            .map(|r| r.entries.into_iter().map(|e| (e.id.clone(), e)).collect())
-            .unwrap_or_default();
+    /// The class of each index on each measure (`None` where not ranked): lookups by index
+    /// instead of by id.
+    fn classes(&self, n: usize) -> (Vec<Option<AbcClass>>, Vec<Option<AbcClass>>) {
+        let by_index = |r: Option<&AbcRanking>, order: &[Ix]| {
+            let mut v = vec![None; n];
+            for (e, &i) in r
+                .map(|r| r.entries.as_slice())
+                .unwrap_or(&[])
+                .iter()
+                .zip(order)
+            {
+                if let Some(slot) = v.get_mut(i as usize) {
+                    *slot = Some(e.class);
+                }
+            }
+            v
+        };
+        (
+            by_index(Some(&self.spend), &self.order),
+            by_index(self.profit.as_ref(), &self.profit_order),
+        )
+    }
+
+    /// The results in spend rank order with the interned index of each, moving the entries
+    /// instead of cloning them.
+    fn into_results(self, n: usize) -> Vec<(Ix, AbcResult)> {
+        let mut profit: Vec<Option<AbcEntry>> = Vec::new();
+        if let Some(p) = self.profit {
+            profit.resize_with(n, || None);
+            for (e, i) in p.entries.into_iter().zip(self.profit_order) {
+                if let Some(slot) = profit.get_mut(i as usize) {
+                    *slot = Some(e);
+                }
+            }
+        }
         self.spend
             .entries
             .into_iter()
-            .map(|e| AbcResult {
-                id: e.id.clone(),
-                profit: profit.remove(&e.id),
-                spend: e,
-            })
-            .collect()
-    }
-
-    fn results(&self) -> Vec<AbcResult> {
-        let profit: BTreeMap<&str, &AbcEntry> = self
-            .profit
-            .iter()
-            .flat_map(|r| r.entries.iter().map(|e| (e.id.as_str(), e)))
-            .collect();
-        self.spend
-            .entries
-            .iter()
-            .map(|e| AbcResult {
-                id: e.id.clone(),
-                spend: e.clone(),
-                profit: profit.get(e.id.as_str()).map(|p| (*p).clone()),
+            .zip(self.order)
+            .map(|(e, i)| {
+                (
+                    i,
+                    AbcResult {
+                        id: e.id.clone(),
+                        profit: profit.get_mut(i as usize).and_then(Option::take),
+                        spend: e,
+                    },
+                )
             })
             .collect()
     }
@@ -304,6 +340,53 @@ fn reads_any(rules: &RuleSet, supplier: bool, names: &[&str]) -> bool {
         .any(|e| e.names().iter().any(|(n, _)| names.contains(n)))
 }
 
+/// Sums of the cells by one interned index: one pass over the cells, no strings.
+fn sums_by(cube: &SpendCube, n: usize, ix: fn(&CellKey) -> usize) -> Vec<Option<Cell>> {
+    let mut sums: Vec<Option<Cell>> = vec![None; n];
+    for (k, c) in &cube.cells {
+        if let Some(slot) = sums.get_mut(ix(k)) {
+            slot.get_or_insert_with(Cell::default).add(c);
+        }
+    }
+    sums
+}
+
+/// The items in spend rank order. Independent of everything else the analysis makes, so
+/// it runs beside the classification on big ledgers.
+fn item_results(cube: &SpendCube, rules: &RuleSet) -> Vec<ItemResult> {
+    let n = cube.items.len();
+    let rank = Rankings::new(
+        rules,
+        &cube.items,
+        &sums_by(cube, n, |k| k.item as usize),
+        cube.has_profit,
+    );
+    // Distinct suppliers per item, by index: sort the (item, supplier) pairs of the cells
+    // and count the distinct ones.
+    let mut item_supplier: Vec<(Ix, Ix)> =
+        cube.cells.keys().map(|k| (k.item, k.supplier)).collect();
+    item_supplier.sort_unstable();
+    item_supplier.dedup();
+    let mut suppliers_per_item = vec![0usize; n];
+    for (i, _) in &item_supplier {
+        if let Some(c) = suppliers_per_item.get_mut(*i as usize) {
+            *c += 1;
+        }
+    }
+    drop(item_supplier);
+    rank.into_results(n)
+        .into_iter()
+        .map(|(i, r)| ItemResult {
+            suppliers: suppliers_per_item.get(i as usize).copied().unwrap_or(0),
+            id: r.id.clone(),
+            abc: r,
+        })
+        .collect()
+}
+
+/// Items from this many on are ranked on a thread of their own.
+const ITEMS_ON_A_THREAD: usize = 4096;
+
 /// Runs ABC, classification and advice over a spend cube.
 pub fn analyze(
     cube: &SpendCube,
@@ -321,20 +404,38 @@ fn analyze_sharing(
     profiles: &Profiles,
     share: bool,
 ) -> Result<Analysis, AnalysisError> {
+    if cube.items.len() < ITEMS_ON_A_THREAD {
+        // Items first, and their intermediate data dropped: this keeps the peak down.
+        let items = item_results(cube, rules);
+        let mut a = analyze_without_items(cube, rules, profiles, share)?;
+        a.items = items;
+        return Ok(a);
+    }
+    std::thread::scope(|scope| {
+        let items = scope.spawn(|| item_results(cube, rules));
+        let a = analyze_without_items(cube, rules, profiles, share);
+        let items = items
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        a.map(|mut a| {
+            a.items = items;
+            a
+        })
+    })
+}
+
+/// [`analyze_sharing`] but for the items (left empty).
+fn analyze_without_items(
+    cube: &SpendCube,
+    rules: &RuleSet,
+    profiles: &Profiles,
+    share: bool,
+) -> Result<Analysis, AnalysisError> {
     let has_profit = cube.has_profit;
     // Sums by interned index (one pass over the cells, no strings): the cube has many
     // more cells than suppliers or categories, and everything below works by index.
-    let by_index = |n: usize, ix: fn(&CellKey) -> usize| {
-        let mut sums: Vec<Option<Cell>> = vec![None; n];
-        for (k, c) in &cube.cells {
-            if let Some(slot) = sums.get_mut(ix(k)) {
-                slot.get_or_insert_with(Cell::default).add(c);
-            }
-        }
-        sums
-    };
-    let per_supplier = by_index(cube.suppliers.len(), |k| k.supplier as usize);
-    let per_category = by_index(cube.categories.len(), |k| k.category as usize);
+    let per_supplier = sums_by(cube, cube.suppliers.len(), |k| k.supplier as usize);
+    let per_category = sums_by(cube, cube.categories.len(), |k| k.category as usize);
     let cell_at =
         |sums: &[Option<Cell>], i: Ix| sums.get(i as usize).copied().flatten().unwrap_or_default();
     let mut pair_sums: std::collections::HashMap<(Ix, Ix), Cell> =
@@ -367,59 +468,20 @@ fn analyze_sharing(
         });
     }
 
-    let rank = |ids: &Interner, sums: &[Option<Cell>]| {
-        let named = || {
-            sums.iter()
-                .enumerate()
-                .filter_map(|(i, c)| Some((ids.name(i as Ix), (*c)?)))
-        };
-        Rankings::new(
-            rules,
-            named().map(|(k, c)| (k.to_string(), c.spend)).collect(),
-            has_profit.then(|| named().map(|(k, c)| (k.to_string(), c.profit)).collect()),
-        )
-    };
-    let sup_rank = rank(&cube.suppliers, &per_supplier);
-    let cat_rank = rank(&cube.categories, &per_category);
-    // Items first, and their intermediate data dropped: with many items this keeps the
-    // peak memory down. Distinct suppliers per item, by index: sort the (item, supplier)
-    // pairs of the cells and count the distinct ones.
-    let item_rank = rank(
-        &cube.items,
-        &by_index(cube.items.len(), |k| k.item as usize),
-    );
-    let mut item_supplier: Vec<(Ix, Ix)> =
-        cube.cells.keys().map(|k| (k.item, k.supplier)).collect();
-    item_supplier.sort_unstable();
-    item_supplier.dedup();
-    let mut suppliers_per_item = vec![0usize; cube.items.len()];
-    for (i, _) in &item_supplier {
-        if let Some(n) = suppliers_per_item.get_mut(*i as usize) {
-            *n += 1;
-        }
-    }
-    drop(item_supplier);
-    let items: Vec<ItemResult> = item_rank
-        .into_results()
-        .into_iter()
-        .map(|r| ItemResult {
-            suppliers: cube
-                .items
-                .get(&r.id)
-                .and_then(|i| suppliers_per_item.get(i as usize))
-                .copied()
-                .unwrap_or(0),
-            id: r.id.clone(),
-            abc: r,
-        })
-        .collect();
-    drop(suppliers_per_item);
+    let sup_rank = Rankings::new(rules, &cube.suppliers, &per_supplier, has_profit);
+    let cat_rank = Rankings::new(rules, &cube.categories, &per_category, has_profit);
     let total_profit = cube.total_profit();
 
     let mut findings = Vec::new();
     for (what, r) in [("supplier", &sup_rank), ("category", &cat_rank)] {
-        for id in &r.spend.non_positive {
-            let v = r.spend.get(id).map(|e| e.value).unwrap_or_default();
+        // The non-positive objects are the last entries, in the same order.
+        let first = r
+            .spend
+            .entries
+            .len()
+            .saturating_sub(r.spend.non_positive.len());
+        for (id, e) in r.spend.non_positive.iter().zip(&r.spend.entries[first..]) {
+            let v = e.value;
             findings.push(Finding {
                 id: "non-positive-spend".into(),
                 subject: id.clone(),
@@ -430,8 +492,7 @@ fn analyze_sharing(
         }
     }
 
-    let class_of =
-        |r: &Option<AbcRanking>, id: &str| r.as_ref().and_then(|r| r.get(id)).map(|e| e.class);
+    let (cat_spend_class, cat_profit_class) = cat_rank.classes(cube.categories.len());
     let pct = |part: Decimal, whole: Decimal| {
         if whole > Decimal::ZERO {
             (part / whole * Decimal::ONE_HUNDRED).normalize()
@@ -448,7 +509,6 @@ fn analyze_sharing(
     };
 
     let category_facts = |ci: Ix| -> Vec<(&'static str, Value)> {
-        let c = cube.categories.name(ci);
         let cell = cell_at(&per_category, ci);
         let mut v = vec![
             ("has-profit-data", Value::Bool(has_profit)),
@@ -464,10 +524,10 @@ fn analyze_sharing(
                 ),
             ),
         ];
-        if let Some(e) = cat_rank.spend.get(c) {
-            v.push(("category-spend-class", Value::Text(e.class.to_string())));
+        if let Some(cls) = cat_spend_class.get(ci as usize).copied().flatten() {
+            v.push(("category-spend-class", Value::Text(cls.to_string())));
         }
-        if let Some(cls) = class_of(&cat_rank.profit, c) {
+        if let Some(cls) = cat_profit_class.get(ci as usize).copied().flatten() {
             v.push(("category-profit-class", Value::Text(cls.to_string())));
             v.push((
                 "category-profit-share",
@@ -479,8 +539,8 @@ fn analyze_sharing(
 
     // Categories on their own.
     let mut categories = Vec::new();
-    for r in cat_rank.results() {
-        let ci = cube.categories.get(&r.id);
+    for (ci, r) in cat_rank.into_results(cube.categories.len()) {
+        let ci = Some(ci);
         let facts = DataFacts {
             data: ci.map(category_facts).unwrap_or_default(),
             profiles,
@@ -520,10 +580,10 @@ fn analyze_sharing(
         (usize, RelationshipType),
         (Vec<classify::AppliedException>, RelationshipType),
     > = std::collections::HashMap::new();
-    let mut suppliers = Vec::new();
-    for r in sup_rank.into_results() {
+    let mut suppliers = Vec::with_capacity(sup_rank.order.len());
+    for (si, r) in sup_rank.into_results(cube.suppliers.len()) {
         let s = r.id.as_str();
-        let si = cube.suppliers.get(s);
+        let si = Some(si);
         let s_cell = si.map(|i| cell_at(&per_supplier, i)).unwrap_or_default();
         let s_pairs: &[(Ix, Cell)] = si
             .and_then(|i| sup_pairs.get(i as usize))
@@ -717,7 +777,7 @@ fn analyze_sharing(
         summary,
         suppliers,
         categories,
-        items,
+        items: Vec::new(),
         advice,
         findings,
     })

@@ -27,8 +27,14 @@ impl SupplyGraph {
     /// Builds the graph from (supplier, category, spend) edges.
     pub fn new<'a>(edges: impl IntoIterator<Item = (&'a str, &'a str, Decimal)>) -> Self {
         let mut g = SupplyGraph::default();
+        // Edges usually come supplier by supplier: the last supplier's node is kept.
+        let mut last: Option<(&str, NodeIndex)> = None;
         for (s, c, spend) in edges {
-            let si = g.node(true, s);
+            let si = match last {
+                Some((id, i)) if id == s => i,
+                _ => g.node(true, s),
+            };
+            last = Some((s, si));
             let ci = g.node(false, c);
             g.graph.add_edge(si, ci, spend);
         }

@@ -372,6 +372,58 @@ pub(crate) fn pct1(f: Decimal) -> String {
     format!("{:.1} %", (f * Decimal::ONE_HUNDRED).round_dp(1))
 }
 
+/// `f` of every item, in order, on the machine's cores (at most eight threads) when the
+/// summed `weight` of the items reaches `min_weight`: the items are cut into runs of about
+/// equal weight, one per thread, and the results joined in item order, so the output is the
+/// same whatever the number of threads.
+pub(crate) fn par_map<T: Sync, R: Send>(
+    items: &[T],
+    weight: impl Fn(&T) -> usize,
+    min_weight: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let total: usize = items.iter().map(&weight).sum();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8)
+        .min(items.len());
+    if threads < 2 || total < min_weight {
+        return items.iter().map(f).collect();
+    }
+    // Cut where the running weight passes each thread's share.
+    let mut runs: Vec<&[T]> = Vec::with_capacity(threads);
+    let (mut start, mut acc) = (0, 0);
+    for (i, item) in items.iter().enumerate() {
+        acc += weight(item);
+        if acc * threads >= total * (runs.len() + 1) && runs.len() + 1 < threads {
+            runs.push(&items[start..=i]);
+            start = i + 1;
+        }
+    }
+    runs.push(&items[start..]);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = runs
+            .iter()
+            .skip(1)
+            .map(|run| scope.spawn(move || run.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        let mut out: Vec<R> = Vec::with_capacity(items.len());
+        out.extend(runs[0].iter().map(f));
+        for h in handles {
+            out.extend(
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+        }
+        out
+    })
+}
+
+/// Work below which the plans are made on one thread: starting threads costs more than
+/// it saves on a small ledger.
+const PARALLEL_FROM: usize = 2048;
+
 /// Builds the advice. Supply risks and supplier exceptions are added to `findings`.
 pub fn advise(
     rules: &RuleSet,
@@ -426,7 +478,12 @@ pub fn advise(
     }
     let ctx = ctx;
 
-    let plans: Vec<CategoryPlan> = categories.iter().map(|c| ctx.category_plan(c)).collect();
+    let plans: Vec<CategoryPlan> = par_map(
+        categories,
+        |c| c.suppliers.len() + 1,
+        PARALLEL_FROM,
+        |c| ctx.category_plan(c),
+    );
     let risks = ctx.risks(categories, &plans, findings);
     for s in suppliers {
         for x in &s.exceptions {
@@ -458,14 +515,16 @@ pub fn advise(
             }
         }
     }
-    let supplier_plans = suppliers
-        .iter()
-        .map(|s| {
+    let supplier_plans = par_map(
+        suppliers,
+        |s| s.categories.len() + 1,
+        PARALLEL_FROM,
+        |s| {
             let allocated = allocated.get(s.id.as_str()).map_or(&[][..], Vec::as_slice);
             let moved = moved.get(s.id.as_str()).map_or(&[][..], Vec::as_slice);
             ctx.supplier_plan(s, &plans, allocated, moved)
-        })
-        .collect();
+        },
+    );
     Advice {
         period,
         categories: plans,

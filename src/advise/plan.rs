@@ -179,7 +179,8 @@ impl Ctx<'_> {
             top_supplier: active.first().map(|x| x.0.clone()),
             top_share: active.first().map(|x| share(x.1)).unwrap_or_default(),
             hhi,
-            allocations: Vec::new(),
+            // Every current supplier, and a candidate or two.
+            allocations: Vec::with_capacity(current.len() + 2),
             moves: Vec::new(),
             backup_candidates: Vec::new(),
             notes: Vec::new(),

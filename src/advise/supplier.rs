@@ -79,11 +79,11 @@ impl Ctx<'_> {
     /// The texts of a supplier's type and its type and relationship actions (level and
     /// bonds): the same for every supplier of the type, so made once (see
     /// [`Ctx::type_texts`]).
-    fn type_texts(&self, t: RelationshipType) -> TypeTexts {
-        if let Some((_, a)) = self.type_texts.iter().find(|(k, _)| *k == t) {
-            return a.clone();
+    fn type_texts(&self, t: RelationshipType) -> std::borrow::Cow<'_, TypeTexts> {
+        match self.type_texts.iter().find(|(k, _)| *k == t) {
+            Some((_, a)) => std::borrow::Cow::Borrowed(a),
+            None => std::borrow::Cow::Owned(self.make_type_texts(t)),
         }
-        self.make_type_texts(t)
     }
 
     pub(super) fn make_type_texts(&self, t: RelationshipType) -> TypeTexts {
@@ -148,7 +148,8 @@ impl Ctx<'_> {
             .collect();
 
         let texts = self.type_texts(t);
-        let mut actions: Vec<Action> = texts.actions;
+        let mut actions: Vec<Action> = Vec::with_capacity(texts.actions.len() + allocated.len());
+        actions.extend(texts.actions.iter().cloned());
         for &(pi, ai) in allocated {
             let Some(plan) = plans.get(pi) else { continue };
             let Some(a) = plan.allocations.get(ai) else {
@@ -224,13 +225,13 @@ impl Ctx<'_> {
             supplier_id: s.id.clone(),
             name: s.name.clone(),
             relationship_type: t,
-            goal: texts.goal,
-            relationship_level: texts.relationship_level,
-            bonds: texts.bonds,
-            contract_horizon: texts.contract_horizon,
-            review: texts.review,
-            decisive_factor: texts.decisive_factor,
-            pre_steps: texts.pre_steps,
+            goal: texts.goal.clone(),
+            relationship_level: texts.relationship_level.clone(),
+            bonds: texts.bonds.clone(),
+            contract_horizon: texts.contract_horizon.clone(),
+            review: texts.review.clone(),
+            decisive_factor: texts.decisive_factor.clone(),
+            pre_steps: texts.pre_steps.clone(),
             methods,
             guides,
             scorecard: Vec::new(),
