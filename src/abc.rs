@@ -17,6 +17,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::fmt;
+use std::sync::Arc;
 
 /// One of the three ABC classes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -90,8 +91,9 @@ pub struct Cutoffs {
 /// One ranked object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AbcEntry {
-    /// The object's id (supplier, category or item id).
-    pub id: String,
+    /// The object's id (supplier, category or item id), shared with the result that holds
+    /// the entry (one copy per object, not one per field).
+    pub id: Arc<str>,
     /// 1-based position in the ranked list.
     pub rank: usize,
     /// The object's value over the period (spend or profit).
@@ -158,12 +160,12 @@ impl AbcRanking {
         });
         if by_id.len() != self.entries.len() {
             // Entries changed after the index was built: it no longer covers them.
-            return self.entries.iter().find(|e| e.id == id);
+            return self.entries.iter().find(|e| &*e.id == id);
         }
         // The first of equal ids in rank order (the sort that built the index is stable),
         // as a scan from the top would find.
-        let at = by_id.partition_point(|i| entry(i).is_some_and(|e| e.id.as_str() < id));
-        by_id.get(at).and_then(entry).filter(|e| e.id == id)
+        let at = by_id.partition_point(|i| entry(i).is_some_and(|e| &*e.id < id));
+        by_id.get(at).and_then(entry).filter(|e| &*e.id == id)
     }
 }
 
@@ -175,7 +177,12 @@ where
     let mut items: Vec<(String, Decimal)> = values.into_iter().collect();
     sort_ranked(&mut items, |a, b| a.cmp(b));
     let total = items.iter().map(|(_, v)| *v).sum();
-    classed(items, total, cutoffs, convention)
+    classed(
+        items.into_iter().map(|(id, v)| (Arc::from(id), v)),
+        total,
+        cutoffs,
+        convention,
+    )
 }
 
 /// [`rank`] of objects known by a key (e.g. an interned index) whose id is `id(key)`: the
@@ -189,7 +196,7 @@ pub fn rank_keyed<'k, K: Copy + 'k>(
     sort_ranked(&mut values, |a, b| id(*a).cmp(id(*b)));
     let keys = values.iter().map(|(k, _)| *k).collect();
     let total = values.iter().map(|(_, v)| *v).sum();
-    let named = values.into_iter().map(|(k, v)| (id(k).to_string(), v));
+    let named = values.into_iter().map(|(k, v)| (Arc::from(id(k)), v));
     (classed(named, total, cutoffs, convention), keys)
 }
 
@@ -240,7 +247,7 @@ fn classed<I>(
     convention: BoundaryConvention,
 ) -> AbcRanking
 where
-    I: IntoIterator<Item = (String, Decimal)>,
+    I: IntoIterator<Item = (Arc<str>, Decimal)>,
     I::IntoIter: ExactSizeIterator,
 {
     let items = items.into_iter();
@@ -271,7 +278,7 @@ where
             }
         };
         if value <= Decimal::ZERO {
-            non_positive.push(id.clone());
+            non_positive.push(id.to_string());
         }
         let (share, cumulative_share) = if total > Decimal::ZERO {
             (value / total, cumulative / total)
@@ -390,7 +397,7 @@ mod tests {
             cut(),
             BoundaryConvention::Textbook,
         );
-        let ids: Vec<_> = r.entries.iter().map(|e| e.id.as_str()).collect();
+        let ids: Vec<_> = r.entries.iter().map(|e| &*e.id).collect();
         assert_eq!(ids, ["a", "b", "m", "z"]);
         // a 70, b 80 → A; m 90 → B; z 100 → C.
         assert_eq!(classes(&r), "a:A b:A m:B z:C");
@@ -507,7 +514,7 @@ mod tests {
             let input: Vec<_> = vals.iter().map(|(i, v)| (format!("S{i:02}"), Decimal::new(*v, 2))).collect();
             let r = rank(input, cut(), BoundaryConvention::Textbook);
             let id = format!("S{probe:02}");
-            prop_assert_eq!(r.get(&id), r.entries.iter().find(|e| e.id == id));
+            prop_assert_eq!(r.get(&id), r.entries.iter().find(|e| *e.id == *id));
         }
 
         #[test]

@@ -41,12 +41,13 @@ pub struct Finding {
 /// ABC classes of one object on both measures.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AbcResult {
-    /// Object id.
-    pub id: String,
+    /// Object id (shared with the entries).
+    pub id: Arc<str>,
     /// Spend ranking entry.
     pub spend: AbcEntry,
-    /// Profit ranking entry, when the ledger has profit.
-    pub profit: Option<AbcEntry>,
+    /// Profit ranking entry, when the ledger has profit (boxed: most ledgers have none,
+    /// and an empty slot then costs a pointer, not an entry, per object).
+    pub profit: Option<Box<AbcEntry>>,
 }
 
 impl AbcResult {
@@ -128,8 +129,8 @@ pub struct CategoryResult {
 /// One item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ItemResult {
-    /// Item id.
-    pub id: String,
+    /// Item id (shared with the ABC entries).
+    pub id: Arc<str>,
     /// ABC classes.
     pub abc: AbcResult,
     /// Number of suppliers it was bought from.
@@ -268,12 +269,12 @@ impl Rankings {
     /// The results in spend rank order with the interned index of each, moving the entries
     /// instead of cloning them.
     fn into_results(self, n: usize) -> Vec<(Ix, AbcResult)> {
-        let mut profit: Vec<Option<AbcEntry>> = Vec::new();
+        let mut profit: Vec<Option<Box<AbcEntry>>> = Vec::new();
         if let Some(p) = self.profit {
             profit.resize_with(n, || None);
             for (e, i) in p.entries.into_iter().zip(self.profit_order) {
                 if let Some(slot) = profit.get_mut(i as usize) {
-                    *slot = Some(e);
+                    *slot = Some(Box::new(e));
                 }
             }
         }
@@ -551,7 +552,7 @@ fn analyze_without_items(
         categories.push(CategoryResult {
             name: profiles
                 .categories
-                .get(&r.id)
+                .get(&*r.id)
                 .and_then(|f| f.text("name"))
                 .unwrap_or("")
                 .to_string(),
@@ -563,7 +564,7 @@ fn analyze_without_items(
                         .collect()
                 })
                 .unwrap_or_default(),
-            id: r.id.clone(),
+            id: r.id.to_string(),
             abc: r,
             classification,
         });
@@ -582,7 +583,7 @@ fn analyze_without_items(
     > = std::collections::HashMap::new();
     let mut suppliers = Vec::with_capacity(sup_rank.order.len());
     for (si, r) in sup_rank.into_results(cube.suppliers.len()) {
-        let s = r.id.as_str();
+        let s: &str = &r.id;
         let si = Some(si);
         let s_cell = si.map(|i| cell_at(&per_supplier, i)).unwrap_or_default();
         let s_pairs: &[(Ix, Cell)] = si
@@ -728,7 +729,7 @@ fn analyze_without_items(
             ledger_name
         };
         suppliers.push(SupplierResult {
-            id: r.id.clone(),
+            id: r.id.to_string(),
             name,
             abc_cell: r.cell(),
             abc: r,

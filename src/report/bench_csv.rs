@@ -19,7 +19,7 @@ pub(super) fn render(a: &Analysis, by: Dimension) -> Result<Vec<u8>, ReportError
     for r in rows {
         let e = &r.spend;
         w.write_record([
-            e.id.as_str(),
+            &*e.id,
             &money(e.value),
             &exact(e.share),
             &exact(e.cumulative_share),
