@@ -741,6 +741,12 @@ fn analyze_without_items(
         });
     }
 
+    // What only the classification needed goes before the advice is made: the advice is
+    // where the memory peaks on big ledgers.
+    drop(sup_pairs);
+    drop(cat_suppliers);
+    drop(supplier_outcomes);
+    drop(per_category_classification);
     let mut per_type = BTreeMap::new();
     let mut per_class = BTreeMap::new();
     for s in &suppliers {

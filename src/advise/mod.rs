@@ -459,7 +459,7 @@ pub fn advise(
         profiles,
         graph: &graph,
         cat_type: &cat_type,
-        pairs: &pairs,
+        pairs,
         names: &names,
         currency: &currency,
         has_profit: summary.total_profit.is_some(),
@@ -485,6 +485,10 @@ pub fn advise(
         |c| ctx.category_plan(c),
     );
     let risks = ctx.risks(categories, &plans, findings);
+    // Only the category plans look pairs up: the map goes before the supplier plans.
+    let mut ctx = ctx;
+    ctx.pairs = FxHashMap::default();
+    let ctx = ctx;
     for s in suppliers {
         for x in &s.exceptions {
             findings.push(Finding {
@@ -540,7 +544,8 @@ struct Ctx<'a> {
     profiles: &'a Profiles,
     graph: &'a SupplyGraph,
     cat_type: &'a BTreeMap<&'a str, RelationshipType>,
-    pairs: &'a FxHashMap<(&'a str, &'a str), &'a PairResult>,
+    /// Every pair by (supplier, category), for the category plans (emptied after them).
+    pairs: FxHashMap<(&'a str, &'a str), &'a PairResult>,
     names: &'a FxHashMap<&'a str, &'a str>,
     currency: &'a str,
     has_profit: bool,
