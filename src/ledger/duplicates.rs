@@ -18,6 +18,9 @@ pub(crate) const ORDER_LINES_COMPARED: usize = 1_000;
 /// cover every row; the lists are examples, so that memory does not grow with the file.
 pub const LISTED: usize = 1_000;
 
+/// The group of a line whose group is counted but not listed.
+const NOT_LISTED: usize = usize::MAX;
+
 /// Finds exact duplicate lines order by order. `T` is what a reader keeps of a line to
 /// compare it with later ones.
 #[derive(Debug)]
@@ -104,11 +107,22 @@ impl<T> OrderDuplicates<T> {
         self.repeats += 1;
         let (_, first, group) = &mut self.lines[i];
         match *group {
-            Some(g) => self.groups_now[g].push(number),
+            // `NOT_LISTED` has no entry: the group is only counted.
+            Some(g) => {
+                if let Some(lines) = self.groups_now.get_mut(g) {
+                    lines.push(number);
+                }
+            }
             None => {
-                *group = Some(self.groups_now.len());
-                self.groups_now.push(vec![*first, number]);
                 self.groups += 1;
+                // Once the list is full no group joins it, so none is built: on a big
+                // ledger with many repeats, building each took an allocation per group.
+                if self.listed.len() < LISTED {
+                    *group = Some(self.groups_now.len());
+                    self.groups_now.push(vec![*first, number]);
+                } else {
+                    *group = Some(NOT_LISTED);
+                }
             }
         }
         true
