@@ -61,7 +61,9 @@ pub fn run(a: AdviseArgs) -> Result<(), Failure> {
         code: exit::OUTPUT,
         message: e.to_string(),
     })?;
-    output::write(a.output.as_deref(), &bytes)
+    let written = output::write(a.output.as_deref(), &bytes);
+    super::leave((analysis, files));
+    written
 }
 
 fn data(e: procura::scorecard::ScorecardError) -> Failure {

@@ -84,5 +84,7 @@ pub fn run(a: AnalyzeArgs) -> Result<(), Failure> {
         code: exit::OUTPUT,
         message: e.to_string(),
     })?;
-    output::write(a.output.as_deref(), &bytes)
+    let written = output::write(a.output.as_deref(), &bytes);
+    super::leave((analysis, files));
+    written
 }

@@ -27,5 +27,7 @@ pub fn run(e: ExplainArgs) -> Result<(), Failure> {
             message: format!("supplier {:?} is not in the ledger{hint}", e.supplier_id),
         }
     })?;
-    output::write(None, text.as_bytes())
+    let written = output::write(None, text.as_bytes());
+    super::leave(analysis);
+    written
 }

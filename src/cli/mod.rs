@@ -226,6 +226,13 @@ pub fn load_rules(args: &RulesArgs) -> Result<RuleSet, Failure> {
     Ok(rules)
 }
 
+/// Lets go of a command's analysis without freeing it, once its output is written: the
+/// process ends next and the system takes the memory back at once, where freeing a
+/// 10M-line ledger's analysis object by object took a tenth of a second.
+pub fn leave<T>(analysis: T) {
+    std::mem::forget(analysis);
+}
+
 pub fn inputs(c: &CommonArgs) -> Inputs {
     Inputs {
         ledgers: c.ledgers.clone(),

@@ -84,5 +84,7 @@ pub fn run(r: ReportArgs) -> Result<(), Failure> {
                 message: e.to_string(),
             },
         })?;
-    output::write(r.output.as_deref(), &bytes)
+    let written = output::write(r.output.as_deref(), &bytes);
+    super::leave((analysis, files));
+    written
 }
