@@ -75,6 +75,13 @@ pub struct Ledger {
 /// in memory that does not grow with the file, where the general reader holds the
 /// whole file.
 pub fn inspect(inputs: &Inputs) -> Result<Ledger, Error> {
+    let mut out = read_files(inputs)?;
+    out.quality = quality::identity_findings(&out.files);
+    Ok(out)
+}
+
+/// [`inspect`] without the supplier-identity findings over the files.
+fn read_files(inputs: &Inputs) -> Result<Ledger, Error> {
     if inputs.ledgers.is_empty() {
         return Err(Error::NoLedger);
     }
@@ -88,7 +95,6 @@ pub fn inspect(inputs: &Inputs) -> Result<Ledger, Error> {
         out.files
             .push(read_file(path, &options, progress, &mut out.cube)?);
     }
-    out.quality = quality::identity_findings(&out.files);
     let rejected: u64 = out.files.iter().map(|f| f.rows_rejected).sum();
     if rejected > 0 && inputs.lenient {
         let used: u64 = out.files.iter().map(|f| f.rows_used).sum();
@@ -188,8 +194,19 @@ pub fn quality_report(ledger: &Ledger) -> QualityReport {
 /// `inputs.lenient`: any rejected row is an error listing what to fix.
 pub fn read(inputs: &Inputs) -> Result<Ledger, Error> {
     let mut out = inspect(inputs)?;
+    accept(inputs, &out)?;
+    quality_findings(&mut out);
+    add_profit(inputs, &mut out)?;
+    Ok(out)
+}
+
+/// Refuses what a run cannot analyse: rejected rows (unless lenient), several currencies.
+fn accept(inputs: &Inputs, out: &Ledger) -> Result<(), Error> {
     if !inputs.lenient && out.files.iter().any(|f| f.rows_rejected > 0) {
-        return Err(LedgerError::Rejected { files: out.files }.into());
+        return Err(LedgerError::Rejected {
+            files: out.files.clone(),
+        }
+        .into());
     }
     if out.cube.currencies.len() > 1 {
         return Err(LedgerError::MixedCurrencies {
@@ -197,6 +214,11 @@ pub fn read(inputs: &Inputs) -> Result<Ledger, Error> {
         }
         .into());
     }
+    Ok(())
+}
+
+/// The data-quality findings every output shows: identities, and rows with warnings.
+fn quality_findings(out: &mut Ledger) {
     for q in &out.quality {
         out.findings.push(Finding {
             id: format!("data-{}", q.kind),
@@ -219,6 +241,10 @@ pub fn read(inputs: &Inputs) -> Result<Ledger, Error> {
             ),
         });
     }
+}
+
+/// Allocates the profit file's figures to the cube's cells.
+fn add_profit(inputs: &Inputs, out: &mut Ledger) -> Result<(), Error> {
     if let Some(p) = &inputs.profit {
         let table = profit::read_profit_file(p)?;
         if out.cube.has_profit {
@@ -230,7 +256,7 @@ pub fn read(inputs: &Inputs) -> Result<Ledger, Error> {
         }
         out.findings.extend(profit::allocate(&mut out.cube, &table));
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Reads everything and runs the analysis.
@@ -248,8 +274,22 @@ pub fn run_with_files(
         Some(p) => Profiles::from_path(p, rules)?,
         None => Profiles::default(),
     };
-    let ledger = read(inputs)?;
-    let mut a = analysis::analyze(&ledger.cube, rules, &profiles)?;
+    // What `read` does, with the identity findings over the files made on a thread of
+    // their own beside the analysis (on a 10M-line ledger they took 45 ms of the main
+    // thread's time between the read and the analysis).
+    let mut ledger = read_files(inputs)?;
+    accept(inputs, &ledger)?;
+    let files = std::mem::take(&mut ledger.files);
+    let (identities, analysed) = std::thread::scope(|s| {
+        let identities = s.spawn(|| quality::identity_findings(&files));
+        let analysed = add_profit(inputs, &mut ledger)
+            .and_then(|()| Ok(analysis::analyze(&ledger.cube, rules, &profiles)?));
+        (identities.join(), analysed)
+    });
+    ledger.files = files;
+    ledger.quality = identities.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    let mut a = analysed?;
+    quality_findings(&mut ledger);
     a.summary.notices = ledger.notices;
     a.findings.extend(ledger.findings);
     a.findings.sort();
