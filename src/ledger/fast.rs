@@ -98,18 +98,22 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
     let parts: Vec<Option<Part>> = if bounds.len() == 2 {
         vec![scan(path, bounds[0], bounds[1], &layout, opts.progress)]
     } else {
+        // The first part is read on this thread: its tables are freed into this thread's
+        // allocator arena, where the analysis reuses them (a spawned thread's arena keeps
+        // what it freed resident beside the analysis).
         std::thread::scope(|s| {
             let layout = &layout;
             let handles: Vec<_> = bounds
                 .windows(2)
+                .skip(1)
                 .map(|w| {
                     let (a, b) = (w[0], w[1]);
                     s.spawn(move || scan(path, a, b, layout, opts.progress))
                 })
                 .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().ok().flatten())
+            let first = scan(path, bounds[0], bounds[1], layout, opts.progress);
+            std::iter::once(first)
+                .chain(handles.into_iter().map(|h| h.join().ok().flatten()))
                 .collect()
         })
     };
