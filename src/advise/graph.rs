@@ -6,26 +6,27 @@ use petgraph::graph::{NodeIndex, UnGraph};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
-/// A node of the supply graph.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Node {
+/// A node of the supply graph, by id, borrowed from the analysis the graph is built from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Node<'a> {
     /// A supplier, by id.
-    Supplier(String),
+    Supplier(&'a str),
     /// A category, by id.
-    Category(String),
+    Category(&'a str),
 }
 
-/// Categories ↔ suppliers, edges weighted by spend.
+/// Categories ↔ suppliers, edges weighted by spend. The ids are borrowed (from the
+/// analysis' pairs), not copied: a big ledger has tens of thousands of them.
 #[derive(Debug, Clone, Default)]
-pub struct SupplyGraph {
-    graph: UnGraph<Node, Decimal>,
-    suppliers: BTreeMap<String, NodeIndex>,
-    categories: BTreeMap<String, NodeIndex>,
+pub struct SupplyGraph<'a> {
+    graph: UnGraph<Node<'a>, Decimal>,
+    suppliers: BTreeMap<&'a str, NodeIndex>,
+    categories: BTreeMap<&'a str, NodeIndex>,
 }
 
-impl SupplyGraph {
+impl<'a> SupplyGraph<'a> {
     /// Builds the graph from (supplier, category, spend) edges.
-    pub fn new<'a>(edges: impl IntoIterator<Item = (&'a str, &'a str, Decimal)>) -> Self {
+    pub fn new(edges: impl IntoIterator<Item = (&'a str, &'a str, Decimal)>) -> Self {
         let mut g = SupplyGraph::default();
         // Edges usually come supplier by supplier: the last supplier's node is kept.
         let mut last: Option<(&str, NodeIndex)> = None;
@@ -41,9 +42,8 @@ impl SupplyGraph {
         g
     }
 
-    /// The node of a supplier (`supplier` true) or category, added when new. The id is
-    /// copied only for a new node: the graph is built from every pair.
-    fn node(&mut self, supplier: bool, id: &str) -> NodeIndex {
+    /// The node of a supplier (`supplier` true) or category, added when new.
+    fn node(&mut self, supplier: bool, id: &'a str) -> NodeIndex {
         let map = if supplier {
             &mut self.suppliers
         } else {
@@ -53,59 +53,45 @@ impl SupplyGraph {
             return i;
         }
         let n = if supplier {
-            Node::Supplier(id.to_string())
+            Node::Supplier(id)
         } else {
-            Node::Category(id.to_string())
+            Node::Category(id)
         };
         let i = self.graph.add_node(n);
-        map.insert(id.to_string(), i);
+        map.insert(id, i);
         i
     }
 
-    fn neighbours(&self, i: NodeIndex) -> Vec<(String, Decimal)> {
-        let mut out: Vec<(String, Decimal)> = self
-            .graph
-            .edges(i)
-            .map(|e| {
-                let other = if e.source() == i {
-                    e.target()
-                } else {
-                    e.source()
-                };
-                let id = match &self.graph[other] {
-                    Node::Supplier(s) | Node::Category(s) => s.clone(),
-                };
-                (id, *e.weight())
-            })
-            .collect();
-        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        out
-    }
-
-    /// The suppliers of a category with their spend, by spend descending, ties by id.
-    /// The categories of a supplier with the spend, in no particular order and without
-    /// copying ids: for counts, where [`SupplyGraph::categories_of`] sorts and copies.
-    pub fn category_spends<'g>(
-        &'g self,
-        supplier: &str,
-    ) -> impl Iterator<Item = (&'g str, Decimal)> + 'g {
-        let i = self.suppliers.get(supplier).copied();
-        i.into_iter().flat_map(move |i| {
-            self.graph.edges(i).map(move |e| {
-                let other = if e.source() == i {
-                    e.target()
-                } else {
-                    e.source()
-                };
-                let id = match &self.graph[other] {
-                    Node::Supplier(s) | Node::Category(s) => s.as_str(),
-                };
-                (id, *e.weight())
-            })
+    /// The other ends of a node's edges with the spend, in no particular order.
+    fn edges_of(&self, i: NodeIndex) -> impl Iterator<Item = (&'a str, Decimal)> + '_ {
+        self.graph.edges(i).map(move |e| {
+            let other = if e.source() == i {
+                e.target()
+            } else {
+                e.source()
+            };
+            let id = match self.graph[other] {
+                Node::Supplier(s) | Node::Category(s) => s,
+            };
+            (id, *e.weight())
         })
     }
 
-    pub fn suppliers_of(&self, category: &str) -> Vec<(String, Decimal)> {
+    fn neighbours(&self, i: NodeIndex) -> Vec<(&'a str, Decimal)> {
+        let mut out: Vec<(&'a str, Decimal)> = self.edges_of(i).collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        out
+    }
+
+    /// The categories of a supplier with the spend, in no particular order: for counts,
+    /// where [`SupplyGraph::categories_of`] sorts.
+    pub fn category_spends(&self, supplier: &str) -> impl Iterator<Item = (&'a str, Decimal)> + '_ {
+        let i = self.suppliers.get(supplier).copied();
+        i.into_iter().flat_map(move |i| self.edges_of(i))
+    }
+
+    /// The suppliers of a category with their spend, by spend descending, ties by id.
+    pub fn suppliers_of(&self, category: &str) -> Vec<(&'a str, Decimal)> {
         self.categories
             .get(category)
             .map(|&i| self.neighbours(i))
@@ -113,33 +99,31 @@ impl SupplyGraph {
     }
 
     /// The categories a supplier serves with their spend, by spend descending, ties by id.
-    pub fn categories_of(&self, supplier: &str) -> Vec<(String, Decimal)> {
+    pub fn categories_of(&self, supplier: &str) -> Vec<(&'a str, Decimal)> {
         self.suppliers
             .get(supplier)
             .map(|&i| self.neighbours(i))
             .unwrap_or_default()
     }
 
-    /// Categories served by exactly one supplier, in id order.
-    pub fn single_sourced(&self) -> Vec<(String, String)> {
+    /// Categories served by exactly one supplier, with it, in category id order.
+    pub fn single_sourced(&self) -> Vec<(&'a str, &'a str)> {
         self.categories
             .iter()
-            .filter_map(|(c, &i)| {
-                // Counted first: listing (copying, sorting) every category's suppliers
-                // to find the few with one is most of the cost on big ledgers.
-                if self.graph.edges(i).nth(1).is_some() {
-                    return None;
+            .filter_map(|(&c, &i)| {
+                let mut e = self.edges_of(i);
+                match (e.next(), e.next()) {
+                    (Some((s, _)), None) => Some((c, s)),
+                    _ => None,
                 }
-                let n = self.neighbours(i);
-                (n.len() == 1).then(|| (c.clone(), n[0].0.clone()))
             })
             .collect()
     }
 
     /// Suppliers whose loss would leave at least `min` categories with no supplier, with
     /// those categories; in supplier id order.
-    pub fn critical_suppliers(&self, min: usize) -> Vec<(String, Vec<String>)> {
-        let mut by_supplier: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    pub fn critical_suppliers(&self, min: usize) -> Vec<(&'a str, Vec<&'a str>)> {
+        let mut by_supplier: BTreeMap<&'a str, Vec<&'a str>> = BTreeMap::new();
         for (c, s) in self.single_sourced() {
             by_supplier.entry(s).or_default().push(c);
         }
@@ -150,8 +134,8 @@ impl SupplyGraph {
     }
 
     /// Every supplier id, in order.
-    pub fn supplier_ids(&self) -> impl Iterator<Item = &str> {
-        self.suppliers.keys().map(String::as_str)
+    pub fn supplier_ids(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.suppliers.keys().copied()
     }
 }
 
@@ -161,7 +145,7 @@ use petgraph::visit::EdgeRef;
 mod tests {
     use super::*;
 
-    fn g() -> SupplyGraph {
+    fn g() -> SupplyGraph<'static> {
         SupplyGraph::new([
             ("S1", "RAW-MEAT", Decimal::from(100)),
             ("S1", "RAW-SPICE", Decimal::from(10)),
@@ -176,18 +160,11 @@ mod tests {
         let g = g();
         assert_eq!(
             g.single_sourced(),
-            [
-                ("PKG-BOX".to_string(), "S3".to_string()),
-                ("RAW-MEAT".to_string(), "S1".to_string()),
-                ("RAW-SPICE".to_string(), "S1".to_string())
-            ]
+            [("PKG-BOX", "S3"), ("RAW-MEAT", "S1"), ("RAW-SPICE", "S1")]
         );
         assert_eq!(
             g.critical_suppliers(2),
-            [(
-                "S1".to_string(),
-                vec!["RAW-MEAT".to_string(), "RAW-SPICE".to_string()]
-            )]
+            [("S1", vec!["RAW-MEAT", "RAW-SPICE"])]
         );
         assert_eq!(g.suppliers_of("PKG-FILM")[0].0, "S2");
         assert_eq!(g.categories_of("S3").len(), 2);

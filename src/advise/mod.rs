@@ -66,13 +66,14 @@ impl Role {
     }
 }
 
-/// One supplier in a category's plan.
+/// One supplier in a category's plan. Its id, name, reason and rule are shared (`Arc`):
+/// one per supplier, or per role's reason and rule, not one per allocation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Allocation {
     /// Supplier id.
-    pub supplier_id: String,
+    pub supplier_id: Arc<str>,
     /// Supplier name (ledger, else profiles; empty when unknown).
-    pub name: String,
+    pub name: Arc<str>,
     /// Its role.
     pub role: Role,
     /// Current spend in the category.
@@ -94,20 +95,20 @@ pub struct Allocation {
     /// The `free-capacity` fact, where known.
     pub free_capacity: Option<bool>,
     /// The role's reason alone, in words (short, for tables).
-    pub reason: String,
+    pub reason: Arc<str>,
     /// Why this supplier takes this role, in words: the role's reason, then the facts.
     pub why: String,
     /// Stable id of the rule that gave the role.
-    pub rule: String,
+    pub rule: Arc<str>,
 }
 
 /// Money to move between suppliers of one category, over the ledger's period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Move {
     /// From this supplier.
-    pub from: String,
+    pub from: Arc<str>,
     /// To this supplier.
-    pub to: String,
+    pub to: Arc<str>,
     /// The amount over the ledger's period.
     pub amount: Decimal,
     /// The unit, e.g. `EUR/year` (see [`Period`]).
@@ -312,7 +313,70 @@ pub struct SupplierPlan {
     /// The scorecard review (empty without a scorecard).
     pub scorecard: Vec<ReviewCell>,
     /// Every action in order: type, relationship, sourcing, exceptions, review.
-    pub actions: Vec<Action>,
+    pub actions: Actions,
+}
+
+/// A supplier's actions: those of its type and relationship, shared (`Arc`) between all
+/// suppliers of the type, then its own. Read (and serialized) as one list.
+#[derive(Debug, Clone, Default)]
+pub struct Actions {
+    shared: Arc<[Action]>,
+    own: Vec<Action>,
+}
+
+impl Actions {
+    /// The type's shared actions, with room for `own` more.
+    pub fn new(shared: Arc<[Action]>, own: usize) -> Self {
+        Actions {
+            shared,
+            own: Vec::with_capacity(own),
+        }
+    }
+
+    /// Every action in order: the shared ones, then the supplier's own.
+    pub fn iter(
+        &self,
+    ) -> std::iter::Chain<std::slice::Iter<'_, Action>, std::slice::Iter<'_, Action>> {
+        self.shared.iter().chain(self.own.iter())
+    }
+
+    /// How many actions.
+    pub fn len(&self) -> usize {
+        self.shared.len() + self.own.len()
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Adds an action of the supplier's own at the end.
+    pub fn push(&mut self, a: Action) {
+        self.own.push(a);
+    }
+}
+
+impl PartialEq for Actions {
+    /// Equal when the lists are, however they are split between shared and own.
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Actions {}
+
+impl<'a> IntoIterator for &'a Actions {
+    type Item = &'a Action;
+    type IntoIter = std::iter::Chain<std::slice::Iter<'a, Action>, std::slice::Iter<'a, Action>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl Serialize for Actions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
 }
 
 /// A risk the supply graph shows.
@@ -466,8 +530,25 @@ pub fn advise(
         period: &period,
         methods: Vec::new(),
         type_texts: Vec::new(),
+        shared: FxHashMap::default(),
+        reasons: Reasons::default(),
+        rule_ids: Vec::new(),
     };
     let mut ctx = ctx;
+    // One id and name per supplier (the id is the analysis' own), one text per role's
+    // reason and one per rule id: the allocations share them.
+    let shared = suppliers
+        .iter()
+        .map(|s| {
+            (
+                s.id.as_str(),
+                (s.abc.id.clone(), Arc::from(ctx.name(&s.id))),
+            )
+        })
+        .collect();
+    ctx.shared = shared;
+    ctx.reasons = Reasons::new(&rules.advice.roles);
+    ctx.rule_ids = plan::RULE_IDS.iter().map(|&r| (r, Arc::from(r))).collect();
     for &t in rules.recommendations.keys() {
         for band in [VolumeBand::Small, VolumeBand::Medium, VolumeBand::Large] {
             let m = ctx.make_method_template(t, band);
@@ -507,15 +588,15 @@ pub fn advise(
     let mut moved: FxHashMap<&str, Vec<(usize, usize)>> = FxHashMap::default();
     for (pi, plan) in plans.iter().enumerate() {
         for (ai, a) in plan.allocations.iter().enumerate() {
-            let v = allocated.entry(a.supplier_id.as_str()).or_default();
+            let v = allocated.entry(&*a.supplier_id).or_default();
             if v.last().map(|x| x.0) != Some(pi) {
                 v.push((pi, ai));
             }
         }
         for (mi, m) in plan.moves.iter().enumerate() {
-            moved.entry(m.from.as_str()).or_default().push((pi, mi));
+            moved.entry(&*m.from).or_default().push((pi, mi));
             if m.to != m.from {
-                moved.entry(m.to.as_str()).or_default().push((pi, mi));
+                moved.entry(&*m.to).or_default().push((pi, mi));
             }
         }
     }
@@ -542,7 +623,7 @@ pub fn advise(
 struct Ctx<'a> {
     rules: &'a RuleSet,
     profiles: &'a Profiles,
-    graph: &'a SupplyGraph,
+    graph: &'a SupplyGraph<'a>,
     cat_type: &'a BTreeMap<&'a str, RelationshipType>,
     /// Every pair by (supplier, category), for the category plans (emptied after them).
     pairs: FxHashMap<(&'a str, &'a str), &'a PairResult>,
@@ -554,6 +635,38 @@ struct Ctx<'a> {
     methods: Vec<((RelationshipType, VolumeBand), PairMethods)>,
     /// The texts and actions per type, made once: see `Ctx::type_texts`.
     type_texts: Vec<(RelationshipType, TypeTexts)>,
+    /// Per supplier of the ledger, its id and name, shared by its allocations.
+    shared: FxHashMap<&'a str, (Arc<str>, Arc<str>)>,
+    /// The roles' fixed reasons, shared by the allocations.
+    reasons: Reasons,
+    /// The rule ids the allocations give, shared by them (see `Ctx::rule_id`).
+    rule_ids: Vec<(&'static str, Arc<str>)>,
+}
+
+/// The roles' reasons that do not depend on the category, made once.
+#[derive(Default)]
+struct Reasons {
+    main: Arc<str>,
+    background: Arc<str>,
+    frame: Arc<str>,
+    warm_backup: Arc<str>,
+    partner: Arc<str>,
+    inactive: Arc<str>,
+    bundle_largest: Arc<str>,
+}
+
+impl Reasons {
+    fn new(words: &crate::rules::RolesDef) -> Self {
+        Reasons {
+            main: words.main.as_str().into(),
+            background: words.background.as_str().into(),
+            frame: words.frame.as_str().into(),
+            warm_backup: words.warm_backup.as_str().into(),
+            partner: words.partner.as_str().into(),
+            inactive: words.inactive.as_str().into(),
+            bundle_largest: words.bundle_largest.as_str().into(),
+        }
+    }
 }
 
 /// The texts of one type in a supplier plan, shared between its suppliers.
@@ -567,7 +680,7 @@ struct TypeTexts {
     decisive_factor: Arc<str>,
     pre_steps: Arc<[String]>,
     /// The type's actions, then the relationship level and bond actions.
-    actions: Vec<Action>,
+    actions: Arc<[Action]>,
 }
 
 impl Ctx<'_> {
@@ -576,6 +689,23 @@ impl Ctx<'_> {
             .categories
             .get(category)
             .and_then(|f| f.text("group"))
+    }
+
+    /// A supplier's id and name, shared: the ledger's suppliers' from `shared`, another's
+    /// (a candidate from the profiles) made here.
+    fn id_name(&self, supplier: &str) -> (Arc<str>, Arc<str>) {
+        match self.shared.get(supplier) {
+            Some((id, name)) => (id.clone(), name.clone()),
+            None => (supplier.into(), self.name(supplier).into()),
+        }
+    }
+
+    /// A rule id, shared when it is one of the allocations' (see `plan::RULE_IDS`).
+    fn rule_id(&self, rule: &str) -> Arc<str> {
+        match self.rule_ids.iter().find(|(r, _)| *r == rule) {
+            Some((_, a)) => a.clone(),
+            None => rule.into(),
+        }
     }
 
     /// A supplier's name: from the ledger, else the profiles' `name` fact.
@@ -631,28 +761,23 @@ impl Ctx<'_> {
     /// those in `exclude` first (largest first); then suppliers qualified for it in the
     /// profiles; then suppliers of related categories (same `group`), largest related spend
     /// first. Never a supplier in `exclude`.
-    fn backup_candidates(
-        &self,
-        category: &str,
-        exclude: &[String],
-        serving: bool,
-    ) -> Vec<Candidate> {
+    fn backup_candidates(&self, category: &str, exclude: &[&str], serving: bool) -> Vec<Candidate> {
         let words = &self.rules.advice.risks;
         let current = self.graph.suppliers_of(category);
         let total: Decimal = current.iter().map(|x| x.1.max(Decimal::ZERO)).sum();
-        let excluded = |s: &str| exclude.iter().any(|x| x == s);
+        let excluded = |s: &str| exclude.contains(&s);
         let mut out: Vec<Candidate> = Vec::new();
         if serving {
-            for (s, v) in &current {
-                if excluded(s) || *v <= Decimal::ZERO {
+            for &(s, v) in &current {
+                if excluded(s) || v <= Decimal::ZERO {
                     continue;
                 }
                 out.push(Candidate {
-                    supplier_id: s.clone(),
+                    supplier_id: s.to_string(),
                     name: self.name(s),
                     why: fill(
                         &words.serving,
-                        &[("category", category), ("share", &pct1(frac(*v, total)))],
+                        &[("category", category), ("share", &pct1(frac(v, total)))],
                     ),
                     rule: "advice.risks.serving".into(),
                 });
@@ -680,7 +805,7 @@ impl Ctx<'_> {
         let Some(group) = self.group_of(category) else {
             return out;
         };
-        let mut related: Vec<(String, String, Decimal)> = Vec::new();
+        let mut related: Vec<(&str, &str, Decimal)> = Vec::new();
         for s in self.graph.supplier_ids() {
             if skip(s, &out) {
                 continue;
@@ -689,17 +814,17 @@ impl Ctx<'_> {
                 .graph
                 .categories_of(s)
                 .into_iter()
-                .find(|(c, _)| c != category && self.group_of(c) == Some(group))
+                .find(|&(c, _)| c != category && self.group_of(c) == Some(group))
             {
-                related.push((s.to_string(), c, spend));
+                related.push((s, c, spend));
             }
         }
-        related.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+        related.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(b.0)));
         for (s, c, _) in related {
             out.push(Candidate {
-                name: self.name(&s),
-                supplier_id: s,
-                why: fill(&words.related, &[("related", &c), ("group", group)]),
+                name: self.name(s),
+                supplier_id: s.to_string(),
+                why: fill(&words.related, &[("related", c), ("group", group)]),
                 rule: "advice.risks.related".into(),
             });
         }
@@ -725,7 +850,7 @@ impl Ctx<'_> {
         for (c, s) in self.graph.single_sourced() {
             let t = self
                 .cat_type
-                .get(c.as_str())
+                .get(c)
                 .copied()
                 .unwrap_or(RelationshipType::EconomicOpportunistic);
             let criticality = categories
@@ -748,23 +873,23 @@ impl Ctx<'_> {
             if t == RelationshipType::EconomicOpportunistic && ignored {
                 continue;
             }
-            let candidates = self.backup_candidates(&c, std::slice::from_ref(&s), false);
+            let candidates = self.backup_candidates(c, &[s], false);
             let message = with_backup(
                 fill(
                     &words.single_source,
-                    &[("category", &c), ("type", t.id()), ("supplier", &s)],
+                    &[("category", c), ("type", t.id()), ("supplier", s)],
                 ),
                 &candidates,
             );
             findings.push(Finding {
                 id: "single-source".into(),
-                subject: c.clone(),
+                subject: c.to_string(),
                 message: message.clone(),
             });
             risks.push(SupplyRisk {
                 id: "single-source".into(),
-                subject: c.clone(),
-                categories: vec![c],
+                subject: c.to_string(),
+                categories: vec![c.to_string()],
                 message,
                 backup_candidates: candidates,
                 rule: "advice.risks.single-source".into(),
@@ -789,7 +914,7 @@ impl Ctx<'_> {
             {
                 continue;
             }
-            let candidates = self.backup_candidates(&p.category, std::slice::from_ref(&top), true);
+            let candidates = self.backup_candidates(&p.category, &[top.as_str()], true);
             let message = with_backup(
                 fill(
                     &words.concentration,
@@ -823,7 +948,7 @@ impl Ctx<'_> {
         {
             let mut candidates: Vec<Candidate> = Vec::new();
             for c in &cats {
-                for x in self.backup_candidates(c, std::slice::from_ref(&s), false) {
+                for x in self.backup_candidates(c, &[s], false) {
                     if !candidates.iter().any(|y| y.supplier_id == x.supplier_id) {
                         candidates.push(x);
                     }
@@ -833,7 +958,7 @@ impl Ctx<'_> {
                 fill(
                     &words.supplier_loss,
                     &[
-                        ("supplier", &s),
+                        ("supplier", s),
                         ("count", &cats.len().to_string()),
                         ("categories", &cats.join(", ")),
                     ],
@@ -842,13 +967,13 @@ impl Ctx<'_> {
             );
             findings.push(Finding {
                 id: "supplier-loss".into(),
-                subject: s.clone(),
+                subject: s.to_string(),
                 message: message.clone(),
             });
             risks.push(SupplyRisk {
                 id: "supplier-loss".into(),
-                subject: s,
-                categories: cats,
+                subject: s.to_string(),
+                categories: cats.iter().map(|c| c.to_string()).collect(),
                 message,
                 backup_candidates: candidates,
                 rule: "advice.risks.supplier-loss".into(),
@@ -861,9 +986,9 @@ impl Ctx<'_> {
 /// The moves that turn current spend into proposed spend: suppliers that lose volume give
 /// it to those that gain, largest first, ties by id. Amounts are exact (cents at most, as
 /// proposed spend is); the report rounds.
-fn moves(allocations: &[Allocation]) -> Vec<(String, String, Decimal)> {
-    let mut give: Vec<(String, Decimal)> = Vec::new();
-    let mut take: Vec<(String, Decimal)> = Vec::new();
+fn moves(allocations: &[Allocation]) -> Vec<(Arc<str>, Arc<str>, Decimal)> {
+    let mut give: Vec<(Arc<str>, Decimal)> = Vec::new();
+    let mut take: Vec<(Arc<str>, Decimal)> = Vec::new();
     for a in allocations {
         let Some(p) = a.proposed_spend else { continue };
         let delta = p - a.current_spend.max(Decimal::ZERO);
@@ -873,7 +998,7 @@ fn moves(allocations: &[Allocation]) -> Vec<(String, String, Decimal)> {
             take.push((a.supplier_id.clone(), delta));
         }
     }
-    let order = |v: &mut Vec<(String, Decimal)>| {
+    let order = |v: &mut Vec<(Arc<str>, Decimal)>| {
         v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)))
     };
     order(&mut give);
@@ -904,7 +1029,7 @@ mod tests {
     fn a(s: &str, current: i64, proposed: Option<i64>) -> Allocation {
         Allocation {
             supplier_id: s.into(),
-            name: String::new(),
+            name: "".into(),
             role: Role::Main,
             current_spend: Decimal::from(current),
             current_share: Decimal::ZERO,
@@ -915,9 +1040,9 @@ mod tests {
             performance: None,
             capacity: None,
             free_capacity: None,
-            reason: String::new(),
+            reason: "".into(),
             why: String::new(),
-            rule: String::new(),
+            rule: "".into(),
         }
     }
 
@@ -935,7 +1060,7 @@ mod tests {
             a("C", 0, Some(1000)),
         ]);
         assert_eq!(m.len(), 2);
-        assert_eq!(m[0].0, "A");
+        assert_eq!(&*m[0].0, "A");
         assert_eq!(m[1].2, Decimal::from(400));
     }
 
@@ -965,8 +1090,8 @@ mod tests {
             let m = moves(&allocations);
             for (i, (c, p)) in current.iter().zip(&proposed).enumerate() {
                 let id = format!("S{i}");
-                let out: Decimal = m.iter().filter(|x| x.0 == id).map(|x| x.2).sum();
-                let inn: Decimal = m.iter().filter(|x| x.1 == id).map(|x| x.2).sum();
+                let out: Decimal = m.iter().filter(|x| *x.0 == *id).map(|x| x.2).sum();
+                let inn: Decimal = m.iter().filter(|x| *x.1 == *id).map(|x| x.2).sum();
                 proptest::prop_assert_eq!(Decimal::from(*c) - out + inn, Decimal::from(*p));
                 proptest::prop_assert!(out.is_zero() || inn.is_zero(), "a supplier gives or takes");
             }

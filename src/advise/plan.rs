@@ -8,6 +8,22 @@ use crate::analysis::CategoryResult;
 use crate::relationship::RelationshipType;
 use crate::rules::SourcingPattern;
 use rust_decimal::Decimal;
+use std::sync::Arc;
+
+/// The rule ids of the roles, made once per advice and shared by the allocations.
+pub(super) const RULE_IDS: &[&str] = &[
+    "splits.partial-competition.main",
+    "splits.partial-competition.background",
+    "splits.partial-competition.backup",
+    "advice.roles.beyond",
+    "advice.roles.bundle",
+    "advice.roles.bundle-largest",
+    "advice.roles.phase-out",
+    "advice.roles.inactive",
+    "advice.frame-agreements.frame",
+    "advice.frame-agreements.warm-backup-share",
+    "advice.single-or-dual",
+];
 
 /// The current suppliers of one category, with what every allocation needs.
 struct Current<'c> {
@@ -28,7 +44,7 @@ impl Ctx<'_> {
         spend: Decimal,
         role: Role,
         proposed: Option<Decimal>,
-        reason: String,
+        reason: Arc<str>,
         rule: &str,
     ) -> Allocation {
         let words = &self.rules.advice.roles;
@@ -81,9 +97,10 @@ impl Ctx<'_> {
             why.push_str(if i == 0 { "; " } else { ", " });
             why.push_str(f);
         }
+        let (supplier_id, name) = self.id_name(supplier);
         Allocation {
-            supplier_id: supplier.to_string(),
-            name: self.name(supplier),
+            supplier_id,
+            name,
             role,
             current_spend: spend,
             current_share: share,
@@ -104,7 +121,7 @@ impl Ctx<'_> {
             free_capacity,
             reason,
             why,
-            rule: rule.to_string(),
+            rule: self.rule_id(rule),
         }
     }
 
@@ -132,7 +149,6 @@ impl Ctx<'_> {
     pub(super) fn category_plan(&self, c: &CategoryResult) -> CategoryPlan {
         let t = c.classification.relationship_type;
         let rec = &self.rules.recommendations[&t];
-        let words = &self.rules.advice.roles;
         let current: &[(String, Decimal)] = &c.suppliers;
         let total: Decimal = current.iter().map(|x| x.1.max(Decimal::ZERO)).sum();
         let profit: Decimal = current
@@ -207,7 +223,7 @@ impl Ctx<'_> {
                 *v,
                 Role::PhaseOut,
                 Some(Decimal::ZERO),
-                words.inactive.clone(),
+                self.reasons.inactive.clone(),
                 "advice.roles.inactive",
             ));
         }
@@ -269,7 +285,7 @@ impl Ctx<'_> {
                     *v,
                     Role::Main,
                     first.map(|_| main),
-                    words.main.clone(),
+                    self.reasons.main.clone(),
                     "splits.partial-competition.main",
                 ));
                 if let Some(x) = first {
@@ -279,10 +295,10 @@ impl Ctx<'_> {
                         Decimal::ZERO,
                         Role::Candidate,
                         Some(background),
-                        format!("{} ({})", words.candidate, x.why),
+                        format!("{} ({})", words.candidate, x.why).into(),
                         "splits.partial-competition.background",
                     );
-                    a.name = x.name.clone();
+                    a.name = x.name.as_str().into();
                     plan.allocations.push(a);
                 }
                 note(
@@ -318,7 +334,7 @@ impl Ctx<'_> {
                     first.1,
                     Role::Main,
                     Some(main * rest_share),
-                    words.main.clone(),
+                    self.reasons.main.clone(),
                     "splits.partial-competition.main",
                 ));
                 plan.allocations.push(self.alloc(
@@ -327,7 +343,7 @@ impl Ctx<'_> {
                     second.1,
                     Role::Background,
                     Some(background * rest_share),
-                    words.background.clone(),
+                    self.reasons.background.clone(),
                     "splits.partial-competition.background",
                 ));
                 for (i, (s, v)) in rest.iter().enumerate() {
@@ -338,7 +354,7 @@ impl Ctx<'_> {
                             *v,
                             Role::Backup,
                             Some(backup_share),
-                            fill(&words.backup, &[("orders", &split.backup_orders)]),
+                            fill(&words.backup, &[("orders", &split.backup_orders)]).into(),
                             "splits.partial-competition.backup",
                         ));
                     } else {
@@ -348,7 +364,7 @@ impl Ctx<'_> {
                             *v,
                             Role::PhaseOut,
                             Some(Decimal::ZERO),
-                            fill(&words.beyond, &[("best", &first.0)]),
+                            fill(&words.beyond, &[("best", &first.0)]).into(),
                             "advice.roles.beyond",
                         ));
                     }
@@ -367,10 +383,11 @@ impl Ctx<'_> {
                             "{} ({})",
                             fill(&words.backup_candidate, &[("orders", &split.backup_orders)]),
                             x.why
-                        ),
+                        )
+                        .into(),
                         "splits.partial-competition.backup",
                     );
-                    a.name = x.name.clone();
+                    a.name = x.name.as_str().into();
                     plan.allocations.push(a);
                 }
             }
@@ -391,14 +408,13 @@ impl Ctx<'_> {
         // that could take this category into a bundle. Volume is only moved between
         // suppliers that serve the category today: a bundling candidate must quote first.
         let words = &self.rules.advice.roles;
-        let bundled = |s: &str| -> Vec<String> {
+        let bundled = |s: &str| -> Vec<&str> {
             self.graph
                 .categories_of(s)
                 .into_iter()
-                .filter(|(c, v)| {
-                    *v > Decimal::ZERO
-                        && self.cat_type.get(c.as_str())
-                            == Some(&RelationshipType::EconomicOpportunistic)
+                .filter(|&(c, v)| {
+                    v > Decimal::ZERO
+                        && self.cat_type.get(c) == Some(&RelationshipType::EconomicOpportunistic)
                 })
                 .map(|(c, _)| c)
                 .collect()
@@ -435,11 +451,15 @@ impl Ctx<'_> {
                                     ("count", &cats.len().to_string()),
                                     ("categories", &cats.join(", ")),
                                 ],
-                            ),
+                            )
+                            .into(),
                             "advice.roles.bundle",
                         )
                     } else {
-                        (words.bundle_largest.clone(), "advice.roles.bundle-largest")
+                        (
+                            self.reasons.bundle_largest.clone(),
+                            "advice.roles.bundle-largest",
+                        )
                     };
                     plan.allocations.push(self.alloc(
                         cur,
@@ -457,7 +477,7 @@ impl Ctx<'_> {
                         *v,
                         Role::PhaseOut,
                         Some(Decimal::ZERO),
-                        fill(&words.phase_out, &[("best", &best)]),
+                        fill(&words.phase_out, &[("best", &best)]).into(),
                         "advice.roles.phase-out",
                     ));
                 }
@@ -466,20 +486,20 @@ impl Ctx<'_> {
         // Candidates come from the category's group only: without a group nothing says
         // that a supplier of other low-value goods could deliver this one.
         let group = self.group_of(cur.category);
-        let mut others: Vec<(String, Vec<String>)> = self
+        let mut others: Vec<(&str, Vec<&str>)> = self
             .graph
             .supplier_ids()
             .filter(|s| group.is_some() && !active.iter().any(|x| x.0 == *s))
             .map(|s| {
-                let in_group: Vec<String> = bundled(s)
+                let in_group: Vec<&str> = bundled(s)
                     .into_iter()
                     .filter(|c| self.group_of(c) == group)
                     .collect();
-                (s.to_string(), in_group)
+                (s, in_group)
             })
             .filter(|(_, cs)| cs.len() >= 2)
             .collect();
-        others.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
+        others.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(b.0)));
         let b = &self.rules.advice.bundling;
         for (s, cs) in others.into_iter().take(b.max_candidates) {
             note(
@@ -487,7 +507,7 @@ impl Ctx<'_> {
                 fill(
                     &b.candidate,
                     &[
-                        ("supplier", &s),
+                        ("supplier", s),
                         ("categories", &cs.join(", ")),
                         ("category", cur.category),
                     ],
@@ -541,19 +561,19 @@ impl Ctx<'_> {
             let (role, reason, rule) = if i < frames {
                 (
                     Role::Frame,
-                    words.frame.clone(),
+                    self.reasons.frame.clone(),
                     "advice.frame-agreements.frame",
                 )
             } else if i == frames {
                 (
                     Role::Backup,
-                    words.warm_backup.clone(),
+                    self.reasons.warm_backup.clone(),
                     "advice.frame-agreements.warm-backup-share",
                 )
             } else {
                 (
                     Role::PhaseOut,
-                    fill(&words.beyond, &[("best", &active[0].0)]),
+                    fill(&words.beyond, &[("best", &active[0].0)]).into(),
                     "advice.roles.beyond",
                 )
             };
@@ -567,10 +587,10 @@ impl Ctx<'_> {
                 Decimal::ZERO,
                 Role::Candidate,
                 Some(warm),
-                format!("{} ({})", words.warm_backup, x.why),
+                format!("{} ({})", words.warm_backup, x.why).into(),
                 "advice.frame-agreements.warm-backup-share",
             );
-            a.name = x.name.clone();
+            a.name = x.name.as_str().into();
             plan.allocations.push(a);
         }
         let backup = active
@@ -623,13 +643,13 @@ impl Ctx<'_> {
             let (role, reason, rule) = if i < partners {
                 (
                     Role::Partner,
-                    words.partner.clone(),
+                    self.reasons.partner.clone(),
                     "advice.single-or-dual",
                 )
             } else {
                 (
                     Role::PhaseOut,
-                    fill(&words.beyond, &[("best", &active[0].0)]),
+                    fill(&words.beyond, &[("best", &active[0].0)]).into(),
                     "advice.roles.beyond",
                 )
             };

@@ -4,8 +4,8 @@
 
 use super::text::fill;
 use super::{
-    Action, ActionKind, CategoryPlan, Ctx, Guide, GuideStep, MethodRef, PairMethods, SupplierPlan,
-    TypeTexts, pct1,
+    Action, ActionKind, Actions, CategoryPlan, Ctx, Guide, GuideStep, MethodRef, PairMethods,
+    SupplierPlan, TypeTexts, pct1,
 };
 use crate::analysis::SupplierResult;
 use crate::classify::AppliedException;
@@ -120,7 +120,7 @@ impl Ctx<'_> {
             review: rec.review.as_str().into(),
             decisive_factor: rec.decisive_factor.as_str().into(),
             pre_steps: rec.pre_steps.as_slice().into(),
-            actions,
+            actions: actions.into(),
         }
     }
 
@@ -148,8 +148,7 @@ impl Ctx<'_> {
             .collect();
 
         let texts = self.type_texts(t);
-        let mut actions: Vec<Action> = Vec::with_capacity(texts.actions.len() + allocated.len());
-        actions.extend(texts.actions.iter().cloned());
+        let mut actions = Actions::new(texts.actions.clone(), allocated.len());
         for &(pi, ai) in allocated {
             let Some(plan) = plans.get(pi) else { continue };
             let Some(a) = plan.allocations.get(ai) else {
@@ -171,7 +170,7 @@ impl Ctx<'_> {
             actions.push(Action {
                 kind: ActionKind::Sourcing,
                 text: text.into(),
-                rule: a.rule.as_str().into(),
+                rule: a.rule.clone(),
             });
         }
 
@@ -256,7 +255,7 @@ impl Ctx<'_> {
         };
         let mut candidates: Vec<String> = Vec::new();
         for c in &scope {
-            for cand in self.backup_candidates(c, std::slice::from_ref(&s.id), false) {
+            for cand in self.backup_candidates(c, &[s.id.as_str()], false) {
                 let label = cand.label();
                 if !candidates.contains(&label) {
                     candidates.push(label);
@@ -390,7 +389,7 @@ impl Ctx<'_> {
     fn keen_suppliers(&self, s: &SupplierResult, scope: &[String], g: &GuideDef) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for c in scope {
-            for cand in self.backup_candidates(c, std::slice::from_ref(&s.id), true) {
+            for cand in self.backup_candidates(c, &[s.id.as_str()], true) {
                 let interested =
                     self.supplier_bool(&cand.supplier_id, "interested-in-our-volume") == Some(true);
                 let capacity = self.supplier_text(&cand.supplier_id, Some(c), "capacity");

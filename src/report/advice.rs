@@ -193,7 +193,7 @@ fn table(a: &Analysis, parts: Parts) -> String {
             ]);
             for x in &p.allocations {
                 b.push_record([
-                    x.supplier_id.clone(),
+                    x.supplier_id.to_string(),
                     x.role.id().to_string(),
                     money_grouped(x.current_spend),
                     percent(x.current_share),

@@ -174,7 +174,7 @@ pub fn explain(a: &Analysis, supplier_id: &str) -> Option<String> {
         }
     }
     for p in &a.advice.categories {
-        if let Some(x) = p.allocations.iter().find(|x| x.supplier_id == s.id) {
+        if let Some(x) = p.allocations.iter().find(|x| *x.supplier_id == *s.id) {
             o.push_str(&format!(
                 "\nIn {} ({}): {} [`{}`]\n",
                 p.category, p.relationship_type, x.why, x.rule
@@ -189,7 +189,11 @@ pub fn explain(a: &Analysis, supplier_id: &str) -> Option<String> {
                 p.hhi.round_dp(0),
                 p.rule
             ));
-            for m in p.moves.iter().filter(|m| m.from == s.id || m.to == s.id) {
+            for m in p
+                .moves
+                .iter()
+                .filter(|m| *m.from == *s.id || *m.to == *s.id)
+            {
                 o.push_str(&format!("  {} [`{}`]\n", m.text, m.rule));
             }
         }

@@ -205,7 +205,7 @@ fn split_svg(p: &CategoryPlan) -> String {
         .allocations
         .iter()
         .map(|x| Segment {
-            label: x.supplier_id.clone(),
+            label: x.supplier_id.to_string(),
             current: f64_of(x.current_share),
             proposed: x.proposed_share.map(f64_of),
         })
@@ -471,7 +471,7 @@ pub(super) fn supplier(a: &Analysis, _ctx: &Context<'_>, s: &SupplierResult) -> 
         let moves: Vec<String> = p
             .moves
             .iter()
-            .filter(|m| m.from == s.id || m.to == s.id)
+            .filter(|m| *m.from == *s.id || *m.to == *s.id)
             .map(|m| m.text.clone())
             .collect();
         if !moves.is_empty() {

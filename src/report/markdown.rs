@@ -229,7 +229,11 @@ pub(super) fn supplier(a: &Analysis, s: &SupplierResult) -> String {
             ));
         }
         for (p, _) in &roles {
-            for m in p.moves.iter().filter(|m| m.from == s.id || m.to == s.id) {
+            for m in p
+                .moves
+                .iter()
+                .filter(|m| *m.from == *s.id || *m.to == *s.id)
+            {
                 o.push_str(&format!("\n- {}: {}", cell(&p.category), cell(&m.text)));
             }
         }

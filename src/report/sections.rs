@@ -255,7 +255,7 @@ pub(crate) fn splits(a: &Analysis) -> Table {
             rows.push(vec![
                 Cell::text(&p.category),
                 Cell::Type(p.relationship_type),
-                Cell::text(&x.supplier_id),
+                Cell::text(&*x.supplier_id),
                 Cell::text(x.role.id()),
                 Cell::Money(x.current_spend),
                 Cell::Percent(x.current_share),
@@ -295,8 +295,8 @@ pub(crate) fn moves(a: &Analysis) -> Table {
             p.moves.iter().map(|m| {
                 vec![
                     Cell::text(&p.category),
-                    Cell::text(&m.from),
-                    Cell::text(&m.to),
+                    Cell::text(&*m.from),
+                    Cell::text(&*m.to),
                     Cell::Money(m.amount),
                     Cell::text(&m.per),
                 ]

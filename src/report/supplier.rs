@@ -130,7 +130,7 @@ pub(crate) fn roles<'a>(a: &'a Analysis, id: &str) -> Vec<(&'a CategoryPlan, &'a
         .filter_map(|p| {
             p.allocations
                 .iter()
-                .find(|x| x.supplier_id == id)
+                .find(|x| &*x.supplier_id == id)
                 .map(|x| (p, x))
         })
         .collect()

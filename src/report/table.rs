@@ -120,13 +120,13 @@ pub(super) fn render(a: &Analysis, by: Dimension) -> String {
                 b.push_record([
                     p.category.clone(),
                     p.relationship_type.id().to_string(),
-                    x.supplier_id.clone(),
+                    x.supplier_id.to_string(),
                     x.role.id().to_string(),
                     percent(x.current_share),
                     x.proposed_share
                         .map(percent)
                         .unwrap_or_else(|| "occasional".into()),
-                    x.reason.clone(),
+                    x.reason.to_string(),
                 ]);
             }
         }

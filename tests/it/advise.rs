@@ -258,7 +258,7 @@ fn a_single_source_in_partial_competition_gets_a_qualified_background_supplier()
     let roles: Vec<(&str, &str)> = plan
         .allocations
         .iter()
-        .map(|x| (x.supplier_id.as_str(), x.role.id()))
+        .map(|x| (&*x.supplier_id, x.role.id()))
         .collect();
     assert_eq!(roles, [("S1", "main"), ("Q9", "candidate")]);
     assert_eq!(plan.moves.len(), 1);
