@@ -194,8 +194,8 @@ pub struct MethodRef {
 /// between them (`Arc`): a big ledger has tens of thousands of pairs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PairMethods {
-    /// Category id.
-    pub category: String,
+    /// Category id (the analysis' own, shared).
+    pub category: Arc<str>,
     /// The pair's type.
     pub relationship_type: RelationshipType,
     /// Spend with the supplier in the category.
@@ -533,6 +533,10 @@ pub fn advise(
         shared: FxHashMap::default(),
         reasons: Reasons::default(),
         rule_ids: Vec::new(),
+        category_ids: categories
+            .iter()
+            .map(|c| (c.id.as_str(), c.abc.id.clone()))
+            .collect(),
     };
     let mut ctx = ctx;
     // One id and name per supplier (the id is the analysis' own), one text per role's
@@ -641,6 +645,8 @@ struct Ctx<'a> {
     reasons: Reasons,
     /// The rule ids the allocations give, shared by them (see `Ctx::rule_id`).
     rule_ids: Vec<(&'static str, Arc<str>)>,
+    /// Per category, its id as the analysis shares it, for the pairs' methods.
+    category_ids: FxHashMap<&'a str, Arc<str>>,
 }
 
 /// The roles' reasons that do not depend on the category, made once.

@@ -35,7 +35,7 @@ impl Ctx<'_> {
         let prec = &self.rules.recommendations[&pt];
         let ids = prec.methods.for_band(band).to_vec();
         PairMethods {
-            category: String::new(),
+            category: "".into(),
             relationship_type: pt,
             spend: Decimal::ZERO,
             band,
@@ -141,7 +141,10 @@ impl Ctx<'_> {
                 let pt = p.classification.relationship_type;
                 let band = self.rules.volume_band(p.spend);
                 let mut m = self.method_template(pt, band);
-                m.category = p.category.clone();
+                m.category = match self.category_ids.get(p.category.as_str()) {
+                    Some(id) => id.clone(),
+                    None => p.category.as_str().into(),
+                };
                 m.spend = p.spend;
                 m
             })

@@ -420,7 +420,7 @@ pub(super) fn supplier(a: &Analysis, _ctx: &Context<'_>, s: &SupplierResult) -> 
 
     o.push_str("<h2>Categories and method</h2>\n<table><thead><tr><th>category</th><th class=\"num\">spend</th><th class=\"num\">share of category</th><th class=\"num\">share of this supplier</th><th>type</th><th>volume</th><th>method</th></tr></thead><tbody>\n");
     for p in &s.categories {
-        let m = plan.and_then(|pl| pl.methods.iter().find(|m| m.category == p.category));
+        let m = plan.and_then(|pl| pl.methods.iter().find(|m| *m.category == *p.category));
         let _ = writeln!(
             o,
             "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{} %</td><td class=\"num\">{} %</td><td>{}</td><td>{}</td><td>{}</td></tr>",

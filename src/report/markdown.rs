@@ -187,7 +187,7 @@ pub(super) fn supplier(a: &Analysis, s: &SupplierResult) -> String {
 
     o.push_str("\n## Categories\n\n| category | spend | share of category | share of this supplier | type | volume | method |\n|---|---:|---:|---:|---|---|---|\n");
     for p in &s.categories {
-        let m = plan.and_then(|pl| pl.methods.iter().find(|m| m.category == p.category));
+        let m = plan.and_then(|pl| pl.methods.iter().find(|m| *m.category == *p.category));
         o.push_str(&format!(
             "| {} | {} | {} % | {} % | {} | {} | {} |\n",
             cell(&p.category),

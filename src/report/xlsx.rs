@@ -436,7 +436,7 @@ pub(super) fn supplier(a: &Analysis, s: &SupplierResult) -> Result<Vec<u8>, Repo
             .categories
             .iter()
             .map(|p| {
-                let m = plan.and_then(|pl| pl.methods.iter().find(|m| m.category == p.category));
+                let m = plan.and_then(|pl| pl.methods.iter().find(|m| *m.category == *p.category));
                 vec![
                     Cell::text(&p.category),
                     Cell::Money(p.spend),
