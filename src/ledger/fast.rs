@@ -38,6 +38,8 @@
 
 use super::duplicates::{OrderDuplicates, order_key, push_listed};
 use super::locale::headers::is_total_cell;
+// The number columns whose decimal separator the general reader decides, in its order.
+use super::rows::NUMERIC;
 use super::{Field, FileReport, UNCATEGORIZED};
 use crate::spend::{Cell, CellKey, Interner, SpendCube};
 use rust_decimal::Decimal;
@@ -261,15 +263,6 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
     report.amount_total = to_decimal(total.0, total.1);
     Some((cube.unwrap_or_default(), report))
 }
-
-/// The number columns whose decimal separator the general reader decides, in its order.
-const NUMERIC: [Field; 5] = [
-    Field::Amount,
-    Field::Quantity,
-    Field::UnitPrice,
-    Field::PriceUnit,
-    Field::Profit,
-];
 
 /// The general reader's decisions on the number columns' decimal separator: each column
 /// with a proof (a value that reads only one way, at its line) is decided by it; then each

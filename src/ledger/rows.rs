@@ -98,8 +98,9 @@ impl Row {
     }
 }
 
-/// The numeric fields whose decimal separator is decided per column.
-const NUMERIC: [Field; 5] = [
+/// The numeric fields whose decimal separator is decided per column, in the order the
+/// decisions are reported (the fast path reports them in the same order).
+pub(super) const NUMERIC: [Field; 5] = [
     Field::Amount,
     Field::Quantity,
     Field::UnitPrice,
