@@ -659,9 +659,8 @@ fn pack(buf: &[u8], s: Span) -> Option<u128> {
     Some((v & mask) | ((len as u128) << 120))
 }
 
-/// The items' hash table: open addressing on packed keys, so that a batch of lines can
-/// prefetch its slots before the lines are added (an item lookup and its cell are the
-/// two cache misses per line on a big ledger; prefetched, they overlap).
+/// The items' hash table: open addressing on packed keys, so that a line's slot can be
+/// prefetched when the line is read and looked up a few lines later (see [`RING`]).
 #[derive(Debug)]
 struct ItemTable {
     slots: Vec<ItemSlot>,
