@@ -158,6 +158,20 @@ fn fast_path_equals_the_general_reader_with_crlf_and_profit() {
     );
 }
 
+/// The fast path hands the file at `p` back to the general reader, on one thread and two.
+fn falls_back(p: &Path, name: &str) {
+    for threads in [1, 2] {
+        let got = read_ledger_fast(
+            p,
+            FastOptions {
+                threads,
+                ..FastOptions::default()
+            },
+        );
+        assert!(got.is_none(), "{name} on {threads} threads was handled");
+    }
+}
+
 #[test]
 fn fast_path_leaves_what_it_does_not_read_to_the_general_reader() {
     let dir = temp_dir("fast-other");
@@ -182,16 +196,7 @@ fn fast_path_leaves_what_it_does_not_read_to_the_general_reader() {
         }
         let p = dir.join(format!("{name}.csv"));
         std::fs::write(&p, bytes).expect("write");
-        for threads in [1, 2] {
-            let got = read_ledger_fast(
-                &p,
-                FastOptions {
-                    threads,
-                    ..FastOptions::default()
-                },
-            );
-            assert!(got.is_none(), "{name} on {threads} threads was handled");
-        }
+        falls_back(&p, name);
     }
     // An unknown column (it could be an alias the general reader maps) is not handled.
     let p = dir.join("alias.csv");
@@ -673,16 +678,7 @@ fn fast_path_leaves_european_files_it_cannot_mirror_to_the_general_reader() {
     ] {
         let p = dir.join(format!("{name}.csv"));
         std::fs::write(&p, format!("{header}{body}")).expect("write");
-        for threads in [1, 2] {
-            let got = read_ledger_fast(
-                &p,
-                FastOptions {
-                    threads,
-                    ..FastOptions::default()
-                },
-            );
-            assert!(got.is_none(), "{name} on {threads} threads was handled");
-        }
+        falls_back(&p, name);
     }
 }
 
