@@ -507,8 +507,8 @@ fn is_undefined_marker(c: char) -> bool {
     ('\u{80}'..='\u{9F}').contains(&c)
 }
 
-/// How much of a file the heuristic scores; enough for any header plus many rows.
-const SCORED_PREFIX: usize = 64 * 1024;
+/// How much text the heuristic scores; enough for any header plus many rows.
+const SCORED_BYTES: usize = 64 * 1024;
 
 /// Scores the legacy code pages that define every byte of the file, best first, ties in the
 /// order 1252, 1251, 1250 (the widest used first).
@@ -517,7 +517,7 @@ fn score_legacy(bytes: &[u8]) -> Vec<(Encoding, i64)> {
     for &byte in bytes {
         present[usize::from(byte)] = true;
     }
-    let prefix = &bytes[..bytes.len().min(SCORED_PREFIX)];
+    let sample = scored_sample(bytes);
     let mut scores: Vec<(Encoding, i64)> = [
         Encoding::Windows1252,
         Encoding::Windows1251,
@@ -526,13 +526,38 @@ fn score_legacy(bytes: &[u8]) -> Vec<(Encoding, i64)> {
     .into_iter()
     .filter(|&encoding| defines_all(encoding, &present))
     .map(|encoding| {
-        let text = decode_single_byte(prefix, encoding);
+        let text = decode_single_byte(&sample, encoding);
         (encoding, plausibility(&text, languages(encoding)))
     })
     .collect();
     // A stable sort keeps the tie order above.
     scores.sort_by_key(|&(_, score)| std::cmp::Reverse(score));
     scores
+}
+
+/// The text the heuristic scores: the lines that hold non-ASCII bytes, wherever they are in
+/// the file, up to [`SCORED_BYTES`]. Only such lines tell the code pages apart, and in an
+/// ERP export the first one can be far down the file (a supplier list sorted by id, a
+/// ledger whose first thousand lines are all Latin): scoring the file's first bytes alone
+/// would find nothing there and fall to the tie order, decoding Cyrillic as Western
+/// mojibake without a word.
+fn scored_sample(bytes: &[u8]) -> Cow<'_, [u8]> {
+    let prefix = &bytes[..bytes.len().min(SCORED_BYTES)];
+    if bytes.len() <= SCORED_BYTES {
+        return Cow::Borrowed(prefix);
+    }
+    let mut sample = Vec::with_capacity(SCORED_BYTES);
+    for line in bytes.split(|&b| b == b'\n') {
+        if sample.len() >= SCORED_BYTES {
+            break;
+        }
+        if !line.is_ascii() {
+            let room = SCORED_BYTES - sample.len();
+            sample.extend_from_slice(&line[..line.len().min(room)]);
+            sample.push(b'\n');
+        }
+    }
+    Cow::Owned(sample)
 }
 
 /// Whether `encoding` defines every byte value marked in `present`.
@@ -891,6 +916,21 @@ mod tests {
     fn euro_sign_alone_is_1252_not_serbian() {
         let bytes = encode("Amount\n€ 12.50\n", encoding_rs::WINDOWS_1252);
         assert_eq!(detect(&bytes).encoding, Encoding::Windows1252);
+    }
+
+    #[test]
+    fn non_ascii_text_far_down_the_file_decides_the_code_page() {
+        // 100 KiB of Latin lines, then the Cyrillic names: scored on its first bytes only,
+        // the file looked like any code page and decoded as Western mojibake.
+        let mut text = "supplier;amount\n".to_string();
+        while text.len() < 100 * 1024 {
+            text.push_str("S001;12,50\n");
+        }
+        text.push_str("ООО «Северсталь-Снаб»;7,00\nИП Ёлкин;1,00\n");
+        let bytes = encode(&text, encoding_rs::WINDOWS_1251);
+        let decoded = decode(&bytes, None).unwrap();
+        assert_eq!(decoded.detection.encoding, Encoding::Windows1251);
+        assert_eq!(decoded.text, text);
     }
 
     #[test]
