@@ -103,10 +103,12 @@ pub struct Currency([u8; 3]);
 impl Currency {
     /// The currency with this ISO 4217 code (any case), if it is a current code.
     pub fn from_code(code: &str) -> Option<Currency> {
-        let upper = code.to_ascii_uppercase();
-        let bytes: [u8; 3] = upper.as_bytes().try_into().ok()?;
+        // Every code is three bytes: upper-cased in place, without a String per value.
+        let bytes: [u8; 3] = code.as_bytes().try_into().ok()?;
+        let bytes = bytes.map(|b| b.to_ascii_uppercase());
+        let upper = std::str::from_utf8(&bytes).ok()?;
         ISO_CODES
-            .binary_search(&upper.as_str())
+            .binary_search(&upper)
             .ok()
             .map(|_| Currency(bytes))
     }
@@ -714,6 +716,14 @@ impl DecimalEvidence {
 /// abbreviation (`руб.`), as a currency column of a ledger holds it; `None` for anything else.
 pub fn parse_currency(value: &str) -> Option<Currency> {
     let value = value.trim();
+    // A whole value of ASCII letters that is a code is that code: no symbol is longer than
+    // the whole value, and an equally long one loses to the code. This is the currency
+    // column's every row, so it skips scanning the symbols.
+    if value.bytes().all(|b| b.is_ascii_alphabetic())
+        && let Some(currency) = Currency::from_code(value)
+    {
+        return Some(currency);
+    }
     currency_prefix(value)
         .filter(|&(_, len)| len == value.len())
         .map(|(currency, _)| currency)
