@@ -813,11 +813,6 @@ type Spans = [Span; Field::ALL.len()];
 struct FastCell {
     /// (supplier, category, item)
     key: (u32, u32, u32),
-    /// The supplier's and the category's packed ids (`u128::MAX`: too long to pack): a
-    /// line whose fields pack to these is in this cell's supplier and category, checked
-    /// on the cell the line touches anyway.
-    supplier_key: u128,
-    category_key: u128,
     spend: i64,
     profit: i64,
     lines: u64,
@@ -1040,14 +1035,11 @@ impl Extra {
 }
 
 impl Part {
-    /// A new cell of `key`, with its supplier's and category's packed ids.
+    /// A new cell of `key`.
     fn new_cell(&mut self, key: (u32, u32, u32)) -> Option<u32> {
         let ix = u32::try_from(self.cells.len()).ok()?;
-        let (s, k, _) = key;
         self.cells.push(FastCell {
             key,
-            supplier_key: *self.suppliers.keys.get(s as usize)?,
-            category_key: *self.categories.keys.get(k as usize)?,
             ..FastCell::default()
         });
         self.cell_index.insert(key, ix);
@@ -1261,8 +1253,12 @@ impl Part {
         let supplier_key = pack(buf, supplier_span);
         let category_key = pack(buf, category_span).filter(|_| !category_span.is_empty());
         let (item, last_cell, at) = self.item(buf, spans, layout, item_key, found, generation)?;
+        // The cell's supplier and category are the line's when the line's fields pack to
+        // their keys (`u128::MAX`, too long to pack, never matches a packed field).
         let known = self.cells.get(last_cell as usize).and_then(|c| {
-            (Some(c.supplier_key) == supplier_key && Some(c.category_key) == category_key)
+            let (s, k, _) = c.key;
+            (self.suppliers.keys.get(s as usize).copied() == supplier_key
+                && self.categories.keys.get(k as usize).copied() == category_key)
                 .then_some(c.key)
         });
         let (supplier, cell_ix) = match known {
@@ -1851,7 +1847,8 @@ impl Part {
         self.looked += 1;
     }
 
-    /// Prefetches the last name of the supplier of the next record's item's last cell.
+    /// Prefetches the last name and the packed id of the supplier of the next record's
+    /// item's last cell.
     #[inline]
     fn touch(&mut self) {
         let supplier = self
@@ -1866,6 +1863,7 @@ impl Part {
             .map(|c| c.key.0);
         if let Some(s) = supplier {
             prefetch(self.supplier_pair.as_ptr().wrapping_add(s as usize).cast());
+            prefetch(self.suppliers.keys.as_ptr().wrapping_add(s as usize).cast());
         }
         self.touched += 1;
     }
