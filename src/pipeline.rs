@@ -71,9 +71,8 @@ pub struct Ledger {
 /// the file reports, and the cube has the used rows. This is what `procura check` shows.
 ///
 /// Clean files take the fast path like [`read`]'s: its file report is the general
-/// reader's (tests compare them whole), and a 10M-line ledger is checked in seconds and
-/// in memory that does not grow with the file, where the general reader holds the
-/// whole file.
+/// reader's (tests compare them whole), and a 10M-line ledger is checked in seconds; both
+/// readers stream the file, in memory that does not grow with it.
 pub fn inspect(inputs: &Inputs) -> Result<Ledger, Error> {
     let mut out = read_files(inputs)?;
     out.quality = quality::identity_findings(&out.files);

@@ -1,20 +1,26 @@
 //! The general ledger reader: any encoding, delimiter and layout, and Excel workbooks.
 //!
-//! The file's bytes are read whole (and decoded, unless they are UTF-8 already), but its
-//! rows are not held: deciding a column's number and date conventions needs all of its
-//! values before the first row is used, so the rows are split afresh on each pass over
-//! them (see [`read_rows`]). (Large clean UTF-8 files can take a streaming fast path
-//! instead; this reader is the one that handles everything.)
+//! Delimited text is never held whole: a first pass over the bytes detects and checks the
+//! encoding ([`ByteScan`], with the errors and offsets of
+//! [`decode`](super::locale::encoding::decode)), a second reads the start of the text for
+//! the delimiter, and deciding a column's number and date conventions needs all of its
+//! values before the first row is used, so [`read_rows`] then passes over the records
+//! again, each pass decoding the file a block at a time ([`StreamRecords`]). Memory is a
+//! block and a record, whatever the file's size. A workbook is read whole (calamine needs
+//! the zip archive). Large clean UTF-8 files take the faster, parallel fast path instead;
+//! this reader is the one that handles everything.
 
-use super::locale::encoding::decode_borrowed;
+use super::fast::read_full;
+use super::locale::encoding::{ByteScan, Encoding, TextDecoder};
 use super::locale::sniff::Delimiter;
-use super::locale::sniff::{SniffReason, sniff};
-use super::records::{TextRecord, records};
+use super::locale::sniff::{SniffReason, sniff_start};
+use super::records::{StreamRecords, TextRecord};
 use super::rows::{Cell, Row, read_rows};
 use super::{FileReport, LedgerError, ReadOptions, xlsx};
 use crate::spend::SpendCube;
-use std::borrow::Cow;
-use std::io::Read;
+use std::cell::RefCell;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 /// Reads a ledger file into `cube` with everything detected, strictly: a rejected row is
@@ -35,11 +41,22 @@ pub fn read_ledger_with(
         file: path.display().to_string(),
         ..FileReport::default()
     };
-    let bytes = std::fs::read(path).map_err(|source| LedgerError::Io {
+    let io = |source| LedgerError::Io {
         file: path.to_path_buf(),
         source,
-    })?;
-    read_source(path, &bytes, options, &mut report, cube)?;
+    };
+    let mut file = File::open(path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    let mut signature = [0u8; 4];
+    let n = read_full(&mut file, &mut signature).map_err(io)?;
+    if xlsx::is_workbook(&signature[..n]) {
+        // A workbook is a zip archive: calamine reads it whole.
+        let bytes = std::fs::read(path).map_err(io)?;
+        read_source(path, &bytes, options, &mut report, cube)?;
+    } else {
+        drop(file);
+        read_text(path, Source::File { path, len }, options, &mut report, cube)?;
+    }
     Ok(report)
 }
 
@@ -96,14 +113,123 @@ fn read_source(
         let rows = xlsx::rows(name, bytes, options, report)?;
         return read_rows(name, || rows.iter(), options, report, cube);
     }
-    let (text, delimiter) = text_layout(name, bytes, options, report)?;
-    read_rows(
-        name,
-        || records(&text, delimiter.as_char()).map(text_row),
-        options,
-        report,
-        cube,
-    )
+    read_text(name, Source::Memory(bytes), options, report, cube)
+}
+
+/// Bytes read at a time by the passes over delimited text.
+const BLOCK: usize = 1 << 20;
+
+/// Where the bytes of delimited text come from on each pass over them.
+#[derive(Debug, Clone, Copy)]
+enum Source<'a> {
+    /// A file, opened afresh on each pass, and its length when the read started.
+    File { path: &'a Path, len: u64 },
+    /// Bytes in memory.
+    Memory(&'a [u8]),
+}
+
+impl<'a> Source<'a> {
+    /// A reader of the bytes from offset `skip` on (after a byte order mark).
+    fn open(self, skip: usize) -> std::io::Result<Box<dyn Read + 'a>> {
+        match self {
+            Source::File { path, len } => {
+                let mut file = File::open(path)?;
+                // Each pass must read the bytes the first one checked.
+                if file.metadata()?.len() != len {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        "the file changed while it was being read",
+                    ));
+                }
+                file.seek(SeekFrom::Start(skip as u64))?;
+                Ok(Box::new(file))
+            }
+            Source::Memory(bytes) => Ok(Box::new(bytes.get(skip..).unwrap_or_default())),
+        }
+    }
+}
+
+/// Reads delimited text from `source` in passes over its bytes, none of which holds more
+/// than a block and the record being read: one that detects and checks the encoding, one
+/// over the start for the delimiter, then [`read_rows`]' passes over the records.
+fn read_text(
+    name: &Path,
+    source: Source<'_>,
+    options: &ReadOptions,
+    report: &mut FileReport,
+    cube: &mut SpendCube,
+) -> Result<(), LedgerError> {
+    let io = |source| LedgerError::Io {
+        file: name.to_path_buf(),
+        source,
+    };
+    let mut scan = ByteScan::new(options.encoding);
+    let mut block = vec![0u8; BLOCK];
+    let mut reader = source.open(0).map_err(io)?;
+    loop {
+        let n = read_full(&mut reader, &mut block).map_err(io)?;
+        if n == 0 {
+            break;
+        }
+        scan.feed(&block[..n]);
+    }
+    drop(reader);
+    let (detection, skip) = scan.finish().map_err(|source| LedgerError::Encoding {
+        file: name.to_path_buf(),
+        source,
+        declared: options.encoding.is_some(),
+    })?;
+    report.decisions.push(format!(
+        "encoding: {}{}",
+        detection,
+        if options.encoding.is_some() {
+            " (given with --encoding)"
+        } else {
+            ""
+        }
+    ));
+    let encoding = detection.encoding;
+    let delimiter = text_start(name, source, skip, encoding, options, report)?.as_char();
+
+    // A pass that cannot read the file ends early; the error is the read's.
+    let failed: RefCell<Option<std::io::Error>> = RefCell::new(None);
+    let rows = || -> Box<dyn Iterator<Item = Row> + '_> {
+        match source.open(skip) {
+            Ok(reader) => Box::new(Pass {
+                records: StreamRecords::new(reader, TextDecoder::new(encoding), delimiter, BLOCK),
+                failed: &failed,
+            }),
+            Err(e) => {
+                failed.borrow_mut().get_or_insert(e);
+                Box::new(std::iter::empty())
+            }
+        }
+    };
+    let read = read_rows(name, rows, options, report, cube);
+    if let Some(e) = failed.take() {
+        return Err(io(e));
+    }
+    read
+}
+
+/// One pass over the records, which keeps the error that ends it early.
+struct Pass<'a, R> {
+    records: StreamRecords<R>,
+    failed: &'a RefCell<Option<std::io::Error>>,
+}
+
+impl<R: Read> Iterator for Pass<'_, R> {
+    type Item = Row;
+
+    fn next(&mut self) -> Option<Row> {
+        let record = self.records.next();
+        if record.is_none()
+            && let Some(e) = self.records.error()
+        {
+            self.failed.borrow_mut().get_or_insert(e);
+        }
+        record.map(text_row)
+    }
 }
 
 /// A record of delimited text as a row.
@@ -121,42 +247,50 @@ fn text_row(r: TextRecord) -> Row {
     }
 }
 
-/// Decodes delimited text and finds its delimiter, recording the encoding and delimiter.
-fn text_layout<'a>(
+/// Reads the start of the text, as much as deciding needs: an error if the text is only
+/// white space, else its delimiter (given, or sniffed from the start), recorded.
+fn text_start(
     name: &Path,
-    bytes: &'a [u8],
+    source: Source<'_>,
+    skip: usize,
+    encoding: Encoding,
     options: &ReadOptions,
     report: &mut FileReport,
-) -> Result<(Cow<'a, str>, Delimiter), LedgerError> {
-    let (text, detection) =
-        decode_borrowed(bytes, options.encoding).map_err(|source| LedgerError::Encoding {
-            file: name.to_path_buf(),
-            source,
-            declared: options.encoding.is_some(),
-        })?;
-    report.decisions.push(format!(
-        "encoding: {}{}",
-        detection,
-        if options.encoding.is_some() {
-            " (given with --encoding)"
-        } else {
-            ""
+) -> Result<Delimiter, LedgerError> {
+    let io = |source| LedgerError::Io {
+        file: name.to_path_buf(),
+        source,
+    };
+    let mut reader = source.open(skip).map_err(io)?;
+    let mut decoder = TextDecoder::new(encoding);
+    let mut block = vec![0u8; BLOCK];
+    let mut text = String::new();
+    let sniffed = loop {
+        let n = read_full(&mut reader, &mut block).map_err(io)?;
+        let whole = n == 0;
+        decoder
+            .decode(&block[..n], whole, &mut text)
+            .map_err(|e| io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
+        if text.trim().is_empty() {
+            if whole {
+                return Err(LedgerError::Empty {
+                    file: name.to_path_buf(),
+                });
+            }
+            continue;
         }
-    ));
-    if text.trim().is_empty() {
-        return Err(LedgerError::Empty {
-            file: name.to_path_buf(),
-        });
-    }
-    let sniffed = sniff(&text);
-    let delimiter = match (options.delimiter, &sniffed) {
-        (Some(d), _) => {
+        if let Some(d) = options.delimiter {
             report
                 .decisions
                 .push(format!("delimiter: {d} (given with --delimiter)"));
-            d
+            return Ok(d);
         }
-        (None, Ok(s)) => {
+        if let Some(sniffed) = sniff_start(&text, whole) {
+            break sniffed;
+        }
+    };
+    let delimiter = match sniffed {
+        Ok(s) => {
             report.decisions.push(match &s.reason {
                 SniffReason::SepLine => {
                     format!("delimiter: {} (the file's sep= line)", s.delimiter)
@@ -168,15 +302,15 @@ fn text_layout<'a>(
             });
             s.delimiter
         }
-        (None, Err(e)) => {
+        Err(source) => {
             return Err(LedgerError::Delimiter {
                 file: name.to_path_buf(),
-                source: e.clone(),
+                source,
             });
         }
     };
     // Excel's `sep=` line stays a row (a preamble row) so that every line is counted.
-    Ok((text, delimiter))
+    Ok(delimiter)
 }
 
 #[cfg(test)]

@@ -7,6 +7,8 @@
 //! line breaks inside are data. A quote elsewhere is an ordinary character, as Excel and
 //! the `csv` crate read it.
 
+use super::locale::encoding::TextDecoder;
+
 /// One record of delimited text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct TextRecord {
@@ -148,6 +150,94 @@ impl Iterator for Records<'_> {
     }
 }
 
+/// The records of text decoded from a reader a block at a time, as [`records`] gives them
+/// for the whole text: the text is held from the current record to the end of the last
+/// block decoded, so a file of any size is read in little memory. A read error (or bytes
+/// that no longer decode) ends the records and is kept for the caller ([`Self::error`]).
+pub(crate) struct StreamRecords<R> {
+    reader: R,
+    decoder: TextDecoder,
+    block: Vec<u8>,
+    text: String,
+    /// Byte offset of the next record in `text`.
+    pos: usize,
+    delimiter: char,
+    line: u64,
+    /// The reader has no more bytes (and the decoder has been told).
+    eof: bool,
+    error: Option<std::io::Error>,
+}
+
+impl<R: std::io::Read> StreamRecords<R> {
+    /// The records of the text `reader` gives in the encoding of `decoder`, in blocks of
+    /// `block` bytes.
+    pub(crate) fn new(reader: R, decoder: TextDecoder, delimiter: char, block: usize) -> Self {
+        StreamRecords {
+            reader,
+            decoder,
+            block: vec![0; block.max(1)],
+            text: String::new(),
+            pos: 0,
+            delimiter,
+            line: 1,
+            eof: false,
+            error: None,
+        }
+    }
+
+    /// Why the records ended early, if they did.
+    pub(crate) fn error(&mut self) -> Option<std::io::Error> {
+        self.error.take()
+    }
+
+    /// Drops the text before the current record and decodes the next block after the rest.
+    fn refill(&mut self) -> std::io::Result<()> {
+        self.text.drain(..self.pos);
+        self.pos = 0;
+        let n = loop {
+            match self.reader.read(&mut self.block) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        };
+        self.eof = n == 0;
+        self.decoder
+            .decode(&self.block[..n], self.eof, &mut self.text)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+    }
+}
+
+impl<R: std::io::Read> Iterator for StreamRecords<R> {
+    type Item = TextRecord;
+
+    fn next(&mut self) -> Option<TextRecord> {
+        if self.error.is_some() {
+            return None;
+        }
+        loop {
+            let mut records = Records {
+                text: &self.text,
+                pos: self.pos,
+                delimiter: self.delimiter,
+                line: self.line,
+            };
+            let record = records.next();
+            // A record that runs to the end of the text decoded so far may go on in the
+            // next block (a `\r` there may have its `\n` next): it is read again then.
+            if self.eof || records.pos < self.text.len() {
+                self.pos = records.pos;
+                self.line = records.line;
+                return record;
+            }
+            if let Err(e) = self.refill() {
+                self.error = Some(e);
+                return None;
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,6 +360,19 @@ mod tests {
             delimiter in proptest::sample::select(vec![',', ';', '€']),
         ) {
             proptest::prop_assert_eq!(split(&text, delimiter), reference_split(&text, delimiter));
+        }
+
+        #[test]
+        fn streamed_records_are_the_whole_texts_in_any_blocks(
+            text in "[a-c,;é€\"\r\n]{0,120}",
+            delimiter in proptest::sample::select(vec![',', ';', '€']),
+            block in 1usize..20,
+        ) {
+            let decoder = TextDecoder::new(crate::ledger::locale::encoding::Encoding::Utf8);
+            let mut stream = StreamRecords::new(text.as_bytes(), decoder, delimiter, block);
+            let streamed: Vec<TextRecord> = stream.by_ref().collect();
+            proptest::prop_assert!(stream.error().is_none());
+            proptest::prop_assert_eq!(streamed, split(&text, delimiter));
         }
 
         #[test]

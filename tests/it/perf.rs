@@ -706,3 +706,48 @@ fn analyze_output_of_a_european_ledger_is_the_general_readers() {
         crate::common::ok(&["analyze", en, "--format", "csv"])
     );
 }
+
+/// The general reader streams the file in blocks: a windows-1251 ledger of several blocks
+/// (records and characters cut at their ends) gives the cube and report of the same ledger
+/// in UTF-8, but for the encoding found, read from the file as from memory.
+#[test]
+fn general_reader_streams_a_windows_1251_ledger_as_its_utf8_twin() {
+    let dir = temp_dir("stream-1251");
+    let text = ledger(Shape {
+        rows: 40_000,
+        suppliers: 300,
+        ..Shape::default()
+    })
+    .replace("Müller Logistik AG", "ЗАО «Мюллер Логистик»")
+    .replace("Škoda Parts s.r.o.", "ИП Шкода");
+    let (cp1251, _, lossy) = encoding_rs::WINDOWS_1251.encode(&text);
+    assert!(!lossy);
+    assert!(cp1251.len() > 2 << 20, "several blocks: {}", cp1251.len());
+    let utf8 = dir.join("utf8.csv");
+    let legacy = dir.join("cp1251.csv");
+    std::fs::write(&utf8, &text).expect("write");
+    std::fs::write(&legacy, &cp1251).expect("write");
+
+    let mut want = SpendCube::default();
+    let want_report = read_ledger(&utf8, &mut want).expect("reads UTF-8");
+    let mut got = SpendCube::default();
+    let got_report = read_ledger(&legacy, &mut got).expect("reads windows-1251");
+    assert_eq!(dump(&got), dump(&want));
+    let mut from_memory = SpendCube::default();
+    let memory_report =
+        procura::ledger::read_ledger_from(&legacy, &cp1251[..], &mut from_memory).expect("reads");
+    assert_eq!(dump(&from_memory), dump(&want));
+    assert!(
+        memory_report == got_report,
+        "file and memory reports differ"
+    );
+
+    let (encoding, rest) = got_report.decisions.split_first().expect("decisions");
+    assert!(
+        encoding.starts_with("encoding: windows-1251 (guessed"),
+        "{encoding}"
+    );
+    assert_eq!(rest, &want_report.decisions[1..]);
+    assert_eq!(got_report.rows_read, want_report.rows_read);
+    assert_eq!(got_report.rows_used, want_report.rows_used);
+}

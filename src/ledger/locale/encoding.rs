@@ -291,77 +291,551 @@ pub(crate) fn decode_borrowed(
     bytes: &[u8],
     declared: Option<Encoding>,
 ) -> Result<(Cow<'_, str>, Detection), DecodeError> {
-    let bom = sniff_bom(bytes);
-    if let Some(declared) = declared {
-        let bom_len = match bom {
-            Some((bom_encoding, _)) if bom_encoding != declared => {
-                return Err(DecodeError::BomMismatch {
-                    declared,
-                    bom: bom_encoding,
-                });
-            }
-            Some((_, len)) => len,
-            None => 0,
-        };
-        let text = decode_as(bytes, bom_len, declared)?;
-        return Ok(detected(text, declared, bom_len > 0, Reason::Declared));
-    }
-    if let Some((encoding, len)) = bom {
-        let text = decode_as(bytes, len, encoding)?;
-        return Ok(detected(text, encoding, true, Reason::Bom));
-    }
-    if let Some(encoding) = utf16_by_nul_pattern(bytes) {
-        let text = decode_as(bytes, 0, encoding)?;
-        return Ok(detected(text, encoding, false, Reason::Utf16NulPattern));
-    }
-    let utf8_error = match std::str::from_utf8(bytes) {
-        Ok(text) => {
-            return Ok(detected(
-                Cow::Borrowed(text),
-                Encoding::Utf8,
-                false,
-                Reason::ValidUtf8,
-            ));
-        }
-        Err(error) => error.valid_up_to(),
-    };
-    let byte = bytes.get(utf8_error).copied().unwrap_or_default();
-    let (valid_sequences, invalid_sequences) = utf8_sequence_counts(bytes);
-    // Legacy text almost never contains well-formed multi-byte UTF-8 by accident (a
-    // Cyrillic letter in 1251 is a lead byte, but so is the letter after it), so a
-    // majority of well-formed sequences means UTF-8 that got damaged.
-    if valid_sequences > invalid_sequences {
-        return Err(DecodeError::CorruptUtf8 {
-            offset: utf8_error,
-            byte,
-            valid_sequences,
-        });
-    }
-    let scores = score_legacy(bytes);
-    let Some(&(best, _)) = scores.first() else {
-        return Err(DecodeError::Undetectable {
-            offset: utf8_error,
-            byte,
-        });
-    };
-    let text = decode_as(bytes, 0, best)?;
-    Ok(detected(text, best, false, Reason::Heuristic { scores }))
+    let mut scan = ByteScan::new(declared);
+    scan.feed(bytes);
+    let (detection, skip) = scan.finish()?;
+    let text = decode_as(bytes, skip, detection.encoding)?;
+    Ok((text, detection))
 }
 
-fn detected(
-    text: Cow<'_, str>,
-    encoding: Encoding,
-    bom: bool,
-    reason: Reason,
-) -> (Cow<'_, str>, Detection) {
-    (
-        text,
-        Detection {
-            encoding,
-            bom,
-            reason,
+/// How many leading bytes decide the byte order mark and the BOM-less UTF-16 NUL pattern.
+const HEAD_BYTES: usize = 4096;
+
+/// One pass over a file's bytes, fed a block at a time, that finds what [`decode`] decides
+/// the encoding from and checks the bytes in the encoding chosen, with the errors and
+/// offsets [`decode`] gives; [`TextDecoder`] then decodes them on each later pass. A
+/// ledger far larger than memory is read this way without ever being held whole.
+pub(crate) struct ByteScan {
+    declared: Option<Encoding>,
+    /// The first bytes, up to [`SCORED_BYTES`]: the byte order mark, the NUL pattern, and
+    /// the text the heuristic scores when the file is no longer than that.
+    head: Vec<u8>,
+    /// Bytes fed so far.
+    len: usize,
+    /// Whether the head has decided whether the file is UTF-16 (`utf16` then checks it).
+    head_decided: bool,
+    utf16: Option<Utf16Check>,
+    utf8: Utf8Check,
+    /// The byte values at or above 0x80 that occur in the file.
+    present: [bool; 256],
+    sample: Sample,
+    /// The first byte a declared code page leaves undefined.
+    undefined: Option<(usize, u8)>,
+}
+
+impl ByteScan {
+    /// A scan for a file declared to be in `declared`, or to detect.
+    pub(crate) fn new(declared: Option<Encoding>) -> ByteScan {
+        ByteScan {
+            declared,
+            head: Vec::new(),
+            len: 0,
+            head_decided: false,
+            utf16: None,
+            utf8: Utf8Check::default(),
+            present: [false; 256],
+            sample: Sample::default(),
+            undefined: None,
+        }
+    }
+
+    /// Takes the file's next bytes.
+    pub(crate) fn feed(&mut self, block: &[u8]) {
+        let start = self.len;
+        self.len += block.len();
+        let kept = block
+            .len()
+            .min(SCORED_BYTES.saturating_sub(self.head.len()));
+        self.head.extend_from_slice(&block[..kept]);
+        if self.head_decided {
+            if let Some(check) = &mut self.utf16 {
+                check.feed(block);
+            }
+        } else if self.len >= HEAD_BYTES {
+            self.decide_head();
+            if let Some(check) = &mut self.utf16 {
+                check.feed(&block[kept..]);
+            }
+        }
+        self.utf8.feed(block);
+        if !block.is_ascii() {
+            for &byte in block {
+                self.present[usize::from(byte)] = true;
+            }
+        }
+        self.sample.feed(block);
+        if self.undefined.is_none()
+            && let Some(encoding) = self.declared.filter(|e| e.single_byte_table().is_some())
+            && let Some(at) = block.iter().position(|&b| undefined_in(encoding, b))
+        {
+            self.undefined = Some((start + at, block[at]));
+        }
+    }
+
+    /// Whether the head makes the file UTF-16, and from which byte its text starts: then
+    /// the check of its code units starts with the bytes held so far.
+    fn decide_head(&mut self) {
+        self.head_decided = true;
+        if let Some((encoding, skip)) = utf16_start(&self.head, self.declared) {
+            let mut check = Utf16Check::new(encoding, skip);
+            check.feed(self.head.get(skip..).unwrap_or_default());
+            self.utf16 = Some(check);
+        }
+    }
+
+    /// The encoding [`decode`] chooses, and the length of the byte order mark to skip; or
+    /// the error [`decode`] gives for these bytes.
+    pub(crate) fn finish(mut self) -> Result<(Detection, usize), DecodeError> {
+        if !self.head_decided {
+            self.decide_head();
+        }
+        let utf8 = self.utf8.finish();
+        let utf16 = self.utf16.take().map(|c| c.finish(self.len));
+        let undefined = self.undefined;
+        // The bytes after the byte order mark must be text in the encoding chosen.
+        let check = |encoding: Encoding| -> Result<(), DecodeError> {
+            match encoding {
+                Encoding::Utf8 => match utf8.first_error {
+                    Some((offset, byte)) => Err(DecodeError::InvalidByte {
+                        encoding,
+                        offset,
+                        byte,
+                    }),
+                    None => Ok(()),
+                },
+                Encoding::Utf16Le | Encoding::Utf16Be => match &utf16 {
+                    Some(Err(error)) => Err(error.clone()),
+                    _ => Ok(()),
+                },
+                Encoding::Windows1250 | Encoding::Windows1251 | Encoding::Windows1252 => {
+                    match undefined {
+                        Some((offset, byte)) => Err(DecodeError::InvalidByte {
+                            encoding,
+                            offset,
+                            byte,
+                        }),
+                        None => Ok(()),
+                    }
+                }
+            }
+        };
+        let head = &self.head;
+        let bom = sniff_bom(head);
+        if let Some(declared) = self.declared {
+            let bom_len = match bom {
+                Some((bom_encoding, _)) if bom_encoding != declared => {
+                    return Err(DecodeError::BomMismatch {
+                        declared,
+                        bom: bom_encoding,
+                    });
+                }
+                Some((_, len)) => len,
+                None => 0,
+            };
+            check(declared)?;
+            return Ok((detection(declared, bom_len > 0, Reason::Declared), bom_len));
+        }
+        if let Some((encoding, len)) = bom {
+            check(encoding)?;
+            return Ok((detection(encoding, true, Reason::Bom), len));
+        }
+        if let Some(encoding) = utf16_by_nul_pattern(head) {
+            check(encoding)?;
+            return Ok((detection(encoding, false, Reason::Utf16NulPattern), 0));
+        }
+        let Some((utf8_error, byte)) = utf8.first_error else {
+            return Ok((detection(Encoding::Utf8, false, Reason::ValidUtf8), 0));
+        };
+        // Legacy text almost never contains well-formed multi-byte UTF-8 by accident (a
+        // Cyrillic letter in 1251 is a lead byte, but so is the letter after it), so a
+        // majority of well-formed sequences means UTF-8 that got damaged.
+        if utf8.valid > utf8.invalid {
+            return Err(DecodeError::CorruptUtf8 {
+                offset: utf8_error,
+                byte,
+                valid_sequences: utf8.valid,
+            });
+        }
+        let sample = if self.len <= SCORED_BYTES {
+            &self.head[..]
+        } else {
+            &self.sample.finish()[..]
+        };
+        let scores = score_legacy(&self.present, sample);
+        let Some(&(best, _)) = scores.first() else {
+            return Err(DecodeError::Undetectable {
+                offset: utf8_error,
+                byte,
+            });
+        };
+        Ok((detection(best, false, Reason::Heuristic { scores }), 0))
+    }
+}
+
+fn detection(encoding: Encoding, bom: bool, reason: Reason) -> Detection {
+    Detection {
+        encoding,
+        bom,
+        reason,
+    }
+}
+
+/// The UTF-16 variant the head makes the file (declared, by its byte order mark or by its
+/// NUL pattern), and the offset its text starts at; `None` when [`decode`] would not read
+/// it as UTF-16 (or fails before reading it).
+fn utf16_start(head: &[u8], declared: Option<Encoding>) -> Option<(Encoding, usize)> {
+    let utf16 = |e: Encoding| matches!(e, Encoding::Utf16Le | Encoding::Utf16Be);
+    let bom = sniff_bom(head);
+    match declared {
+        Some(declared) => match bom {
+            Some((b, _)) if b != declared => None,
+            Some((_, len)) => utf16(declared).then_some((declared, len)),
+            None => utf16(declared).then_some((declared, 0)),
         },
-    )
+        None => match bom {
+            Some((b, len)) => utf16(b).then_some((b, len)),
+            None => utf16_by_nul_pattern(head).map(|e| (e, 0)),
+        },
+    }
+}
+
+/// Whether the code page leaves `byte` undefined (see [`is_undefined_marker`]).
+fn undefined_in(encoding: Encoding, byte: u8) -> bool {
+    byte >= 0x80
+        && decode_single_byte(&[byte], encoding)
+            .chars()
+            .any(is_undefined_marker)
+}
+
+/// What a streamed check of UTF-8 found: the first malformed byte, and the counts of
+/// well-formed multi-byte characters and of malformed sequences.
+#[derive(Debug, Default)]
+struct Utf8Check {
+    /// The bytes of a sequence cut by the end of the last block.
+    carry: Vec<u8>,
+    /// Offset of the first byte not checked yet (the carry's first).
+    offset: usize,
+    first_error: Option<(usize, u8)>,
+    valid: usize,
+    invalid: usize,
+}
+
+impl Utf8Check {
+    fn feed(&mut self, block: &[u8]) {
+        if self.carry.is_empty() {
+            self.run(block, false);
+        } else {
+            let mut joined = std::mem::take(&mut self.carry);
+            joined.extend_from_slice(block);
+            self.run(&joined, false);
+        }
+    }
+
+    fn finish(mut self) -> Utf8Check {
+        let carry = std::mem::take(&mut self.carry);
+        self.run(&carry, true);
+        self
+    }
+
+    /// Checks `data`, which starts at `self.offset`; a sequence cut by its end is carried
+    /// to the next block unless it is the `last`.
+    fn run(&mut self, data: &[u8], last: bool) {
+        let base = self.offset;
+        let mut at = 0;
+        while at < data.len() {
+            match std::str::from_utf8(&data[at..]) {
+                Ok(_) => {
+                    self.valid += lead_bytes(&data[at..]);
+                    at = data.len();
+                }
+                Err(error) => {
+                    let bad = at + error.valid_up_to();
+                    self.valid += lead_bytes(&data[at..bad]);
+                    match error.error_len() {
+                        Some(len) => {
+                            self.malformed(base + bad, data[bad]);
+                            at = bad + len;
+                        }
+                        // `None` only for a sequence cut off by the end of the data.
+                        None if last => {
+                            self.malformed(base + bad, data[bad]);
+                            at = data.len();
+                        }
+                        None => {
+                            self.carry = data[bad..].to_vec();
+                            at = data.len();
+                        }
+                    }
+                }
+            }
+        }
+        self.offset = base + data.len() - self.carry.len();
+    }
+
+    fn malformed(&mut self, offset: usize, byte: u8) {
+        self.invalid += 1;
+        self.first_error.get_or_insert((offset, byte));
+    }
+}
+
+/// The multi-byte characters of valid UTF-8: each starts with a byte of 0xC0 or more.
+fn lead_bytes(valid: &[u8]) -> usize {
+    valid.iter().filter(|&&b| b >= 0xC0).count()
+}
+
+/// A streamed check of UTF-16 code units, with [`decode`]'s errors and offsets.
+#[derive(Debug)]
+struct Utf16Check {
+    encoding: Encoding,
+    /// Offset of the next byte.
+    offset: usize,
+    /// The first byte of a code unit cut by the end of the last block.
+    odd: Option<u8>,
+    /// A high surrogate waiting for its low one, and its offset.
+    high: Option<(usize, u16)>,
+    error: Option<DecodeError>,
+}
+
+impl Utf16Check {
+    fn new(encoding: Encoding, skip: usize) -> Utf16Check {
+        Utf16Check {
+            encoding,
+            offset: skip,
+            odd: None,
+            high: None,
+            error: None,
+        }
+    }
+
+    fn feed(&mut self, mut bytes: &[u8]) {
+        if self.error.is_some() {
+            return;
+        }
+        if let Some(first) = self.odd {
+            let Some((&second, rest)) = bytes.split_first() else {
+                return;
+            };
+            self.odd = None;
+            self.unit([first, second]);
+            bytes = rest;
+        }
+        let pairs = bytes.chunks_exact(2);
+        self.odd = pairs.remainder().first().copied();
+        for pair in pairs {
+            if self.error.is_some() {
+                return;
+            }
+            self.unit([pair[0], pair[1]]);
+        }
+    }
+
+    fn unit(&mut self, pair: [u8; 2]) {
+        let unit = match self.encoding {
+            Encoding::Utf16Be => u16::from_be_bytes(pair),
+            _ => u16::from_le_bytes(pair),
+        };
+        let at = self.offset;
+        self.offset += 2;
+        let is_high = (0xD800..0xDC00).contains(&unit);
+        let is_low = (0xDC00..0xE000).contains(&unit);
+        match self.high.take() {
+            Some(_) if is_low => {}
+            Some((offset, high)) => self.unpaired(offset, high),
+            None if is_high => self.high = Some((at, unit)),
+            None if is_low => self.unpaired(at, unit),
+            None => {}
+        }
+    }
+
+    fn unpaired(&mut self, offset: usize, unit: u16) {
+        self.error.get_or_insert(DecodeError::UnpairedSurrogate {
+            encoding: self.encoding,
+            offset,
+            unit,
+        });
+    }
+
+    /// The first error; a dangling half unit is reported before any surrogate, as
+    /// [`decode`] checks the length first.
+    fn finish(mut self, len: usize) -> Result<(), DecodeError> {
+        if self.odd.is_some() {
+            return Err(DecodeError::TruncatedUtf16 {
+                encoding: self.encoding,
+                offset: len - 1,
+            });
+        }
+        if let Some((offset, high)) = self.high.take() {
+            self.unpaired(offset, high);
+        }
+        self.error.map_or(Ok(()), Err)
+    }
+}
+
+/// The lines that hold non-ASCII bytes, gathered as the blocks pass (see [`scored_sample`]).
+#[derive(Debug, Default)]
+struct Sample {
+    sample: Vec<u8>,
+    /// The line the last block ended in: its first bytes, and whether it has a non-ASCII
+    /// byte anywhere.
+    line: Vec<u8>,
+    line_non_ascii: bool,
+}
+
+impl Sample {
+    fn full(&self) -> bool {
+        self.sample.len() >= SCORED_BYTES
+    }
+
+    fn feed(&mut self, block: &[u8]) {
+        if self.full() {
+            return;
+        }
+        if block.is_ascii() && !self.line_non_ascii {
+            // No line ending in this block is sampled: only the last line's start is kept.
+            match memchr::memrchr(b'\n', block) {
+                Some(end) => {
+                    self.line.clear();
+                    self.keep(&block[end + 1..]);
+                }
+                None => self.keep(block),
+            }
+            return;
+        }
+        let mut rest = block;
+        while let Some(end) = memchr::memchr(b'\n', rest) {
+            let part = &rest[..end];
+            if self.line.is_empty() && !self.line_non_ascii {
+                if !part.is_ascii() {
+                    add_sample_line(&mut self.sample, part);
+                }
+            } else {
+                self.line_non_ascii |= !part.is_ascii();
+                self.keep(part);
+                if self.line_non_ascii {
+                    add_sample_line(&mut self.sample, &self.line);
+                }
+            }
+            self.line.clear();
+            self.line_non_ascii = false;
+            rest = &rest[end + 1..];
+            if self.full() {
+                return;
+            }
+        }
+        self.line_non_ascii |= !rest.is_ascii();
+        self.keep(rest);
+    }
+
+    /// Keeps the start of the current line: no more of it is ever sampled.
+    fn keep(&mut self, part: &[u8]) {
+        let room = SCORED_BYTES.saturating_sub(self.line.len());
+        self.line.extend_from_slice(&part[..part.len().min(room)]);
+    }
+
+    fn finish(mut self) -> Vec<u8> {
+        if !self.full() && self.line_non_ascii {
+            add_sample_line(&mut self.sample, &self.line);
+        }
+        self.sample
+    }
+}
+
+/// Adds a line to the heuristic's sample, cut to the room left.
+fn add_sample_line(sample: &mut Vec<u8>, line: &[u8]) {
+    let room = SCORED_BYTES.saturating_sub(sample.len());
+    sample.extend_from_slice(&line[..line.len().min(room)]);
+    sample.push(b'\n');
+}
+
+/// Decodes a file's bytes, checked by a [`ByteScan`], to UTF-8 a block at a time.
+pub(crate) struct TextDecoder {
+    /// `None` for UTF-8, which is copied as it is.
+    decoder: Option<encoding_rs::Decoder>,
+    /// Whether the encoding is a code page (whose undefined bytes decode to C1 controls).
+    single_byte: bool,
+    /// The bytes of a UTF-8 character cut by the end of the last block.
+    carry: Vec<u8>,
+}
+
+/// Bytes that are not text in the encoding the scan found: the file changed between the
+/// scan and this pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[error(
+    "the file's bytes are no longer valid text in the encoding found (was it changed while being read?)"
+)]
+pub(crate) struct Changed;
+
+impl TextDecoder {
+    /// A decoder of text in `encoding` (its byte order mark already skipped).
+    pub(crate) fn new(encoding: Encoding) -> TextDecoder {
+        let table = match encoding {
+            Encoding::Utf8 => None,
+            Encoding::Utf16Le => Some(encoding_rs::UTF_16LE),
+            Encoding::Utf16Be => Some(encoding_rs::UTF_16BE),
+            other => other.single_byte_table(),
+        };
+        TextDecoder {
+            decoder: table.map(encoding_rs::Encoding::new_decoder_without_bom_handling),
+            single_byte: encoding.single_byte_table().is_some(),
+            carry: Vec::new(),
+        }
+    }
+
+    /// Appends the text of the next `bytes` to `out`; `last` with the file's last ones.
+    pub(crate) fn decode(
+        &mut self,
+        bytes: &[u8],
+        last: bool,
+        out: &mut String,
+    ) -> Result<(), Changed> {
+        match &mut self.decoder {
+            Some(decoder) => {
+                let mut rest = bytes;
+                loop {
+                    let room = decoder
+                        .max_utf8_buffer_length_without_replacement(rest.len())
+                        .ok_or(Changed)?;
+                    out.reserve(room);
+                    let (result, read) =
+                        decoder.decode_to_string_without_replacement(rest, out, last);
+                    rest = &rest[read..];
+                    match result {
+                        encoding_rs::DecoderResult::InputEmpty => break,
+                        encoding_rs::DecoderResult::OutputFull => continue,
+                        encoding_rs::DecoderResult::Malformed(..) => return Err(Changed),
+                    }
+                }
+                // The code pages map their undefined bytes to C1 controls, not errors (one
+                // character a byte).
+                if self.single_byte && out.chars().rev().take(bytes.len()).any(is_undefined_marker)
+                {
+                    return Err(Changed);
+                }
+                Ok(())
+            }
+            None => {
+                let joined;
+                let data = if self.carry.is_empty() {
+                    bytes
+                } else {
+                    let mut j = std::mem::take(&mut self.carry);
+                    j.extend_from_slice(bytes);
+                    joined = j;
+                    &joined[..]
+                };
+                match std::str::from_utf8(data) {
+                    Ok(text) => out.push_str(text),
+                    Err(error) if error.error_len().is_none() && !last => {
+                        let (good, cut) = data.split_at(error.valid_up_to());
+                        out.push_str(std::str::from_utf8(good).map_err(|_| Changed)?);
+                        self.carry = cut.to_vec();
+                    }
+                    Err(_) => return Err(Changed),
+                }
+                Ok(())
+            }
+        }
+    }
 }
 
 /// The encoding announced by a byte order mark, and the mark's length.
@@ -396,32 +870,6 @@ fn utf16_by_nul_pattern(bytes: &[u8]) -> Option<Encoding> {
         Some(Encoding::Utf16Be)
     } else {
         None
-    }
-}
-
-/// Counts well-formed multi-byte UTF-8 characters and malformed sequences.
-fn utf8_sequence_counts(bytes: &[u8]) -> (usize, usize) {
-    let (mut valid, mut invalid) = (0, 0);
-    let mut rest = bytes;
-    loop {
-        let (good, next) = match std::str::from_utf8(rest) {
-            Ok(text) => (text, None),
-            Err(error) => {
-                let (good, bad) = rest.split_at(error.valid_up_to());
-                invalid += 1;
-                // `error_len` is `None` only for a sequence cut off by the end of input.
-                let skip = error.error_len().unwrap_or(bad.len());
-                (
-                    std::str::from_utf8(good).unwrap_or_default(),
-                    Some(&bad[skip..]),
-                )
-            }
-        };
-        valid += good.chars().filter(|c| !c.is_ascii()).count();
-        match next {
-            Some(next) => rest = next,
-            None => return (valid, invalid),
-        }
     }
 }
 
@@ -510,54 +958,25 @@ fn is_undefined_marker(c: char) -> bool {
 /// How much text the heuristic scores; enough for any header plus many rows.
 const SCORED_BYTES: usize = 64 * 1024;
 
-/// Scores the legacy code pages that define every byte of the file, best first, ties in the
-/// order 1252, 1251, 1250 (the widest used first).
-fn score_legacy(bytes: &[u8]) -> Vec<(Encoding, i64)> {
-    let mut present = [false; 256];
-    for &byte in bytes {
-        present[usize::from(byte)] = true;
-    }
-    let sample = scored_sample(bytes);
+/// Scores the legacy code pages that define every byte of the file (`present`: the byte
+/// values it has), on the `sample` of its text, best first, ties in the order 1252, 1251,
+/// 1250 (the widest used first).
+fn score_legacy(present: &[bool; 256], sample: &[u8]) -> Vec<(Encoding, i64)> {
     let mut scores: Vec<(Encoding, i64)> = [
         Encoding::Windows1252,
         Encoding::Windows1251,
         Encoding::Windows1250,
     ]
     .into_iter()
-    .filter(|&encoding| defines_all(encoding, &present))
+    .filter(|&encoding| defines_all(encoding, present))
     .map(|encoding| {
-        let text = decode_single_byte(&sample, encoding);
+        let text = decode_single_byte(sample, encoding);
         (encoding, plausibility(&text, languages(encoding)))
     })
     .collect();
     // A stable sort keeps the tie order above.
     scores.sort_by_key(|&(_, score)| std::cmp::Reverse(score));
     scores
-}
-
-/// The text the heuristic scores: the lines that hold non-ASCII bytes, wherever they are in
-/// the file, up to [`SCORED_BYTES`]. Only such lines tell the code pages apart, and in an
-/// ERP export the first one can be far down the file (a supplier list sorted by id, a
-/// ledger whose first thousand lines are all Latin): scoring the file's first bytes alone
-/// would find nothing there and fall to the tie order, decoding Cyrillic as Western
-/// mojibake without a word.
-fn scored_sample(bytes: &[u8]) -> Cow<'_, [u8]> {
-    let prefix = &bytes[..bytes.len().min(SCORED_BYTES)];
-    if bytes.len() <= SCORED_BYTES {
-        return Cow::Borrowed(prefix);
-    }
-    let mut sample = Vec::with_capacity(SCORED_BYTES);
-    for line in bytes.split(|&b| b == b'\n') {
-        if sample.len() >= SCORED_BYTES {
-            break;
-        }
-        if !line.is_ascii() {
-            let room = SCORED_BYTES - sample.len();
-            sample.extend_from_slice(&line[..line.len().min(room)]);
-            sample.push(b'\n');
-        }
-    }
-    Cow::Owned(sample)
 }
 
 /// Whether `encoding` defines every byte value marked in `present`.
@@ -693,6 +1112,141 @@ fn word_score(word: &[char], languages: &[&str]) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // The whole-file decoding that [`ByteScan`] replaced, kept as the oracle it must agree
+    // with on any bytes, however they are cut into blocks.
+    #[allow(clippy::needless_pass_by_value)]
+    fn detected(
+        text: Cow<'_, str>,
+        encoding: Encoding,
+        bom: bool,
+        reason: Reason,
+    ) -> (Cow<'_, str>, Detection) {
+        (text, detection(encoding, bom, reason))
+    }
+
+    fn present(bytes: &[u8]) -> [bool; 256] {
+        let mut present = [false; 256];
+        for &byte in bytes {
+            if byte >= 0x80 {
+                present[usize::from(byte)] = true;
+            }
+        }
+        present
+    }
+
+    /// Counts well-formed multi-byte UTF-8 characters and malformed sequences.
+    fn utf8_sequence_counts(bytes: &[u8]) -> (usize, usize) {
+        let (mut valid, mut invalid) = (0, 0);
+        let mut rest = bytes;
+        loop {
+            let (good, next) = match std::str::from_utf8(rest) {
+                Ok(text) => (text, None),
+                Err(error) => {
+                    let (good, bad) = rest.split_at(error.valid_up_to());
+                    invalid += 1;
+                    // `error_len` is `None` only for a sequence cut off by the end of input.
+                    let skip = error.error_len().unwrap_or(bad.len());
+                    (
+                        std::str::from_utf8(good).unwrap_or_default(),
+                        Some(&bad[skip..]),
+                    )
+                }
+            };
+            valid += good.chars().filter(|c| !c.is_ascii()).count();
+            match next {
+                Some(next) => rest = next,
+                None => return (valid, invalid),
+            }
+        }
+    }
+
+    /// The text the heuristic scores: the lines that hold non-ASCII bytes, wherever they are in
+    /// the file, up to [`SCORED_BYTES`]. Only such lines tell the code pages apart, and in an
+    /// ERP export the first one can be far down the file (a supplier list sorted by id, a
+    /// ledger whose first thousand lines are all Latin): scoring the file's first bytes alone
+    /// would find nothing there and fall to the tie order, decoding Cyrillic as Western
+    /// mojibake without a word.
+    fn scored_sample(bytes: &[u8]) -> Cow<'_, [u8]> {
+        let prefix = &bytes[..bytes.len().min(SCORED_BYTES)];
+        if bytes.len() <= SCORED_BYTES {
+            return Cow::Borrowed(prefix);
+        }
+        let mut sample = Vec::with_capacity(SCORED_BYTES);
+        for line in bytes.split(|&b| b == b'\n') {
+            if sample.len() >= SCORED_BYTES {
+                break;
+            }
+            if !line.is_ascii() {
+                let room = SCORED_BYTES - sample.len();
+                sample.extend_from_slice(&line[..line.len().min(room)]);
+                sample.push(b'\n');
+            }
+        }
+        Cow::Owned(sample)
+    }
+
+    fn reference(
+        bytes: &[u8],
+        declared: Option<Encoding>,
+    ) -> Result<(Cow<'_, str>, Detection), DecodeError> {
+        let bom = sniff_bom(bytes);
+        if let Some(declared) = declared {
+            let bom_len = match bom {
+                Some((bom_encoding, _)) if bom_encoding != declared => {
+                    return Err(DecodeError::BomMismatch {
+                        declared,
+                        bom: bom_encoding,
+                    });
+                }
+                Some((_, len)) => len,
+                None => 0,
+            };
+            let text = decode_as(bytes, bom_len, declared)?;
+            return Ok(detected(text, declared, bom_len > 0, Reason::Declared));
+        }
+        if let Some((encoding, len)) = bom {
+            let text = decode_as(bytes, len, encoding)?;
+            return Ok(detected(text, encoding, true, Reason::Bom));
+        }
+        if let Some(encoding) = utf16_by_nul_pattern(bytes) {
+            let text = decode_as(bytes, 0, encoding)?;
+            return Ok(detected(text, encoding, false, Reason::Utf16NulPattern));
+        }
+        let utf8_error = match std::str::from_utf8(bytes) {
+            Ok(text) => {
+                return Ok(detected(
+                    Cow::Borrowed(text),
+                    Encoding::Utf8,
+                    false,
+                    Reason::ValidUtf8,
+                ));
+            }
+            Err(error) => error.valid_up_to(),
+        };
+        let byte = bytes.get(utf8_error).copied().unwrap_or_default();
+        let (valid_sequences, invalid_sequences) = utf8_sequence_counts(bytes);
+        // Legacy text almost never contains well-formed multi-byte UTF-8 by accident (a
+        // Cyrillic letter in 1251 is a lead byte, but so is the letter after it), so a
+        // majority of well-formed sequences means UTF-8 that got damaged.
+        if valid_sequences > invalid_sequences {
+            return Err(DecodeError::CorruptUtf8 {
+                offset: utf8_error,
+                byte,
+                valid_sequences,
+            });
+        }
+        let scores = score_legacy(&present(bytes), &scored_sample(bytes));
+        let Some(&(best, _)) = scores.first() else {
+            return Err(DecodeError::Undetectable {
+                offset: utf8_error,
+                byte,
+            });
+        };
+        let text = decode_as(bytes, 0, best)?;
+        Ok(detected(text, best, false, Reason::Heuristic { scores }))
+    }
+
     use proptest::prelude::*;
 
     fn encode(text: &str, encoding: &'static encoding_rs::Encoding) -> Vec<u8> {
@@ -1057,6 +1611,123 @@ mod tests {
         assert!(error.to_string().contains("offset 10"));
     }
 
+    /// Scans `bytes` in blocks cut after each length of `cuts` (then the rest), and decodes
+    /// the text in the same blocks, as the streaming reader does.
+    fn scanned(
+        bytes: &[u8],
+        declared: Option<Encoding>,
+        cuts: &[usize],
+    ) -> Result<(String, Detection), DecodeError> {
+        let blocks = |body: &[u8]| {
+            let mut out = Vec::new();
+            let mut at = 0;
+            for &cut in cuts {
+                let end = (at + cut).min(body.len());
+                out.push((at, end));
+                at = end;
+            }
+            out.push((at, body.len()));
+            out
+        };
+        let mut scan = ByteScan::new(declared);
+        for (a, b) in blocks(bytes) {
+            scan.feed(&bytes[a..b]);
+        }
+        let (detection, skip) = scan.finish()?;
+        let body = &bytes[skip..];
+        let mut decoder = TextDecoder::new(detection.encoding);
+        let mut text = String::new();
+        let parts = blocks(body);
+        for (i, &(a, b)) in parts.iter().enumerate() {
+            decoder
+                .decode(&body[a..b], i + 1 == parts.len(), &mut text)
+                .expect("checked bytes decode");
+        }
+        Ok((text, detection))
+    }
+
+    fn oracle(
+        bytes: &[u8],
+        declared: Option<Encoding>,
+    ) -> Result<(String, Detection), DecodeError> {
+        reference(bytes, declared).map(|(text, detection)| (text.into_owned(), detection))
+    }
+
+    #[test]
+    fn streamed_scans_of_large_files_agree_with_whole_file_decoding() {
+        let mut latin = String::new();
+        while latin.len() < 70 * 1024 {
+            latin.push_str("PO1;S001;Acme;12,50\n");
+        }
+        let cyrillic = "ООО «Северсталь-Снаб»;7,00\nИП Ёлкин;1,00\n".repeat(40);
+        let mut files: Vec<Vec<u8>> = vec![
+            encode(&format!("{latin}{cyrillic}"), encoding_rs::WINDOWS_1251),
+            encode(
+                &format!("{cyrillic}{latin}{cyrillic}"),
+                encoding_rs::WINDOWS_1251,
+            ),
+            encode(
+                &format!("{latin}Zakłady Škoda;1\n"),
+                encoding_rs::WINDOWS_1250,
+            ),
+            format!("{latin}{cyrillic}").into_bytes(),
+            format!("\u{feff}{cyrillic}{latin}").into_bytes(),
+        ];
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(
+            format!("{latin}{cyrillic}")
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        );
+        files.push(utf16.clone());
+        utf16.push(b'x');
+        files.push(utf16);
+        let mut damaged = format!("{latin}{cyrillic}").into_bytes();
+        damaged[72_000] = 0xFF;
+        files.push(damaged);
+        for bytes in &files {
+            for declared in [None, Some(Encoding::Windows1251), Some(Encoding::Utf8)] {
+                let want = oracle(bytes, declared);
+                for cut in [1, 7, 4095, 65_536, bytes.len()] {
+                    let cuts = vec![cut; bytes.len() / cut];
+                    assert_eq!(
+                        scanned(bytes, declared, &cuts),
+                        want,
+                        "cut {cut}, {declared:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// Pieces of text files: ASCII, Cyrillic and Czech in their code pages and in UTF-8,
+    /// UTF-16 units, byte order marks, lone surrogates, NULs and stray bytes.
+    fn piece() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            Just(b"S001;12,50\n".to_vec()),
+            Just(b"\r\n".to_vec()),
+            Just(encode("ООО «Ромашка»", encoding_rs::WINDOWS_1251)),
+            Just(encode("Škoda Dřevo", encoding_rs::WINDOWS_1250)),
+            Just("Поставщик €".as_bytes().to_vec()),
+            Just(vec![0xEF, 0xBB, 0xBF]),
+            Just(vec![0xFF, 0xFE]),
+            Just(vec![0xFE, 0xFF]),
+            Just(vec![b'a', 0, b'b', 0]),
+            Just(vec![0x00, 0xD8]),
+            Just(vec![0x00, 0xDC]),
+            Just(vec![0x98]),
+            Just(vec![0xE2, 0x82]),
+            any::<u8>().prop_map(|b| vec![b]),
+        ]
+    }
+
+    fn declared() -> impl Strategy<Value = Option<Encoding>> {
+        prop_oneof![
+            Just(None),
+            proptest::sample::select(Encoding::ALL.to_vec()).prop_map(Some),
+        ]
+    }
+
     proptest! {
         #[test]
         fn decoding_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
@@ -1064,6 +1735,16 @@ mod tests {
             for encoding in Encoding::ALL {
                 let _ = decode(&bytes, Some(encoding));
             }
+        }
+
+        #[test]
+        fn streamed_scans_agree_with_whole_file_decoding(
+            pieces in proptest::collection::vec(piece(), 0..60),
+            declared in declared(),
+            cuts in proptest::collection::vec(1usize..40, 0..30),
+        ) {
+            let bytes = pieces.concat();
+            prop_assert_eq!(scanned(&bytes, declared, &cuts), oracle(&bytes, declared));
         }
 
         #[test]

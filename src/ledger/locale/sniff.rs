@@ -174,26 +174,48 @@ pub const SNIFF_RECORDS: usize = 50;
 /// assert_eq!(sniffed.fields, 3);
 /// ```
 pub fn sniff(text: &str) -> Result<Sniffed, SniffError> {
+    sniff_start(text, true).unwrap_or(Err(SniffError::Empty))
+}
+
+/// [`sniff`] on the start of a text: what [`sniff`] gives for the whole text, or `None`
+/// when the start is too short to tell (the first line or some candidate's first
+/// [`SNIFF_RECORDS`] records do not end in it). With `whole`, the text is all there is.
+pub(crate) fn sniff_start(text: &str, whole: bool) -> Option<Result<Sniffed, SniffError>> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let first_line = text.split(['\r', '\n']).next().unwrap_or_default();
+    if !whole && first_line.len() == text.len() {
+        return None;
+    }
     if let Some(declared) = sep_line(first_line) {
-        let delimiter =
-            Delimiter::from_char(declared?).ok_or_else(|| SniffError::UnsupportedSepLine {
+        let declared = declared.and_then(|d| {
+            Delimiter::from_char(d).ok_or_else(|| SniffError::UnsupportedSepLine {
                 line: first_line.to_owned(),
-            })?;
+            })
+        });
+        let delimiter = match declared {
+            Ok(d) => d,
+            Err(e) => return Some(Err(e)),
+        };
         let rest = &text[first_line.len()..];
-        let (fields, _) = usual_count(&field_counts(rest, delimiter)).unwrap_or((0, 0));
-        return Ok(Sniffed {
+        let (counts, complete) = field_counts(rest, delimiter);
+        if !whole && !complete {
+            return None;
+        }
+        let (fields, _) = usual_count(&counts).unwrap_or((0, 0));
+        return Some(Ok(Sniffed {
             delimiter,
             skip_lines: 1,
             fields,
             reason: SniffReason::SepLine,
-        });
+        }));
     }
     let mut best: Option<(Delimiter, usize, usize)> = None;
     let mut records = 0;
     for delimiter in Delimiter::ALL {
-        let counts = field_counts(text, delimiter);
+        let (counts, complete) = field_counts(text, delimiter);
+        if !whole && !complete {
+            return None;
+        }
         records = records.max(counts.len());
         let Some((fields, matching)) = usual_count(&counts) else {
             continue;
@@ -207,15 +229,17 @@ pub fn sniff(text: &str) -> Result<Sniffed, SniffError> {
         }
     }
     if records == 0 {
-        return Err(SniffError::Empty);
+        return Some(Err(SniffError::Empty));
     }
-    let (delimiter, fields, matching) = best.ok_or(SniffError::NoDelimiter { records })?;
-    Ok(Sniffed {
+    let Some((delimiter, fields, matching)) = best else {
+        return Some(Err(SniffError::NoDelimiter { records }));
+    };
+    Some(Ok(Sniffed {
         delimiter,
         skip_lines: 0,
         fields,
         reason: SniffReason::Consistent { records, matching },
-    })
+    }))
 }
 
 /// For Excel's `sep=X` line (also quoted, any case): `Some(Ok(X))`; `Some(Err(..))` when
@@ -238,8 +262,9 @@ fn sep_line(line: &str) -> Option<Result<char, SniffError>> {
     })
 }
 
-/// The number of fields of each of the first [`SNIFF_RECORDS`] non-blank records.
-fn field_counts(text: &str, delimiter: Delimiter) -> Vec<usize> {
+/// The number of fields of each of the first [`SNIFF_RECORDS`] non-blank records, and
+/// whether there were that many (then the text after them does not matter).
+fn field_counts(text: &str, delimiter: Delimiter) -> (Vec<usize>, bool) {
     let delimiter = delimiter.as_char();
     let mut counts = Vec::new();
     let mut fields = 1;
@@ -266,7 +291,7 @@ fn field_counts(text: &str, delimiter: Delimiter) -> Vec<usize> {
                 if !blank {
                     counts.push(fields);
                     if counts.len() == SNIFF_RECORDS {
-                        return counts;
+                        return (counts, true);
                     }
                 }
                 fields = 1;
@@ -294,7 +319,7 @@ fn field_counts(text: &str, delimiter: Delimiter) -> Vec<usize> {
     if !blank && !in_quotes && counts.is_empty() {
         counts.push(fields);
     }
-    counts
+    (counts, false)
 }
 
 /// The commonest count (the larger on a tie) and how many records have it.
@@ -538,6 +563,22 @@ mod tests {
             let s = sniff(&text).map_err(|e| TestCaseError::fail(e.to_string()))?;
             prop_assert_eq!(s.delimiter, delimiter);
             prop_assert_eq!(s.fields, 3);
+        }
+
+        /// The streaming reader sniffs the start of a file: whenever the start decides,
+        /// it decides as the whole text does.
+        #[test]
+        fn a_start_that_decides_decides_as_the_whole_text(
+            lines in proptest::collection::vec("(sep=;|\"?[a-z]{0,3}[,;\t|\"]?[a-z\"]{0,3}[,;]?\"?)", 0..140),
+            crlf in any::<bool>(),
+        ) {
+            let text = lines.join(if crlf { "\r\n" } else { "\n" });
+            let whole = sniff(&text);
+            for cut in (0..=text.len()).filter(|&c| text.is_char_boundary(c)) {
+                if let Some(start) = sniff_start(&text[..cut], cut == text.len()) {
+                    prop_assert_eq!(&start, &whole, "cut at {}", cut);
+                }
+            }
         }
     }
 }
