@@ -319,8 +319,9 @@ pub(crate) struct ByteScan {
     /// The byte values at or above 0x80 that occur in the file.
     present: [bool; 256],
     sample: Sample,
-    /// The first byte a declared code page leaves undefined.
-    undefined: Option<(usize, u8)>,
+    /// The bytes the declared encoding leaves undefined, and the first one found.
+    undefined: [bool; 256],
+    first_undefined: Option<(usize, u8)>,
 }
 
 impl ByteScan {
@@ -335,7 +336,8 @@ impl ByteScan {
             utf8: Utf8Check::default(),
             present: [false; 256],
             sample: Sample::default(),
-            undefined: None,
+            undefined: declared.map_or([false; 256], undefined_bytes),
+            first_undefined: None,
         }
     }
 
@@ -364,11 +366,10 @@ impl ByteScan {
             }
         }
         self.sample.feed(block);
-        if self.undefined.is_none()
-            && let Some(encoding) = self.declared.filter(|e| e.single_byte_table().is_some())
-            && let Some(at) = block.iter().position(|&b| undefined_in(encoding, b))
+        if self.first_undefined.is_none()
+            && let Some(at) = block.iter().position(|&b| self.undefined[usize::from(b)])
         {
-            self.undefined = Some((start + at, block[at]));
+            self.first_undefined = Some((start + at, block[at]));
         }
     }
 
@@ -391,7 +392,7 @@ impl ByteScan {
         }
         let utf8 = self.utf8.finish();
         let utf16 = self.utf16.take().map(|c| c.finish(self.len));
-        let undefined = self.undefined;
+        let undefined = self.first_undefined;
         // The bytes after the byte order mark must be text in the encoding chosen.
         let check = |encoding: Encoding| -> Result<(), DecodeError> {
             match encoding {
@@ -499,12 +500,17 @@ fn utf16_start(head: &[u8], declared: Option<Encoding>) -> Option<(Encoding, usi
     }
 }
 
-/// Whether the code page leaves `byte` undefined (see [`is_undefined_marker`]).
-fn undefined_in(encoding: Encoding, byte: u8) -> bool {
-    byte >= 0x80
-        && decode_single_byte(&[byte], encoding)
-            .chars()
-            .any(is_undefined_marker)
+/// The bytes a code page leaves undefined (see [`is_undefined_marker`]); none for the
+/// Unicode forms.
+fn undefined_bytes(encoding: Encoding) -> [bool; 256] {
+    let mut undefined = [false; 256];
+    if encoding.single_byte_table().is_some() {
+        let high: Vec<u8> = (0x80..=0xFF).collect();
+        for (c, byte) in decode_single_byte(&high, encoding).chars().zip(high) {
+            undefined[usize::from(byte)] = is_undefined_marker(c);
+        }
+    }
+    undefined
 }
 
 /// What a streamed check of UTF-8 found: the first malformed byte, and the counts of
@@ -751,8 +757,9 @@ fn add_sample_line(sample: &mut Vec<u8>, line: &[u8]) {
 pub(crate) struct TextDecoder {
     /// `None` for UTF-8, which is copied as it is.
     decoder: Option<encoding_rs::Decoder>,
-    /// Whether the encoding is a code page (whose undefined bytes decode to C1 controls).
-    single_byte: bool,
+    /// For a code page, the bytes it leaves undefined (they decode to C1 controls, not
+    /// errors); none for the Unicode forms.
+    undefined: [bool; 256],
     /// The bytes of a UTF-8 character cut by the end of the last block.
     carry: Vec<u8>,
 }
@@ -776,7 +783,7 @@ impl TextDecoder {
         };
         TextDecoder {
             decoder: table.map(encoding_rs::Encoding::new_decoder_without_bom_handling),
-            single_byte: encoding.single_byte_table().is_some(),
+            undefined: undefined_bytes(encoding),
             carry: Vec::new(),
         }
     }
@@ -805,10 +812,7 @@ impl TextDecoder {
                         encoding_rs::DecoderResult::Malformed(..) => return Err(Changed),
                     }
                 }
-                // The code pages map their undefined bytes to C1 controls, not errors (one
-                // character a byte).
-                if self.single_byte && out.chars().rev().take(bytes.len()).any(is_undefined_marker)
-                {
+                if bytes.iter().any(|&b| self.undefined[usize::from(b)]) {
                     return Err(Changed);
                 }
                 Ok(())
@@ -1651,6 +1655,18 @@ mod tests {
         declared: Option<Encoding>,
     ) -> Result<(String, Detection), DecodeError> {
         reference(bytes, declared).map(|(text, detection)| (text.into_owned(), detection))
+    }
+
+    #[test]
+    fn code_pages_leave_their_known_bytes_undefined() {
+        let undefined = |e| {
+            let table = undefined_bytes(e);
+            (0..=255u8).filter(|&b| table[usize::from(b)]).collect::<Vec<u8>>()
+        };
+        assert_eq!(undefined(Encoding::Windows1251), [0x98]);
+        assert_eq!(undefined(Encoding::Windows1252), [0x81, 0x8D, 0x8F, 0x90, 0x9D]);
+        assert_eq!(undefined(Encoding::Windows1250), [0x81, 0x83, 0x88, 0x90, 0x98]);
+        assert!(undefined(Encoding::Utf8).is_empty());
     }
 
     #[test]
