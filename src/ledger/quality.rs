@@ -4,6 +4,7 @@
 
 use super::{FileReport, SkipReason};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use unicode_normalization::UnicodeNormalization;
 
@@ -23,7 +24,11 @@ fn is_no_break_space(c: char) -> bool {
 
 /// Normalises a supplier id: invisible characters removed, no-break spaces made plain,
 /// surrounding whitespace trimmed, Unicode NFC. Returns the id and what was changed.
-pub(crate) fn normalize_id(raw: &str) -> (String, Vec<&'static str>) {
+pub(crate) fn normalize_id(raw: &str) -> (Cow<'_, str>, Vec<&'static str>) {
+    // Invisible characters and no-break spaces are not ASCII, and ASCII is in NFC.
+    if raw.is_ascii() {
+        return (Cow::Borrowed(raw.trim()), Vec::new());
+    }
     let mut changes = Vec::new();
     let mut s: String = raw.to_string();
     if s.chars().any(is_invisible) {
@@ -39,13 +44,13 @@ pub(crate) fn normalize_id(raw: &str) -> (String, Vec<&'static str>) {
     }
     let trimmed = s.trim();
     if trimmed.is_ascii() {
-        return (trimmed.to_string(), changes);
+        return (Cow::Owned(trimmed.to_string()), changes);
     }
     let nfc: String = trimmed.nfc().collect();
     if nfc != trimmed {
         changes.push("supplier ids put in Unicode NFC form");
     }
-    (nfc, changes)
+    (Cow::Owned(nfc), changes)
 }
 
 /// The comparison key of a name: trimmed, whitespace runs collapsed, NFC, lower case.
@@ -477,7 +482,7 @@ mod tests {
         let (id, changes) = normalize_id(" 00\u{200B}12\u{A0}A ");
         assert_eq!(id, "0012 A");
         assert_eq!(changes.len(), 2);
-        assert_eq!(normalize_id("0042"), ("0042".to_string(), vec![]));
+        assert_eq!(normalize_id(" 0042 "), (Cow::Borrowed("0042"), vec![]));
     }
 
     #[test]

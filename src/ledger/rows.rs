@@ -20,6 +20,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use std::borrow::{Borrow, Cow};
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::Path;
 
 /// The category of lines whose ledger has no category, or an empty one.
@@ -126,11 +127,11 @@ impl Norms {
 }
 
 /// What one row parses to.
-struct Parsed {
-    supplier_id: String,
-    supplier_name: Option<String>,
-    category: String,
-    item: String,
+struct Parsed<'r> {
+    supplier_id: Cow<'r, str>,
+    supplier_name: Option<Cow<'r, str>>,
+    category: Cow<'r, str>,
+    item: Cow<'r, str>,
     amount: Decimal,
     profit: Option<Decimal>,
     date: Option<Date>,
@@ -369,6 +370,7 @@ where
     let mut by_currency: BTreeMap<String, (u64, Decimal)> = BTreeMap::new();
     let mut totals = TotalCheck::default();
     let mut skipped = skipped.into_iter().peekable();
+    let mut date_text = String::new();
     for (i, row) in rows().enumerate() {
         let row = row.borrow();
         if i < header_ix {
@@ -417,7 +419,12 @@ where
         };
         original.0 += 1;
         original.1 += parsed.amount;
-        let date = parsed.date.map(|d| d.to_string());
+        let date = parsed.date.map(|d| {
+            // One buffer for every row's date text.
+            date_text.clear();
+            let _ = write!(date_text, "{d}");
+            date_text.as_str()
+        });
         cube.add(&PurchaseLine {
             supplier_id: &parsed.supplier_id,
             supplier_name: parsed.supplier_name.as_deref(),
@@ -425,7 +432,7 @@ where
             item_id: &parsed.item,
             amount,
             profit,
-            date: date.as_deref(),
+            date,
             currency: currency.as_deref(),
         });
         report.identities.record(
@@ -461,12 +468,16 @@ where
 /// Exact duplicate rows, order by order ([`super::duplicates`]): a row is kept as its
 /// cells' texts while its order lasts.
 struct RowDuplicates {
-    inner: OrderDuplicates<Vec<String>>,
+    /// Each kept row as its trimmed cell texts, each after its length (one allocation a
+    /// row, compared as bytes).
+    inner: OrderDuplicates<Vec<u8>>,
     /// The columns of the order id, the supplier id and the date.
     order: Option<usize>,
     supplier: Option<usize>,
     date: Option<usize>,
     key: Vec<u8>,
+    /// The current row, encoded as the kept rows are.
+    row: Vec<u8>,
 }
 
 impl RowDuplicates {
@@ -477,6 +488,7 @@ impl RowDuplicates {
             supplier: map.column(Field::SupplierId),
             date: map.column(Field::Date),
             key: Vec::new(),
+            row: Vec::new(),
         }
     }
 
@@ -493,10 +505,16 @@ impl RowDuplicates {
             text(self.date).as_bytes(),
         );
         self.inner.order(&self.key);
-        let is_same = |k: &Vec<String>| {
-            k.len() == row.cells.len() && k.iter().zip(&row.cells).all(|(a, b)| *a == b.text())
-        };
-        self.inner.add(row.line, is_same, || row.texts());
+        self.row.clear();
+        for cell in &row.cells {
+            let text = cell.text();
+            self.row
+                .extend_from_slice(&(text.len() as u64).to_le_bytes());
+            self.row.extend_from_slice(text.as_bytes());
+        }
+        let encoded = &self.row;
+        self.inner
+            .add(row.line, |k: &Vec<u8>| k == encoded, || encoded.clone());
     }
 }
 
@@ -733,9 +751,9 @@ impl Plan<'_> {
         Some((column, row.cells.get(column).unwrap_or(&Cell::Empty)))
     }
 
-    fn text(&self, row: &Row, field: Field) -> Option<String> {
+    fn text<'r>(&self, row: &'r Row, field: Field) -> Option<Cow<'r, str>> {
         self.cell(row, field)
-            .map(|(_, c)| c.text().into_owned())
+            .map(|(_, c)| c.text())
             .filter(|t| !t.is_empty())
     }
 
@@ -787,19 +805,10 @@ impl Plan<'_> {
                 } else if t.contains('−') {
                     norms.note("Unicode minus sign read as negative", line);
                 }
-                let digits_part: String = t
-                    .chars()
-                    .filter(|c| c.is_ascii_digit() || " \u{a0}\u{202f}\u{2009}'’.,".contains(*c))
-                    .collect();
-                let body = digits_part.trim();
-                let grouping = body
-                    .split(format.decimal.as_char())
-                    .next()
-                    .is_some_and(|int| int.chars().any(|c| !c.is_ascii_digit()));
-                if grouping && !n.exponent {
+                if grouped(t, format.decimal.as_char()) && !n.exponent {
                     norms.note("thousands separators removed", line);
                 }
-                if format.decimal == DecimalSep::Comma && body.contains(',') && !n.exponent {
+                if format.decimal == DecimalSep::Comma && t.contains(',') && !n.exponent {
                     norms.note("decimal comma read", line);
                 }
                 if n.exponent {
@@ -832,12 +841,12 @@ impl Plan<'_> {
     }
 }
 
-fn parse_row(
+fn parse_row<'r>(
     plan: &Plan<'_>,
-    row: &Row,
+    row: &'r Row,
     norms: &mut Norms,
     report: &mut FileReport,
-) -> Result<Parsed, Rejection> {
+) -> Result<Parsed<'r>, Rejection> {
     if let Some(problem) = &row.problem {
         let first = row.cells.first().map(|c| c.text().into_owned());
         return Err(plan.reject(row, None, &first.unwrap_or_default(), problem.clone()));
@@ -856,7 +865,13 @@ fn parse_row(
         Cell::Text(s) => Cow::Borrowed(s.as_str()),
         other => other.text(),
     };
-    let (supplier_id, changes) = quality::normalize_id(&raw_id);
+    let (supplier_id, changes) = match &raw_id {
+        Cow::Borrowed(s) => quality::normalize_id(s),
+        Cow::Owned(s) => {
+            let (id, changes) = quality::normalize_id(s);
+            (Cow::Owned(id.into_owned()), changes)
+        }
+    };
     for change in changes {
         norms.note(change, line);
     }
@@ -975,13 +990,37 @@ fn parse_row(
         supplier_name: plan.text(row, Field::SupplierName),
         category: plan
             .text(row, Field::Category)
-            .unwrap_or_else(|| UNCATEGORIZED.to_string()),
+            .unwrap_or(Cow::Borrowed(UNCATEGORIZED)),
         item: plan.text(row, Field::ItemId).unwrap_or_default(),
         amount,
         profit,
         date,
         currency,
     })
+}
+
+/// Whether a number's integer part is written in groups: among its digits and the
+/// characters that group or separate them (spaces of several widths, `'`, `’`, `.`, `,`),
+/// trimmed, the part before the first `decimal` has something other than digits.
+fn grouped(number: &str, decimal: char) -> bool {
+    let kept = |c: &char| c.is_ascii_digit() || " \u{a0}\u{202f}\u{2009}'’.,".contains(*c);
+    // White space counts only between kept characters: around them it is trimmed.
+    let mut started = false;
+    let mut space = false;
+    for c in number.chars().filter(kept) {
+        if c == decimal {
+            return space;
+        }
+        if c.is_whitespace() {
+            space |= started;
+            continue;
+        }
+        if space || !c.is_ascii_digit() {
+            return true;
+        }
+        started = true;
+    }
+    false
 }
 
 /// Checks the file's own total rows against the used rows above them: a total that is
@@ -1111,7 +1150,7 @@ fn check_extension(
 fn convert(
     plan: &Plan<'_>,
     row: &Row,
-    parsed: &Parsed,
+    parsed: &Parsed<'_>,
     report: &mut FileReport,
     norms: &mut Norms,
 ) -> Result<(Decimal, Option<Decimal>, Option<String>), Rejection> {
@@ -1145,4 +1184,51 @@ fn convert(
         parsed.profit.map(|p| p * rate),
         Some(reporting),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The notes' test for grouping, as it was written with a String per number.
+    fn grouped_by_collecting(number: &str, decimal: char) -> bool {
+        let digits_part: String = number
+            .chars()
+            .filter(|c| c.is_ascii_digit() || " \u{a0}\u{202f}\u{2009}'’.,".contains(*c))
+            .collect();
+        digits_part
+            .trim()
+            .split(decimal)
+            .next()
+            .is_some_and(|int| int.chars().any(|c| !c.is_ascii_digit()))
+    }
+
+    #[test]
+    fn grouping_is_seen_between_digits_only() {
+        for (number, decimal, want) in [
+            ("1 234,56", ',', true),
+            ("1234,56", ',', false),
+            (" 1234 ", '.', false),
+            ("€ 1234.50", '.', false),
+            ("1.234.567", ',', true),
+            ("12,5 EUR", ',', false),
+            ("-1'234.5", '.', true),
+        ] {
+            assert_eq!(grouped(number, decimal), want, "{number:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn grouping_is_decided_as_by_collecting_the_digits(
+            number in "[0-9 \u{a0}\u{202f}\u{2009}'’.,a€-]{0,12}",
+            comma in proptest::bool::ANY,
+        ) {
+            let decimal = if comma { ',' } else { '.' };
+            proptest::prop_assert_eq!(
+                grouped(&number, decimal),
+                grouped_by_collecting(&number, decimal)
+            );
+        }
+    }
 }

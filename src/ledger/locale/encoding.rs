@@ -1661,11 +1661,19 @@ mod tests {
     fn code_pages_leave_their_known_bytes_undefined() {
         let undefined = |e| {
             let table = undefined_bytes(e);
-            (0..=255u8).filter(|&b| table[usize::from(b)]).collect::<Vec<u8>>()
+            (0..=255u8)
+                .filter(|&b| table[usize::from(b)])
+                .collect::<Vec<u8>>()
         };
         assert_eq!(undefined(Encoding::Windows1251), [0x98]);
-        assert_eq!(undefined(Encoding::Windows1252), [0x81, 0x8D, 0x8F, 0x90, 0x9D]);
-        assert_eq!(undefined(Encoding::Windows1250), [0x81, 0x83, 0x88, 0x90, 0x98]);
+        assert_eq!(
+            undefined(Encoding::Windows1252),
+            [0x81, 0x8D, 0x8F, 0x90, 0x9D]
+        );
+        assert_eq!(
+            undefined(Encoding::Windows1250),
+            [0x81, 0x83, 0x88, 0x90, 0x98]
+        );
         assert!(undefined(Encoding::Utf8).is_empty());
     }
 
