@@ -170,9 +170,17 @@ fn read_file(
         }
         return Ok(report);
     }
-    let report = ledger::read_ledger_with(path, options, cube)?;
-    // The general reader does not count as it goes: the file counts once it is read (and
-    // what a fast attempt counted before handing the file over is taken back).
+    // What a fast attempt counted before handing the file over is taken back: the
+    // general reader counts the file again, over its passes.
+    if let (Some(p), Some(before)) = (progress, before) {
+        p.store(before, Ordering::Relaxed);
+    }
+    let report = match progress {
+        Some(p) => ledger::read_ledger_with_progress(path, options, p, cube)?,
+        None => ledger::read_ledger_with(path, options, cube)?,
+    };
+    // The passes leave a few bytes uncounted (each one's last third of a byte, a byte
+    // order mark): the file counts whole.
     if let (Some(p), Some(before)) = (progress, before) {
         let size = std::fs::metadata(path).map_or(0, |m| m.len());
         p.store(before + size, Ordering::Relaxed);

@@ -22,6 +22,7 @@ use std::cell::RefCell;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Reads a ledger file into `cube` with everything detected, strictly: a rejected row is
 /// an error ([`LedgerError::Rejected`]).
@@ -35,6 +36,28 @@ pub fn read_ledger(path: &Path, cube: &mut SpendCube) -> Result<FileReport, Ledg
 pub fn read_ledger_with(
     path: &Path,
     options: &ReadOptions,
+    cube: &mut SpendCube,
+) -> Result<FileReport, LedgerError> {
+    read_ledger_counted(path, options, None, cube)
+}
+
+/// [`read_ledger_with`], adding to `progress` as it goes: delimited text is read in three
+/// full passes (the encoding's, then [`read_rows`]' evidence and use), and each adds a
+/// third of the bytes it reads, so that the count reaches the file's size at the end. A
+/// workbook counts once it is read.
+pub fn read_ledger_with_progress(
+    path: &Path,
+    options: &ReadOptions,
+    progress: &AtomicU64,
+    cube: &mut SpendCube,
+) -> Result<FileReport, LedgerError> {
+    read_ledger_counted(path, options, Some(progress), cube)
+}
+
+fn read_ledger_counted(
+    path: &Path,
+    options: &ReadOptions,
+    progress: Option<&AtomicU64>,
     cube: &mut SpendCube,
 ) -> Result<FileReport, LedgerError> {
     let mut report = FileReport {
@@ -53,9 +76,13 @@ pub fn read_ledger_with(
         // A workbook is a zip archive: calamine reads it whole.
         let bytes = std::fs::read(path).map_err(io)?;
         read_source(path, &bytes, options, &mut report, cube)?;
+        if let Some(p) = progress {
+            p.fetch_add(len, Ordering::Relaxed);
+        }
     } else {
         drop(file);
-        read_text(path, Source::File { path, len }, options, &mut report, cube)?;
+        let source = Source::File { path, len };
+        read_text(path, source, options, progress, &mut report, cube)?;
     }
     Ok(report)
 }
@@ -113,7 +140,7 @@ fn read_source(
         let rows = xlsx::rows(name, bytes, options, report)?;
         return read_rows(name, || rows.iter(), options, report, cube);
     }
-    read_text(name, Source::Memory(bytes), options, report, cube)
+    read_text(name, Source::Memory(bytes), options, None, report, cube)
 }
 
 /// Bytes read at a time by the passes over delimited text.
@@ -156,6 +183,7 @@ fn read_text(
     name: &Path,
     source: Source<'_>,
     options: &ReadOptions,
+    progress: Option<&AtomicU64>,
     report: &mut FileReport,
     cube: &mut SpendCube,
 ) -> Result<(), LedgerError> {
@@ -165,7 +193,7 @@ fn read_text(
     };
     let mut scan = ByteScan::new(options.encoding);
     let mut block = vec![0u8; BLOCK];
-    let mut reader = source.open(0).map_err(io)?;
+    let mut reader = Counted::new(source.open(0).map_err(io)?, progress);
     loop {
         let n = read_full(&mut reader, &mut block).map_err(io)?;
         if n == 0 {
@@ -193,10 +221,19 @@ fn read_text(
 
     // A pass that cannot read the file ends early; the error is the read's.
     let failed: RefCell<Option<std::io::Error>> = RefCell::new(None);
+    // read_rows' first pass stops at the header; the two after it read every record.
+    let passes = std::cell::Cell::new(0u32);
     let rows = || -> Box<dyn Iterator<Item = Row> + '_> {
+        let counted = progress.filter(|_| passes.get() > 0);
+        passes.set(passes.get() + 1);
         match source.open(skip) {
             Ok(reader) => Box::new(Pass {
-                records: StreamRecords::new(reader, TextDecoder::new(encoding), delimiter, BLOCK),
+                records: StreamRecords::new(
+                    Counted::new(reader, counted),
+                    TextDecoder::new(encoding),
+                    delimiter,
+                    BLOCK,
+                ),
                 failed: &failed,
             }),
             Err(e) => {
@@ -210,6 +247,37 @@ fn read_text(
         return Err(io(e));
     }
     read
+}
+
+/// A reader that adds a third of the bytes it reads to a progress count (one of the
+/// three full passes over the file).
+struct Counted<'a, R> {
+    inner: R,
+    progress: Option<&'a AtomicU64>,
+    /// Bytes read whose third is not counted yet.
+    pending: u64,
+}
+
+impl<'a, R> Counted<'a, R> {
+    fn new(inner: R, progress: Option<&'a AtomicU64>) -> Self {
+        Counted {
+            inner,
+            progress,
+            pending: 0,
+        }
+    }
+}
+
+impl<R: Read> Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(p) = self.progress {
+            self.pending += n as u64;
+            p.fetch_add(self.pending / 3, Ordering::Relaxed);
+            self.pending %= 3;
+        }
+        Ok(n)
+    }
 }
 
 /// One pass over the records, which keeps the error that ends it early.

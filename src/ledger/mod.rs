@@ -19,7 +19,7 @@ mod records;
 mod rows;
 mod xlsx;
 
-pub use csv_reader::{read_ledger, read_ledger_from, read_ledger_with};
+pub use csv_reader::{read_ledger, read_ledger_from, read_ledger_with, read_ledger_with_progress};
 pub use duplicates::LISTED;
 pub use fast::{FastOptions, read_ledger_fast};
 pub use rows::UNCATEGORIZED;
