@@ -69,7 +69,8 @@ fn read_ledger_counted(
         source,
     };
     let mut file = File::open(path).map_err(io)?;
-    let len = file.metadata().map_err(io)?.len();
+    let metadata = file.metadata().map_err(io)?;
+    let len = metadata.len();
     let mut signature = [0u8; 4];
     let n = read_full(&mut file, &mut signature).map_err(io)?;
     if xlsx::is_workbook(&signature[..n]) {
@@ -81,7 +82,11 @@ fn read_ledger_counted(
         }
     } else {
         drop(file);
-        let source = Source::File { path, len };
+        let source = Source::File {
+            path,
+            len,
+            modified: metadata.modified().ok(),
+        };
         read_text(path, source, options, progress, &mut report, cube)?;
     }
     Ok(report)
@@ -149,8 +154,13 @@ const BLOCK: usize = 1 << 20;
 /// Where the bytes of delimited text come from on each pass over them.
 #[derive(Debug, Clone, Copy)]
 enum Source<'a> {
-    /// A file, opened afresh on each pass, and its length when the read started.
-    File { path: &'a Path, len: u64 },
+    /// A file, opened afresh on each pass, with its length and modification time when
+    /// the read started.
+    File {
+        path: &'a Path,
+        len: u64,
+        modified: Option<std::time::SystemTime>,
+    },
     /// Bytes in memory.
     Memory(&'a [u8]),
 }
@@ -159,10 +169,15 @@ impl<'a> Source<'a> {
     /// A reader of the bytes from offset `skip` on (after a byte order mark).
     fn open(self, skip: usize) -> std::io::Result<Box<dyn Read + 'a>> {
         match self {
-            Source::File { path, len } => {
+            Source::File {
+                path,
+                len,
+                modified,
+            } => {
                 let mut file = File::open(path)?;
                 // Each pass must read the bytes the first one checked.
-                if file.metadata()?.len() != len {
+                let now = file.metadata()?;
+                if now.len() != len || now.modified().ok() != modified {
                     return Err(std::io::Error::new(
                         std::io::ErrorKind::InvalidData,
                         "the file changed while it was being read",
@@ -387,6 +402,27 @@ mod tests {
     use crate::ledger::locale::number::DecimalSep;
     use crate::ledger::{Field, SkipReason};
     use rust_decimal::Decimal;
+
+    #[test]
+    fn a_pass_over_a_file_that_changed_since_the_first_is_an_error() {
+        let path = std::env::temp_dir().join(format!("procura-changed-{}.csv", std::process::id()));
+        std::fs::write(&path, "supplier_id,amount\nS1,10\n").expect("write");
+        let metadata = std::fs::metadata(&path).expect("metadata");
+        let source = |len| Source::File {
+            path: &path,
+            len,
+            modified: metadata.modified().ok(),
+        };
+        assert!(source(metadata.len()).open(0).is_ok());
+        let changed = source(metadata.len() + 1).open(0).err().expect("changed");
+        assert_eq!(changed.kind(), std::io::ErrorKind::InvalidData);
+        assert!(
+            changed
+                .to_string()
+                .contains("changed while it was being read")
+        );
+        let _ = std::fs::remove_file(&path);
+    }
 
     fn read_opts(
         bytes: &[u8],
