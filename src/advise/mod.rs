@@ -465,23 +465,46 @@ pub(crate) fn par_map<T: Sync, R: Send>(
         }
     }
     runs.push(&items[start..]);
+    // Each thread fills its own run of one output vector: no per-thread vectors copied
+    // into a joined one (with 20,000 supplier plans both were alive at the memory peak).
+    // `Option<R>` is as large as `R` for the plans (a niche), and the final `filter_map`
+    // collects in place.
+    let mut out: Vec<Option<R>> = Vec::with_capacity(items.len());
+    out.resize_with(items.len(), || None);
     let f = &f;
     std::thread::scope(|scope| {
-        let handles: Vec<_> = runs
-            .iter()
-            .skip(1)
-            .map(|run| scope.spawn(move || run.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        let mut out: Vec<R> = Vec::with_capacity(items.len());
-        out.extend(runs[0].iter().map(f));
-        for h in handles {
-            out.extend(
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            );
+        let mut rest: &mut [Option<R>] = &mut out;
+        let mut first: Option<(&[T], &mut [Option<R>])> = None;
+        let mut handles = Vec::with_capacity(runs.len());
+        for run in &runs {
+            let (slots, tail) = rest.split_at_mut(run.len());
+            rest = tail;
+            let run: &[T] = run;
+            if first.is_none() {
+                first = Some((run, slots));
+            } else {
+                handles.push(scope.spawn(move || fill_slots(run, slots, f)));
+            }
         }
-        out
-    })
+        if let Some((run, slots)) = first {
+            fill_slots(run, slots, f);
+        }
+        for h in handles {
+            h.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        }
+    });
+    // `flatten` would copy into a new vector; this identity `filter_map` collects in place.
+    #[allow(clippy::filter_map_identity)]
+    let out: Vec<R> = out.into_iter().filter_map(|r| r).collect();
+    out
+}
+
+/// `f` of each item into the slot beside it.
+fn fill_slots<T, R>(items: &[T], slots: &mut [Option<R>], f: impl Fn(&T) -> R) {
+    for (slot, item) in slots.iter_mut().zip(items) {
+        *slot = Some(f(item));
+    }
 }
 
 /// Work below which the plans are made on one thread: starting threads costs more than
@@ -514,17 +537,12 @@ pub fn advise(
         .flat_map(|s| s.categories.iter())
         .map(|p| ((p.supplier_id.as_str(), p.category.as_str()), p))
         .collect();
-    let names: FxHashMap<&str, &str> = suppliers
-        .iter()
-        .map(|s| (s.id.as_str(), s.name.as_str()))
-        .collect();
     let ctx = Ctx {
         rules,
         profiles,
         graph: &graph,
         cat_type: &cat_type,
         pairs,
-        names: &names,
         currency: &currency,
         has_profit: summary.total_profit.is_some(),
         period: &period,
@@ -543,10 +561,15 @@ pub fn advise(
     // reason and one per rule id: the allocations share them.
     let shared = suppliers
         .iter()
-        .map(|s| {
+        .enumerate()
+        .map(|(position, s)| {
             (
                 s.id.as_str(),
-                (s.abc.id.clone(), Arc::from(ctx.name(&s.id))),
+                Shared {
+                    position,
+                    id: s.abc.id.clone(),
+                    name: Arc::from(ctx.profile_name(&s.id, &s.name)),
+                },
             )
         })
         .collect();
@@ -583,35 +606,52 @@ pub fn advise(
             });
         }
     }
-    // Per supplier, the plans that allocate to it (in plan order) with its first
-    // allocation there: an action list reads those, not every plan (with 20,000 suppliers
-    // a scan of every plan's allocations per supplier took seconds).
-    let mut allocated: FxHashMap<&str, Vec<(usize, usize)>> = FxHashMap::default();
-    // Likewise the moves from or to each supplier: a scan of a plan's moves per supplier
-    // of the plan is quadratic in the category's suppliers.
-    let mut moved: FxHashMap<&str, Vec<(usize, usize)>> = FxHashMap::default();
-    for (pi, plan) in plans.iter().enumerate() {
-        for (ai, a) in plan.allocations.iter().enumerate() {
-            let v = allocated.entry(&*a.supplier_id).or_default();
-            if v.last().map(|x| x.0) != Some(pi) {
-                v.push((pi, ai));
+    // Per supplier (by its position in `suppliers`), the plans that allocate to it (in plan
+    // order) with its first allocation there: an action list reads those, not every plan
+    // (with 20,000 suppliers a scan of every plan's allocations per supplier took seconds).
+    // Likewise the moves from or to each supplier: a scan of a plan's moves per supplier of
+    // the plan is quadratic in the category's suppliers. Both flat, one run per supplier:
+    // a vector per supplier in a map cost megabytes on big ledgers.
+    let position = |id: &str| ctx.shared.get(id).map(|x| x.position);
+    let mut allocated = Runs::new(suppliers.len());
+    let mut moved = Runs::new(suppliers.len());
+    let passes: [Pass; 2] = [Runs::count, Runs::put];
+    for pass in passes {
+        // The plan a supplier's last allocation was seen in: one entry per plan.
+        let mut last: Vec<Option<usize>> = vec![None; suppliers.len()];
+        for (pi, plan) in plans.iter().enumerate() {
+            for (ai, a) in plan.allocations.iter().enumerate() {
+                let Some(si) = position(&a.supplier_id) else {
+                    continue;
+                };
+                if let Some(l) = last.get_mut(si)
+                    && *l != Some(pi)
+                {
+                    *l = Some(pi);
+                    pass(&mut allocated, si, (pi, ai));
+                }
+            }
+            for (mi, m) in plan.moves.iter().enumerate() {
+                if let Some(si) = position(&m.from) {
+                    pass(&mut moved, si, (pi, mi));
+                }
+                if m.to != m.from
+                    && let Some(si) = position(&m.to)
+                {
+                    pass(&mut moved, si, (pi, mi));
+                }
             }
         }
-        for (mi, m) in plan.moves.iter().enumerate() {
-            moved.entry(&*m.from).or_default().push((pi, mi));
-            if m.to != m.from {
-                moved.entry(&*m.to).or_default().push((pi, mi));
-            }
-        }
+        allocated.counted();
+        moved.counted();
     }
     let supplier_plans = par_map(
         suppliers,
         |s| s.categories.len() + 1,
         PARALLEL_FROM,
         |s| {
-            let allocated = allocated.get(s.id.as_str()).map_or(&[][..], Vec::as_slice);
-            let moved = moved.get(s.id.as_str()).map_or(&[][..], Vec::as_slice);
-            ctx.supplier_plan(s, &plans, allocated, moved)
+            let si = position(&s.id).unwrap_or(usize::MAX);
+            ctx.supplier_plan(s, &plans, allocated.of(si), moved.of(si))
         },
     );
     Advice {
@@ -623,6 +663,70 @@ pub fn advise(
     }
 }
 
+/// One of the two passes that fill [`Runs`].
+type Pass = fn(&mut Runs, usize, (usize, usize));
+
+/// (plan, entry) positions grouped by supplier position, in one flat vector: filled in
+/// two passes over the same entries, [`Runs::count`] then [`Runs::put`], with
+/// [`Runs::counted`] after each.
+struct Runs {
+    /// Where each supplier's run starts in `entries` (one more than the suppliers); while
+    /// counting, each supplier's count; while putting, each run's next free slot.
+    starts: Vec<usize>,
+    entries: Vec<(usize, usize)>,
+    counting: bool,
+}
+
+impl Runs {
+    fn new(suppliers: usize) -> Self {
+        Runs {
+            starts: vec![0; suppliers + 1],
+            entries: Vec::new(),
+            counting: true,
+        }
+    }
+
+    fn count(&mut self, supplier: usize, _: (usize, usize)) {
+        if let Some(n) = self.starts.get_mut(supplier + 1) {
+            *n += 1;
+        }
+    }
+
+    fn put(&mut self, supplier: usize, entry: (usize, usize)) {
+        if let Some(next) = self.starts.get_mut(supplier)
+            && let Some(slot) = self.entries.get_mut(*next)
+        {
+            *slot = entry;
+            *next += 1;
+        }
+    }
+
+    /// After counting: the counts become run starts. After putting: each run's next free
+    /// slot is the next run's start, so the starts move back by one run.
+    fn counted(&mut self) {
+        if self.counting {
+            for i in 1..self.starts.len() {
+                self.starts[i] += self.starts[i - 1];
+            }
+            self.entries = vec![(0, 0); self.starts.last().copied().unwrap_or(0)];
+            self.counting = false;
+        } else {
+            self.starts.rotate_right(1);
+            if let Some(s) = self.starts.first_mut() {
+                *s = 0;
+            }
+        }
+    }
+
+    /// The run of one supplier; empty for an unknown position.
+    fn of(&self, supplier: usize) -> &[(usize, usize)] {
+        match (self.starts.get(supplier), self.starts.get(supplier + 1)) {
+            (Some(&a), Some(&b)) => self.entries.get(a..b).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+}
+
 /// What the advice reads, shared by the category and supplier plans.
 struct Ctx<'a> {
     rules: &'a RuleSet,
@@ -631,7 +735,6 @@ struct Ctx<'a> {
     cat_type: &'a BTreeMap<&'a str, RelationshipType>,
     /// Every pair by (supplier, category), for the category plans (emptied after them).
     pairs: FxHashMap<(&'a str, &'a str), &'a PairResult>,
-    names: &'a FxHashMap<&'a str, &'a str>,
     currency: &'a str,
     has_profit: bool,
     period: &'a Period,
@@ -639,14 +742,24 @@ struct Ctx<'a> {
     methods: Vec<((RelationshipType, VolumeBand), PairMethods)>,
     /// The texts and actions per type, made once: see `Ctx::type_texts`.
     type_texts: Vec<(RelationshipType, TypeTexts)>,
-    /// Per supplier of the ledger, its id and name, shared by its allocations.
-    shared: FxHashMap<&'a str, (Arc<str>, Arc<str>)>,
+    /// Per supplier of the analysis, its position, id and name (shared by its allocations).
+    shared: FxHashMap<&'a str, Shared>,
     /// The roles' fixed reasons, shared by the allocations.
     reasons: Reasons,
     /// The rule ids the allocations give, shared by them (see `Ctx::rule_id`).
     rule_ids: Vec<(&'static str, Arc<str>)>,
     /// Per category, its id as the analysis shares it, for the pairs' methods.
     category_ids: FxHashMap<&'a str, Arc<str>>,
+}
+
+/// A supplier of the analysis, as the advice shares it.
+struct Shared {
+    /// Its position in the analysis' suppliers.
+    position: usize,
+    /// Its id, the analysis' own.
+    id: Arc<str>,
+    /// Its name: from the ledger, else the profiles' `name` fact.
+    name: Arc<str>,
 }
 
 /// The roles' reasons that do not depend on the category, made once.
@@ -701,7 +814,7 @@ impl Ctx<'_> {
     /// (a candidate from the profiles) made here.
     fn id_name(&self, supplier: &str) -> (Arc<str>, Arc<str>) {
         match self.shared.get(supplier) {
-            Some((id, name)) => (id.clone(), name.clone()),
+            Some(x) => (x.id.clone(), x.name.clone()),
             None => (supplier.into(), self.name(supplier).into()),
         }
     }
@@ -716,16 +829,23 @@ impl Ctx<'_> {
 
     /// A supplier's name: from the ledger, else the profiles' `name` fact.
     fn name(&self, supplier: &str) -> String {
-        match self.names.get(supplier) {
-            Some(n) if !n.is_empty() => n.to_string(),
-            _ => self
-                .profiles
-                .suppliers
-                .get(supplier)
-                .and_then(|p| p.facts.text("name"))
-                .unwrap_or("")
-                .to_string(),
+        match self.shared.get(supplier) {
+            Some(x) => x.name.to_string(),
+            None => self.profile_name(supplier, ""),
         }
+    }
+
+    /// `ledger_name` when there is one, else the profiles' `name` fact of `supplier`.
+    fn profile_name(&self, supplier: &str, ledger_name: &str) -> String {
+        if !ledger_name.is_empty() {
+            return ledger_name.to_string();
+        }
+        self.profiles
+            .suppliers
+            .get(supplier)
+            .and_then(|p| p.facts.text("name"))
+            .unwrap_or("")
+            .to_string()
     }
 
     /// A supplier fact, the (supplier, category) layer first when a category is given.

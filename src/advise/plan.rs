@@ -346,6 +346,8 @@ impl Ctx<'_> {
                     self.reasons.background.clone(),
                     "splits.partial-competition.background",
                 ));
+                // One reason for every supplier beyond the split: shared, not made per one.
+                let beyond: Arc<str> = fill(&words.beyond, &[("best", &first.0)]).into();
                 for (i, (s, v)) in rest.iter().enumerate() {
                     if i == 0 && n_known >= split.backup_from {
                         plan.allocations.push(self.alloc(
@@ -364,7 +366,7 @@ impl Ctx<'_> {
                             *v,
                             Role::PhaseOut,
                             Some(Decimal::ZERO),
-                            fill(&words.beyond, &[("best", &first.0)]).into(),
+                            beyond.clone(),
                             "advice.roles.beyond",
                         ));
                     }
@@ -441,6 +443,7 @@ impl Ctx<'_> {
         if let Some(&(best, _, _)) = keep.first() {
             let best = best.to_string();
             let cats = bundled(&best);
+            let phase_out: Arc<str> = fill(&words.phase_out, &[("best", &best)]).into();
             for (s, v) in active {
                 if *s == best {
                     let (reason, rule) = if cats.len() > 1 {
@@ -477,7 +480,7 @@ impl Ctx<'_> {
                         *v,
                         Role::PhaseOut,
                         Some(Decimal::ZERO),
-                        fill(&words.phase_out, &[("best", &best)]).into(),
+                        phase_out.clone(),
                         "advice.roles.phase-out",
                     ));
                 }
@@ -557,6 +560,9 @@ impl Ctx<'_> {
         if let Some(p) = proposed.first_mut() {
             *p += phased - backup_gain;
         }
+        let beyond: Option<Arc<str>> = active
+            .first()
+            .map(|x| fill(&words.beyond, &[("best", &x.0)]).into());
         for (i, (s, v)) in active.iter().enumerate() {
             let (role, reason, rule) = if i < frames {
                 (
@@ -573,7 +579,7 @@ impl Ctx<'_> {
             } else {
                 (
                     Role::PhaseOut,
-                    fill(&words.beyond, &[("best", &active[0].0)]).into(),
+                    beyond.clone().unwrap_or_default(),
                     "advice.roles.beyond",
                 )
             };
@@ -639,6 +645,9 @@ impl Ctx<'_> {
         if let Some(p) = proposed.first_mut() {
             *p += phased;
         }
+        let beyond: Option<Arc<str>> = active
+            .first()
+            .map(|x| fill(&words.beyond, &[("best", &x.0)]).into());
         for (i, (s, v)) in active.iter().enumerate() {
             let (role, reason, rule) = if i < partners {
                 (
@@ -649,7 +658,7 @@ impl Ctx<'_> {
             } else {
                 (
                     Role::PhaseOut,
-                    fill(&words.beyond, &[("best", &active[0].0)]).into(),
+                    beyond.clone().unwrap_or_default(),
                     "advice.roles.beyond",
                 )
             };
