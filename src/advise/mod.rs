@@ -66,9 +66,54 @@ impl Role {
     }
 }
 
+/// The words the sentences of an advice are made of where they are made when read (an
+/// allocation's `why`, a move's text), with the ledger's currency and the unit of money to
+/// move: one per advice, shared (`Arc`) by every allocation and move. A sentence made and
+/// stored per allocation cost megabytes on big ledgers.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Words {
+    /// `advice.roles.fact-spend`: `{spend}`, `{currency}`, `{share}`.
+    fact_spend: String,
+    /// `advice.roles.fact-profit`: `{profit}`, `{currency}`, `{share}`.
+    fact_profit: String,
+    /// `advice.roles.fact-performance`: `{value}`.
+    fact_performance: String,
+    /// `advice.roles.fact-capacity`: `{value}`.
+    fact_capacity: String,
+    /// `advice.roles.fact-free-capacity`.
+    fact_free_capacity: String,
+    /// `advice.roles.fact-no-free-capacity`.
+    fact_no_free_capacity: String,
+    /// `advice.period.move`: `{amount}`, `{per}`, `{from}`, `{to}`, `{category}`.
+    move_template: String,
+    /// The ledger's one currency (empty when it does not say).
+    currency: String,
+    /// The unit of money to move, e.g. `EUR/year` (see [`Period`]).
+    per: Arc<str>,
+}
+
+impl Words {
+    /// The words of `rules` for a ledger in `currency`, money moved `per` the unit given.
+    pub fn new(rules: &RuleSet, currency: &str, per: &str) -> Self {
+        let roles = &rules.advice.roles;
+        Words {
+            fact_spend: roles.fact_spend.clone(),
+            fact_profit: roles.fact_profit.clone(),
+            fact_performance: roles.fact_performance.clone(),
+            fact_capacity: roles.fact_capacity.clone(),
+            fact_free_capacity: roles.fact_free_capacity.clone(),
+            fact_no_free_capacity: roles.fact_no_free_capacity.clone(),
+            move_template: rules.advice.period.r#move.clone(),
+            currency: currency.to_string(),
+            per: per.into(),
+        }
+    }
+}
+
 /// One supplier in a category's plan. Its id, name, reason and rule are shared (`Arc`):
-/// one per supplier, or per role's reason and rule, not one per allocation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// one per supplier, or per role's reason and rule, not one per allocation; its `why` is
+/// made from its fields when read ([`Allocation::why`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Allocation {
     /// Supplier id.
     pub supplier_id: Arc<str>,
@@ -76,6 +121,9 @@ pub struct Allocation {
     pub name: Arc<str>,
     /// Its role.
     pub role: Role,
+    /// Whether the supplier buys in the category now (then its spend and profit there are
+    /// facts of [`Allocation::why`]); false for a candidate.
+    pub in_category: bool,
     /// Current spend in the category.
     pub current_spend: Decimal,
     /// Current share of the category, a fraction.
@@ -96,14 +144,92 @@ pub struct Allocation {
     pub free_capacity: Option<bool>,
     /// The role's reason alone, in words (short, for tables).
     pub reason: Arc<str>,
-    /// Why this supplier takes this role, in words: the role's reason, then the facts.
-    pub why: String,
     /// Stable id of the rule that gave the role.
     pub rule: Arc<str>,
+    /// The words `why` is made of.
+    pub words: Arc<Words>,
 }
 
-/// Money to move between suppliers of one category, over the ledger's period.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+impl Allocation {
+    /// Why this supplier takes this role, in words: the role's reason, then the facts
+    /// (`reason; fact, fact, …`).
+    pub fn why(&self) -> String {
+        let w = &*self.words;
+        let money = crate::report::money_grouped;
+        let mut facts: Vec<String> = Vec::new();
+        if self.in_category {
+            facts.push(fill(
+                &w.fact_spend,
+                &[
+                    ("spend", &money(self.current_spend)),
+                    ("currency", &w.currency),
+                    ("share", &pct1(self.current_share)),
+                ],
+            ));
+            if let Some(ps) = self.profit_share
+                && self.profit != Decimal::ZERO
+            {
+                facts.push(fill(
+                    &w.fact_profit,
+                    &[
+                        ("profit", &money(self.profit)),
+                        ("currency", &w.currency),
+                        ("share", &pct1(ps)),
+                    ],
+                ));
+            }
+        }
+        if let Some(p) = &self.performance {
+            facts.push(fill(&w.fact_performance, &[("value", p)]));
+        }
+        if let Some(c) = &self.capacity {
+            facts.push(fill(&w.fact_capacity, &[("value", c)]));
+        }
+        match self.free_capacity {
+            Some(true) => facts.push(w.fact_free_capacity.clone()),
+            Some(false) => facts.push(w.fact_no_free_capacity.clone()),
+            None => {}
+        }
+        let mut why = String::with_capacity(
+            self.reason.len() + facts.iter().map(|f| f.len() + 2).sum::<usize>(),
+        );
+        why.push_str(&self.reason);
+        for (i, f) in facts.iter().enumerate() {
+            why.push_str(if i == 0 { "; " } else { ", " });
+            why.push_str(f);
+        }
+        why
+    }
+}
+
+/// As the allocation was written when `why` was a field: `why` in its place, `in_category`
+/// and the words left out.
+impl Serialize for Allocation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = serializer.serialize_struct("Allocation", 15)?;
+        st.serialize_field("supplier_id", &self.supplier_id)?;
+        st.serialize_field("name", &self.name)?;
+        st.serialize_field("role", &self.role)?;
+        st.serialize_field("current_spend", &self.current_spend)?;
+        st.serialize_field("current_share", &self.current_share)?;
+        st.serialize_field("proposed_share", &self.proposed_share)?;
+        st.serialize_field("proposed_spend", &self.proposed_spend)?;
+        st.serialize_field("profit", &self.profit)?;
+        st.serialize_field("profit_share", &self.profit_share)?;
+        st.serialize_field("performance", &self.performance)?;
+        st.serialize_field("capacity", &self.capacity)?;
+        st.serialize_field("free_capacity", &self.free_capacity)?;
+        st.serialize_field("reason", &self.reason)?;
+        st.serialize_field("why", &self.why())?;
+        st.serialize_field("rule", &self.rule)?;
+        st.end()
+    }
+}
+
+/// Money to move between suppliers of one category, over the ledger's period. Its text
+/// is made when read ([`Move::text`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Move {
     /// From this supplier.
     pub from: Arc<str>,
@@ -111,12 +237,51 @@ pub struct Move {
     pub to: Arc<str>,
     /// The amount over the ledger's period.
     pub amount: Decimal,
+    /// The category (the analysis' id, shared).
+    pub category: Arc<str>,
+    /// The words the text is made of, with the unit.
+    pub words: Arc<Words>,
+}
+
+impl Move {
     /// The unit, e.g. `EUR/year` (see [`Period`]).
-    pub per: String,
+    pub fn per(&self) -> &str {
+        &self.words.per
+    }
+
     /// In words: "move 312,442.05 EUR/year from S-005 to S-037".
-    pub text: String,
+    pub fn text(&self) -> String {
+        fill(
+            &self.words.move_template,
+            &[
+                ("amount", &crate::report::money_grouped(self.amount)),
+                ("per", &self.words.per),
+                ("from", &self.from),
+                ("to", &self.to),
+                ("category", &self.category),
+            ],
+        )
+    }
+
     /// Stable id of the rule: `advice.period.move`.
-    pub rule: String,
+    pub fn rule(&self) -> &'static str {
+        "advice.period.move"
+    }
+}
+
+/// As the move was written when its unit, text and rule were fields.
+impl Serialize for Move {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = serializer.serialize_struct("Move", 6)?;
+        st.serialize_field("from", &self.from)?;
+        st.serialize_field("to", &self.to)?;
+        st.serialize_field("amount", &self.amount)?;
+        st.serialize_field("per", self.per())?;
+        st.serialize_field("text", &self.text())?;
+        st.serialize_field("rule", self.rule())?;
+        st.end()
+    }
 }
 
 /// A supplier proposed as a backup, with the reason.
@@ -241,15 +406,102 @@ pub enum ActionKind {
 }
 
 /// An action, with the rule that produced it. Texts are shared (`Arc`): the actions of a
-/// type are the same for all its suppliers.
+/// type are the same for all its suppliers; a supplier's role in a category is read from
+/// the category's plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Action {
     /// What kind of action.
     pub kind: ActionKind,
     /// What to do.
-    pub text: Arc<str>,
+    pub text: ActionText,
     /// Stable id of the rule.
     pub rule: Arc<str>,
+}
+
+/// What an action says: a text, or a supplier's role in a category's plan, made when
+/// read: `CATEGORY: why; move; move` (see [`ActionText::get`]). Serialized as the text.
+#[derive(Clone)]
+pub enum ActionText {
+    /// A text (shared between the suppliers it applies to).
+    Text(Arc<str>),
+    /// The supplier's role in a category: its allocation in the plan, with the plan's
+    /// moves from or to it.
+    Role {
+        /// The category's plan.
+        plan: Arc<CategoryPlan>,
+        /// The position of the supplier's allocation in the plan.
+        allocation: usize,
+    },
+}
+
+impl ActionText {
+    /// The text.
+    pub fn get(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            ActionText::Text(t) => std::borrow::Cow::Borrowed(t),
+            ActionText::Role { plan, allocation } => {
+                let Some(a) = plan.allocations.get(*allocation) else {
+                    return std::borrow::Cow::Borrowed("");
+                };
+                let mut text = format!("{}: {}", plan.category, a.why());
+                for m in plan
+                    .moves
+                    .iter()
+                    .filter(|m| m.from == a.supplier_id || m.to == a.supplier_id)
+                {
+                    text.push_str("; ");
+                    text.push_str(&m.text());
+                }
+                std::borrow::Cow::Owned(text)
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for ActionText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.get())
+    }
+}
+
+/// Shows the text, not the plan it is read from.
+impl std::fmt::Debug for ActionText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.get(), f)
+    }
+}
+
+/// Equal when the texts are, however they are made.
+impl PartialEq for ActionText {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl Eq for ActionText {}
+
+impl Serialize for ActionText {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.get())
+    }
+}
+
+impl From<Arc<str>> for ActionText {
+    fn from(t: Arc<str>) -> Self {
+        ActionText::Text(t)
+    }
+}
+
+impl From<&str> for ActionText {
+    fn from(t: &str) -> Self {
+        ActionText::Text(t.into())
+    }
+}
+
+impl From<String> for ActionText {
+    fn from(t: String) -> Self {
+        ActionText::Text(t.into())
+    }
 }
 
 /// One step of a guided sequence.
@@ -401,8 +653,9 @@ pub struct SupplyRisk {
 pub struct Advice {
     /// The ledger's period and the unit of money to move.
     pub period: Period,
-    /// Per category, in category spend rank order.
-    pub categories: Vec<CategoryPlan>,
+    /// Per category, in category spend rank order (shared with the supplier plans'
+    /// actions that read a supplier's role from them).
+    pub categories: Vec<Arc<CategoryPlan>>,
     /// Per supplier, in supplier spend rank order.
     pub suppliers: Vec<SupplierPlan>,
     /// Supply risks: single sources, then concentrations, then supplier losses.
@@ -414,7 +667,10 @@ pub struct Advice {
 impl Advice {
     /// The plan of a category.
     pub fn category(&self, id: &str) -> Option<&CategoryPlan> {
-        self.categories.iter().find(|p| p.category == id)
+        self.categories
+            .iter()
+            .find(|p| p.category == id)
+            .map(|p| &**p)
     }
 
     /// The plan of a supplier.
@@ -543,13 +799,12 @@ pub fn advise(
         graph: &graph,
         cat_type: &cat_type,
         pairs,
-        currency: &currency,
         has_profit: summary.total_profit.is_some(),
-        period: &period,
         methods: Vec::new(),
         type_texts: Vec::new(),
         shared: FxHashMap::default(),
         reasons: Reasons::default(),
+        words: Arc::default(),
         rule_ids: Vec::new(),
         category_ids: categories
             .iter()
@@ -575,6 +830,7 @@ pub fn advise(
         .collect();
     ctx.shared = shared;
     ctx.reasons = Reasons::new(&rules.advice.roles);
+    ctx.words = Arc::new(Words::new(rules, &currency, &period.per));
     ctx.rule_ids = plan::RULE_IDS.iter().map(|&r| (r, Arc::from(r))).collect();
     for &t in rules.recommendations.keys() {
         for band in [VolumeBand::Small, VolumeBand::Medium, VolumeBand::Large] {
@@ -606,15 +862,16 @@ pub fn advise(
             });
         }
     }
+    // The plans are shared from here on: a supplier's action for its role in a category
+    // reads the plan, not a copy of its allocation's words.
+    let plans: Vec<Arc<CategoryPlan>> = plans.into_iter().map(Arc::new).collect();
     // Per supplier (by its position in `suppliers`), the plans that allocate to it (in plan
     // order) with its first allocation there: an action list reads those, not every plan
     // (with 20,000 suppliers a scan of every plan's allocations per supplier took seconds).
-    // Likewise the moves from or to each supplier: a scan of a plan's moves per supplier of
-    // the plan is quadratic in the category's suppliers. Both flat, one run per supplier:
-    // a vector per supplier in a map cost megabytes on big ledgers.
+    // Flat, one run per supplier: a vector per supplier in a map cost megabytes on big
+    // ledgers.
     let position = |id: &str| ctx.shared.get(id).map(|x| x.position);
     let mut allocated = Runs::new(suppliers.len());
-    let mut moved = Runs::new(suppliers.len());
     let passes: [Pass; 2] = [Runs::count, Runs::put];
     for pass in passes {
         // The plan a supplier's last allocation was seen in: one entry per plan.
@@ -631,19 +888,8 @@ pub fn advise(
                     pass(&mut allocated, si, (pi, ai));
                 }
             }
-            for (mi, m) in plan.moves.iter().enumerate() {
-                if let Some(si) = position(&m.from) {
-                    pass(&mut moved, si, (pi, mi));
-                }
-                if m.to != m.from
-                    && let Some(si) = position(&m.to)
-                {
-                    pass(&mut moved, si, (pi, mi));
-                }
-            }
         }
         allocated.counted();
-        moved.counted();
     }
     let supplier_plans = par_map(
         suppliers,
@@ -651,7 +897,7 @@ pub fn advise(
         PARALLEL_FROM,
         |s| {
             let si = position(&s.id).unwrap_or(usize::MAX);
-            ctx.supplier_plan(s, &plans, allocated.of(si), moved.of(si))
+            ctx.supplier_plan(s, &plans, allocated.of(si))
         },
     );
     Advice {
@@ -666,7 +912,7 @@ pub fn advise(
 /// One of the two passes that fill [`Runs`].
 type Pass = fn(&mut Runs, usize, (usize, usize));
 
-/// (plan, entry) positions grouped by supplier position, in one flat vector: filled in
+/// (plan, allocation) positions grouped by supplier position, in one flat vector: filled in
 /// two passes over the same entries, [`Runs::count`] then [`Runs::put`], with
 /// [`Runs::counted`] after each.
 struct Runs {
@@ -735,9 +981,7 @@ struct Ctx<'a> {
     cat_type: &'a BTreeMap<&'a str, RelationshipType>,
     /// Every pair by (supplier, category), for the category plans (emptied after them).
     pairs: FxHashMap<(&'a str, &'a str), &'a PairResult>,
-    currency: &'a str,
     has_profit: bool,
-    period: &'a Period,
     /// The methods per (type, band), made once: see `Ctx::method_template`.
     methods: Vec<((RelationshipType, VolumeBand), PairMethods)>,
     /// The texts and actions per type, made once: see `Ctx::type_texts`.
@@ -746,6 +990,8 @@ struct Ctx<'a> {
     shared: FxHashMap<&'a str, Shared>,
     /// The roles' fixed reasons, shared by the allocations.
     reasons: Reasons,
+    /// The words of the allocations' `why` and the moves' texts, shared by them.
+    words: Arc<Words>,
     /// The rule ids the allocations give, shared by them (see `Ctx::rule_id`).
     rule_ids: Vec<(&'static str, Arc<str>)>,
     /// Per category, its id as the analysis shares it, for the pairs' methods.
@@ -876,11 +1122,6 @@ impl Ctx<'_> {
             Some(Value::Number(n)) => Some(*n),
             _ => None,
         }
-    }
-
-    /// Money in words, as in the reports (rounded to cents, thousands grouped).
-    fn money(&self, amount: Decimal) -> String {
-        crate::report::money_grouped(amount)
     }
 
     /// Backup candidates for a category: with `serving`, its current suppliers other than
@@ -1167,8 +1408,9 @@ mod tests {
             capacity: None,
             free_capacity: None,
             reason: "".into(),
-            why: String::new(),
             rule: "".into(),
+            in_category: true,
+            words: Arc::default(),
         }
     }
 

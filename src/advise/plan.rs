@@ -3,7 +3,7 @@
 //! and the money to move.
 
 use super::text::fill;
-use super::{Allocation, Candidate, CategoryPlan, Ctx, Move, Role, frac, moves, pct1};
+use super::{Allocation, Candidate, CategoryPlan, Ctx, Move, Role, frac, moves};
 use crate::analysis::CategoryResult;
 use crate::relationship::RelationshipType;
 use crate::rules::SourcingPattern;
@@ -47,7 +47,6 @@ impl Ctx<'_> {
         reason: Arc<str>,
         rule: &str,
     ) -> Allocation {
-        let words = &self.rules.advice.roles;
         let pair = self.pairs.get(&(supplier, cur.category));
         let profit = pair.map(|p| p.profit).unwrap_or_default();
         let profit_share = self.has_profit.then(|| frac(profit, cur.profit));
@@ -55,48 +54,6 @@ impl Ctx<'_> {
         let capacity = self.supplier_text(supplier, Some(cur.category), "capacity");
         let free_capacity = self.supplier_bool(supplier, "free-capacity");
         let share = frac(spend.max(Decimal::ZERO), cur.total);
-        let mut facts: Vec<String> = Vec::new();
-        if pair.is_some() {
-            facts.push(fill(
-                &words.fact_spend,
-                &[
-                    ("spend", &self.money(spend)),
-                    ("currency", self.currency),
-                    ("share", &pct1(share)),
-                ],
-            ));
-            if let Some(ps) = profit_share
-                && profit != Decimal::ZERO
-            {
-                facts.push(fill(
-                    &words.fact_profit,
-                    &[
-                        ("profit", &self.money(profit)),
-                        ("currency", self.currency),
-                        ("share", &pct1(ps)),
-                    ],
-                ));
-            }
-        }
-        if let Some(p) = &performance {
-            facts.push(fill(&words.fact_performance, &[("value", p)]));
-        }
-        if let Some(c) = &capacity {
-            facts.push(fill(&words.fact_capacity, &[("value", c)]));
-        }
-        match free_capacity {
-            Some(true) => facts.push(words.fact_free_capacity.clone()),
-            Some(false) => facts.push(words.fact_no_free_capacity.clone()),
-            None => {}
-        }
-        // `reason; fact, fact, …` built in place: one per pair on big ledgers.
-        let mut why =
-            String::with_capacity(reason.len() + facts.iter().map(|f| f.len() + 2).sum::<usize>());
-        why.push_str(&reason);
-        for (i, f) in facts.iter().enumerate() {
-            why.push_str(if i == 0 { "; " } else { ", " });
-            why.push_str(f);
-        }
         let (supplier_id, name) = self.id_name(supplier);
         Allocation {
             supplier_id,
@@ -120,8 +77,9 @@ impl Ctx<'_> {
             capacity,
             free_capacity,
             reason,
-            why,
             rule: self.rule_id(rule),
+            in_category: pair.is_some(),
+            words: self.words.clone(),
         }
     }
 
@@ -227,25 +185,18 @@ impl Ctx<'_> {
                 "advice.roles.inactive",
             ));
         }
-        let period = &self.rules.advice.period;
+        let category: Arc<str> = match self.category_ids.get(c.id.as_str()) {
+            Some(id) => id.clone(),
+            None => c.id.as_str().into(),
+        };
         plan.moves = moves(&plan.allocations)
             .into_iter()
             .map(|(from, to, amount)| Move {
-                text: fill(
-                    &period.r#move,
-                    &[
-                        ("amount", &self.money(amount)),
-                        ("per", &self.period.per),
-                        ("from", &from),
-                        ("to", &to),
-                        ("category", &c.id),
-                    ],
-                ),
                 from,
                 to,
                 amount,
-                per: self.period.per.clone(),
-                rule: "advice.period.move".into(),
+                category: category.clone(),
+                words: self.words.clone(),
             })
             .collect();
         plan

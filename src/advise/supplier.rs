@@ -4,8 +4,8 @@
 
 use super::text::fill;
 use super::{
-    Action, ActionKind, Actions, CategoryPlan, Ctx, Guide, GuideStep, MethodRef, PairMethods,
-    SupplierPlan, TypeTexts, pct1,
+    Action, ActionKind, ActionText, Actions, CategoryPlan, Ctx, Guide, GuideStep, MethodRef,
+    PairMethods, SupplierPlan, TypeTexts, pct1,
 };
 use crate::analysis::SupplierResult;
 use crate::classify::AppliedException;
@@ -125,13 +125,12 @@ impl Ctx<'_> {
     }
 
     /// `allocated`: the (plan, allocation) of the supplier in each plan that allocates to
-    /// it; `moved`: the (plan, move) of every move from or to it; both in plan order.
+    /// it, in plan order.
     pub(super) fn supplier_plan(
         &self,
         s: &SupplierResult,
-        plans: &[CategoryPlan],
+        plans: &[Arc<CategoryPlan>],
         allocated: &[(usize, usize)],
-        moved: &[(usize, usize)],
     ) -> SupplierPlan {
         let t = s.relationship_type;
         let methods = s
@@ -157,22 +156,13 @@ impl Ctx<'_> {
             let Some(a) = plan.allocations.get(ai) else {
                 continue;
             };
-            // `CATEGORY: why; move; move` built in place, straight into the shared text.
-            let mut text = String::with_capacity(plan.category.len() + 2 + a.why.len());
-            text.push_str(&plan.category);
-            text.push_str(": ");
-            text.push_str(&a.why);
-            for m in moved
-                .iter()
-                .filter(|(mp, _)| *mp == pi)
-                .filter_map(|&(_, mi)| plan.moves.get(mi))
-            {
-                text.push_str("; ");
-                text.push_str(&m.text);
-            }
+            // `CATEGORY: why; move; move`, made when read from the shared plan.
             actions.push(Action {
                 kind: ActionKind::Sourcing,
-                text: text.into(),
+                text: ActionText::Role {
+                    plan: plan.clone(),
+                    allocation: ai,
+                },
                 rule: a.rule.clone(),
             });
         }

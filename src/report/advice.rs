@@ -204,11 +204,11 @@ fn table(a: &Analysis, parts: Parts) -> String {
             o.push_str(&finish(b, &[2, 3, 4, 5]));
             o.push('\n');
             for x in &p.allocations {
-                o.push_str(&format!("  {}: {} [{}]\n", x.supplier_id, x.why, x.rule));
+                o.push_str(&format!("  {}: {} [{}]\n", x.supplier_id, x.why(), x.rule));
             }
         }
         for m in &p.moves {
-            o.push_str(&format!("  → {} [{}]\n", m.text, m.rule));
+            o.push_str(&format!("  → {} [{}]\n", m.text(), m.rule()));
         }
         for c in &p.backup_candidates {
             o.push_str(&format!(
@@ -291,14 +291,14 @@ fn markdown(a: &Analysis, parts: Parts) -> String {
                     percent(x.current_share),
                     opt_percent(x.proposed_share),
                     opt_money(x.proposed_spend),
-                    c(&x.why),
+                    c(&x.why()),
                     x.rule
                 ));
             }
             o.push('\n');
         }
         for m in &p.moves {
-            o.push_str(&format!("- **{}** `{}`\n", c(&m.text), m.rule));
+            o.push_str(&format!("- **{}** `{}`\n", c(&m.text()), m.rule()));
         }
         for x in &p.backup_candidates {
             o.push_str(&format!(
@@ -345,7 +345,7 @@ fn markdown(a: &Analysis, parts: Parts) -> String {
         }
         o.push('\n');
         for (i, x) in s.actions.iter().enumerate() {
-            o.push_str(&format!("{}. {} `{}`\n", i + 1, c(&x.text), x.rule));
+            o.push_str(&format!("{}. {} `{}`\n", i + 1, c(&x.text.get()), x.rule));
         }
     }
     o
@@ -398,7 +398,7 @@ fn csv(a: &Analysis, parts: Parts) -> Result<Vec<u8>, ReportError> {
                 &opt(x.proposed_share, exact),
                 &opt(x.proposed_spend, money),
                 "",
-                &x.why,
+                &x.why(),
                 &x.rule,
             ])?;
         }
@@ -413,8 +413,8 @@ fn csv(a: &Analysis, parts: Parts) -> Result<Vec<u8>, ReportError> {
                 "",
                 "",
                 "",
-                &m.text,
-                &m.rule,
+                &m.text(),
+                m.rule(),
             ])?;
         }
         for x in &p.backup_candidates {
@@ -510,7 +510,7 @@ fn csv(a: &Analysis, parts: Parts) -> Result<Vec<u8>, ReportError> {
                 "",
                 "",
                 "",
-                &x.text,
+                &x.text.get(),
                 &x.rule,
             ])?;
         }

@@ -146,6 +146,7 @@ pub(super) fn render(a: &Analysis, by: Dimension) -> Result<Vec<u8>, ReportError
                     .advice
                     .categories
                     .get(i)
+                    .map(|p| &**p)
                     .filter(|p| p.category == c.id)
                     .or_else(|| a.advice.category(&c.id));
                 let mut row = vec![c.id.clone(), c.name.clone()];

@@ -177,7 +177,10 @@ pub fn explain(a: &Analysis, supplier_id: &str) -> Option<String> {
         if let Some(x) = p.allocations.iter().find(|x| *x.supplier_id == *s.id) {
             o.push_str(&format!(
                 "\nIn {} ({}): {} [`{}`]\n",
-                p.category, p.relationship_type, x.why, x.rule
+                p.category,
+                p.relationship_type,
+                x.why(),
+                x.rule
             ));
             o.push_str(&format!(
                 "  current {} % → proposed {} (top supplier {} %, HHI {}) [`{}`]\n",
@@ -194,7 +197,7 @@ pub fn explain(a: &Analysis, supplier_id: &str) -> Option<String> {
                 .iter()
                 .filter(|m| *m.from == *s.id || *m.to == *s.id)
             {
-                o.push_str(&format!("  {} [`{}`]\n", m.text, m.rule));
+                o.push_str(&format!("  {} [`{}`]\n", m.text(), m.rule()));
             }
         }
     }

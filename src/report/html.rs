@@ -326,11 +326,11 @@ pub(super) fn render(a: &Analysis, ctx: &Context<'_>) -> String {
                 x.proposed_share
                     .map(|f| format!("{} % proposed", percent(f)))
                     .unwrap_or_else(|| "no fixed share".into()),
-                esc(&x.why)
+                esc(&x.why())
             );
         }
         for m in &p.moves {
-            let _ = write!(o, "<div class=\"small\"><b>{}</b></div>", esc(&m.text));
+            let _ = write!(o, "<div class=\"small\"><b>{}</b></div>", esc(&m.text()));
         }
         for n in &p.notes {
             let _ = write!(o, "<div class=\"small\">{}</div>", esc(n));
@@ -465,14 +465,14 @@ pub(super) fn supplier(a: &Analysis, _ctx: &Context<'_>, s: &SupplierResult) -> 
             x.proposed_share
                 .map(|f| format!("{} % proposed", percent(f)))
                 .unwrap_or_else(|| "no fixed share".into()),
-            esc(&x.why),
+            esc(&x.why()),
             split_svg(p)
         );
         let moves: Vec<String> = p
             .moves
             .iter()
             .filter(|m| *m.from == *s.id || *m.to == *s.id)
-            .map(|m| m.text.clone())
+            .map(|m| m.text().clone())
             .collect();
         if !moves.is_empty() {
             let _ = write!(
@@ -494,7 +494,7 @@ pub(super) fn supplier(a: &Analysis, _ctx: &Context<'_>, s: &SupplierResult) -> 
             let _ = writeln!(
                 o,
                 "<li>{} <span class=\"small\">({})</span></li>",
-                esc(&x.text),
+                esc(&x.text.get()),
                 esc(&x.rule)
             );
         }

@@ -102,13 +102,13 @@ pub(super) fn render(a: &Analysis, ctx: &Context<'_>, _by: Dimension) -> String 
                     x.role.id(),
                     percent(x.current_share),
                     x.proposed_share.map(percent).unwrap_or_else(|| "—".into()),
-                    cell(&x.why)
+                    cell(&x.why())
                 ));
             }
             o.push('\n');
         }
         for m in &p.moves {
-            o.push_str(&format!("- {}\n", cell(&m.text)));
+            o.push_str(&format!("- {}\n", cell(&m.text())));
         }
         for n in &p.notes {
             o.push_str(&format!("- {}\n", cell(n)));
@@ -225,7 +225,7 @@ pub(super) fn supplier(a: &Analysis, s: &SupplierResult) -> String {
                 x.proposed_share
                     .map(|f| format!("{} %", percent(f)))
                     .unwrap_or_else(|| "—".into()),
-                cell(&x.why)
+                cell(&x.why())
             ));
         }
         for (p, _) in &roles {
@@ -234,7 +234,7 @@ pub(super) fn supplier(a: &Analysis, s: &SupplierResult) -> String {
                 .iter()
                 .filter(|m| *m.from == *s.id || *m.to == *s.id)
             {
-                o.push_str(&format!("\n- {}: {}", cell(&p.category), cell(&m.text)));
+                o.push_str(&format!("\n- {}: {}", cell(&p.category), cell(&m.text())));
             }
         }
         o.push('\n');
@@ -244,7 +244,7 @@ pub(super) fn supplier(a: &Analysis, s: &SupplierResult) -> String {
     match plan {
         Some(p) if !p.actions.is_empty() => {
             for x in &p.actions {
-                o.push_str(&format!("- {} (`{}`)\n", cell(&x.text), x.rule));
+                o.push_str(&format!("- {} (`{}`)\n", cell(&x.text.get()), x.rule));
             }
         }
         _ => o.push_str("(none)\n"),

@@ -226,7 +226,14 @@ pub(crate) fn advice(a: &Analysis) -> Table {
                 ),
                 Cell::text(&*p.contract_horizon),
                 Cell::text(&*p.review),
-                Cell::text(sentences(p.actions.iter().map(|x| &*x.text))),
+                Cell::text(sentences(
+                    p.actions
+                        .iter()
+                        .map(|x| x.text.get())
+                        .collect::<Vec<_>>()
+                        .iter()
+                        .map(|t| &**t),
+                )),
             ]
         })
         .collect();
@@ -261,7 +268,7 @@ pub(crate) fn splits(a: &Analysis) -> Table {
                 Cell::Percent(x.current_share),
                 x.proposed_share.map(Cell::Percent).unwrap_or(Cell::Empty),
                 x.proposed_spend.map(Cell::Money).unwrap_or(Cell::Empty),
-                Cell::text(&x.why),
+                Cell::text(x.why()),
                 Cell::text(&p.rule),
             ]);
         }
@@ -298,7 +305,7 @@ pub(crate) fn moves(a: &Analysis) -> Table {
                     Cell::text(&*m.from),
                     Cell::text(&*m.to),
                     Cell::Money(m.amount),
-                    Cell::text(&m.per),
+                    Cell::text(m.per()),
                 ]
             })
         })

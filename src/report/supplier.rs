@@ -131,7 +131,7 @@ pub(crate) fn roles<'a>(a: &'a Analysis, id: &str) -> Vec<(&'a CategoryPlan, &'a
             p.allocations
                 .iter()
                 .find(|x| &*x.supplier_id == id)
-                .map(|x| (p, x))
+                .map(|x| (&**p, x))
         })
         .collect()
 }

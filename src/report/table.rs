@@ -136,7 +136,7 @@ pub(super) fn render(a: &Analysis, by: Dimension) -> String {
             out.push('\n');
             for p in &a.advice.categories {
                 for m in &p.moves {
-                    out.push_str(&format!("  {}: {}\n", p.category, m.text));
+                    out.push_str(&format!("  {}: {}\n", p.category, m.text()));
                 }
             }
         }

@@ -462,7 +462,7 @@ pub(super) fn supplier(a: &Analysis, s: &SupplierResult) -> Result<Vec<u8>, Repo
                     Cell::text(x.role.id()),
                     Cell::Percent(x.current_share),
                     x.proposed_share.map(Cell::Percent).unwrap_or(Cell::Empty),
-                    Cell::text(&x.why),
+                    Cell::text(x.why()),
                 ]
             })
             .collect(),
@@ -475,7 +475,7 @@ pub(super) fn supplier(a: &Analysis, s: &SupplierResult) -> Result<Vec<u8>, Repo
             .map(|p| {
                 p.actions
                     .iter()
-                    .map(|x| vec![Cell::text(&*x.text), Cell::text(&*x.rule)])
+                    .map(|x| vec![Cell::text(&*x.text.get()), Cell::text(&*x.rule)])
                     .collect()
             })
             .unwrap_or_default(),

@@ -265,7 +265,7 @@ fn a_single_source_in_partial_competition_gets_a_qualified_background_supplier()
     assert_eq!(plan.moves[0].amount, rust_decimal::Decimal::from(300));
     // Half a year is not about a year, so the money is per period.
     assert_eq!(
-        plan.moves[0].text,
+        plan.moves[0].text(),
         "move 300.00 EUR over the period (181 days, 2025-01-01 to 2025-06-30) from S1 to Q9"
     );
     assert!(plan.notes[0].contains("qualify Q9 (Qualified Films)"));
