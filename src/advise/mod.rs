@@ -354,37 +354,76 @@ pub struct MethodRef {
     pub description: String,
 }
 
-/// Methods for one (supplier, category) pair, with their parameters. Everything but the
-/// category and spend is the same for all pairs of one type and volume band, and shared
-/// between them (`Arc`): a big ledger has tens of thousands of pairs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PairMethods {
-    /// Category id (the analysis' own, shared).
-    pub category: Arc<str>,
-    /// The pair's type.
+/// The methods of every pair of one type and volume band, with their parameters: made
+/// once per advice and shared by those pairs' [`PairMethods`] (a big ledger has tens of
+/// thousands of pairs and a handful of these).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MethodTemplate {
+    /// The pairs' type.
     pub relationship_type: RelationshipType,
-    /// Spend with the supplier in the category.
-    pub spend: Decimal,
-    /// The volume band of that spend.
+    /// The volume band.
     pub band: VolumeBand,
     /// The band's lower limit (exclusive), none for the small band.
     pub band_above: Option<Decimal>,
     /// The band's upper limit (inclusive), none for the large band.
     pub band_up_to: Option<Decimal>,
     /// Method ids, in order of preference.
-    pub methods: Arc<[String]>,
+    pub methods: Vec<String>,
     /// The methods with their names and descriptions.
-    pub method_details: Arc<[MethodRef]>,
+    pub method_details: Vec<MethodRef>,
     /// Steps before the method (pre-screening, pre-qualification).
-    pub pre_steps: Arc<[String]>,
-    /// Contract horizon of the pair's type.
-    pub contract_horizon: Arc<str>,
-    /// Review frequency of the pair's type.
-    pub review: Arc<str>,
+    pub pre_steps: Vec<String>,
+    /// Contract horizon of the type.
+    pub contract_horizon: String,
+    /// Review frequency of the type.
+    pub review: String,
     /// What decides between suppliers.
-    pub decisive_factor: Arc<str>,
+    pub decisive_factor: String,
     /// Stable id of the rule: `recommendations.TYPE.methods.BAND`.
-    pub rule: Arc<str>,
+    pub rule: String,
+}
+
+/// Methods for one (supplier, category) pair, with their parameters: the pair's category
+/// and spend, and the template of its type and volume band, shared. The template's fields
+/// read as the pair's own (`Deref`), and are serialized as its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PairMethods {
+    /// Category id (the analysis' own, shared).
+    pub category: Arc<str>,
+    /// Spend with the supplier in the category.
+    pub spend: Decimal,
+    /// Everything else: the same for every pair of the type and band.
+    pub template: Arc<MethodTemplate>,
+}
+
+impl std::ops::Deref for PairMethods {
+    type Target = MethodTemplate;
+    fn deref(&self) -> &MethodTemplate {
+        &self.template
+    }
+}
+
+/// One flat object, as when every field was the pair's own.
+impl Serialize for PairMethods {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let t = &*self.template;
+        let mut st = serializer.serialize_struct("PairMethods", 13)?;
+        st.serialize_field("category", &self.category)?;
+        st.serialize_field("relationship_type", &t.relationship_type)?;
+        st.serialize_field("spend", &self.spend)?;
+        st.serialize_field("band", &t.band)?;
+        st.serialize_field("band_above", &t.band_above)?;
+        st.serialize_field("band_up_to", &t.band_up_to)?;
+        st.serialize_field("methods", &t.methods)?;
+        st.serialize_field("method_details", &t.method_details)?;
+        st.serialize_field("pre_steps", &t.pre_steps)?;
+        st.serialize_field("contract_horizon", &t.contract_horizon)?;
+        st.serialize_field("review", &t.review)?;
+        st.serialize_field("decisive_factor", &t.decisive_factor)?;
+        st.serialize_field("rule", &t.rule)?;
+        st.end()
+    }
 }
 
 /// What kind of action an [`Action`] is.
@@ -835,7 +874,7 @@ pub fn advise(
     for &t in rules.recommendations.keys() {
         for band in [VolumeBand::Small, VolumeBand::Medium, VolumeBand::Large] {
             let m = ctx.make_method_template(t, band);
-            ctx.methods.push(((t, band), m));
+            ctx.methods.push(((t, band), Arc::new(m)));
         }
         let a = ctx.make_type_texts(t);
         ctx.type_texts.push((t, a));
@@ -983,7 +1022,7 @@ struct Ctx<'a> {
     pairs: FxHashMap<(&'a str, &'a str), &'a PairResult>,
     has_profit: bool,
     /// The methods per (type, band), made once: see `Ctx::method_template`.
-    methods: Vec<((RelationshipType, VolumeBand), PairMethods)>,
+    methods: Vec<((RelationshipType, VolumeBand), Arc<MethodTemplate>)>,
     /// The texts and actions per type, made once: see `Ctx::type_texts`.
     type_texts: Vec<(RelationshipType, TypeTexts)>,
     /// Per supplier of the analysis, its position, id and name (shared by its allocations).

@@ -5,13 +5,12 @@
 use super::text::fill;
 use super::{
     Action, ActionKind, ActionText, Actions, CategoryPlan, Ctx, Guide, GuideStep, MethodRef,
-    PairMethods, SupplierPlan, TypeTexts, pct1,
+    MethodTemplate, PairMethods, SupplierPlan, TypeTexts, pct1,
 };
 use crate::analysis::SupplierResult;
 use crate::classify::AppliedException;
 use crate::relationship::RelationshipType;
 use crate::rules::{Evidence, GuideDef, VolumeBand};
-use rust_decimal::Decimal;
 use std::sync::Arc;
 
 impl Ctx<'_> {
@@ -19,25 +18,23 @@ impl Ctx<'_> {
     /// each plan that has one, in plan order.
     /// The methods of a pair of type `pt` in `band`, without its category and spend: the
     /// same for every pair of that type and band, so made once (see [`Ctx::methods`]).
-    fn method_template(&self, pt: RelationshipType, band: VolumeBand) -> PairMethods {
+    fn method_template(&self, pt: RelationshipType, band: VolumeBand) -> Arc<MethodTemplate> {
         if let Some((_, m)) = self.methods.iter().find(|(k, _)| *k == (pt, band)) {
             return m.clone();
         }
-        self.make_method_template(pt, band)
+        Arc::new(self.make_method_template(pt, band))
     }
 
     pub(super) fn make_method_template(
         &self,
         pt: RelationshipType,
         band: VolumeBand,
-    ) -> PairMethods {
+    ) -> MethodTemplate {
         let bands = &self.rules.volume_bands;
         let prec = &self.rules.recommendations[&pt];
         let ids = prec.methods.for_band(band).to_vec();
-        PairMethods {
-            category: "".into(),
+        MethodTemplate {
             relationship_type: pt,
-            spend: Decimal::ZERO,
             band,
             band_above: match band {
                 VolumeBand::Small => None,
@@ -67,12 +64,12 @@ impl Ctx<'_> {
                         .unwrap_or_default(),
                 })
                 .collect(),
-            methods: ids.into(),
-            pre_steps: prec.pre_steps.as_slice().into(),
-            contract_horizon: prec.contract_horizon.as_str().into(),
-            review: prec.review.as_str().into(),
-            decisive_factor: prec.decisive_factor.as_str().into(),
-            rule: format!("recommendations.{}.methods.{}", pt.id(), band.id()).into(),
+            methods: ids,
+            pre_steps: prec.pre_steps.clone(),
+            contract_horizon: prec.contract_horizon.clone(),
+            review: prec.review.clone(),
+            decisive_factor: prec.decisive_factor.clone(),
+            rule: format!("recommendations.{}.methods.{}", pt.id(), band.id()),
         }
     }
 
@@ -139,13 +136,14 @@ impl Ctx<'_> {
             .map(|p| {
                 let pt = p.classification.relationship_type;
                 let band = self.rules.volume_band(p.spend);
-                let mut m = self.method_template(pt, band);
-                m.category = match self.category_ids.get(p.category.as_str()) {
-                    Some(id) => id.clone(),
-                    None => p.category.as_str().into(),
-                };
-                m.spend = p.spend;
-                m
+                PairMethods {
+                    category: match self.category_ids.get(p.category.as_str()) {
+                        Some(id) => id.clone(),
+                        None => p.category.as_str().into(),
+                    },
+                    spend: p.spend,
+                    template: self.method_template(pt, band),
+                }
             })
             .collect();
 
