@@ -573,30 +573,42 @@ pub struct Guide {
     pub steps: Vec<GuideStep>,
 }
 
-/// The plan for one supplier. The texts of its type (goal, level, bonds, contract,
-/// review, pre-steps) are shared between the suppliers of the type (`Arc`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// What the advice says for every supplier of one type: the goal, the relationship level
+/// and bonds, the contract horizon, the review frequency, what decides between suppliers
+/// and the steps before the method. Made once per type per advice and shared (`Arc`) by
+/// the suppliers' plans.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeAdvice {
+    /// The goal of the relationship.
+    pub goal: String,
+    /// Relationship level to aim for.
+    pub relationship_level: String,
+    /// Bonds to build.
+    pub bonds: Vec<String>,
+    /// Contract horizon.
+    pub contract_horizon: String,
+    /// Review frequency.
+    pub review: String,
+    /// What decides between suppliers.
+    pub decisive_factor: String,
+    /// Steps before the method.
+    pub pre_steps: Vec<String>,
+}
+
+/// The plan for one supplier. The texts of its type are shared between the suppliers of
+/// the type ([`SupplierPlan::texts`]) and read as the plan's own (`Deref`); its id and
+/// name are the analysis' (`Arc`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SupplierPlan {
     /// Supplier id.
-    pub supplier_id: String,
+    pub supplier_id: Arc<str>,
     /// Supplier name.
-    pub name: String,
+    pub name: Arc<str>,
     /// Its type.
     pub relationship_type: RelationshipType,
-    /// The goal of the relationship.
-    pub goal: Arc<str>,
-    /// Relationship level to aim for.
-    pub relationship_level: Arc<str>,
-    /// Bonds to build.
-    pub bonds: Arc<[String]>,
-    /// Contract horizon.
-    pub contract_horizon: Arc<str>,
-    /// Review frequency.
-    pub review: Arc<str>,
-    /// What decides between suppliers.
-    pub decisive_factor: Arc<str>,
-    /// Steps before the method.
-    pub pre_steps: Arc<[String]>,
+    /// The texts of its type: goal, level, bonds, contract, review, decisive factor,
+    /// pre-steps.
+    pub texts: Arc<TypeAdvice>,
     /// Methods per category.
     pub methods: Vec<PairMethods>,
     /// Guided sequences for the exceptions that apply.
@@ -605,6 +617,37 @@ pub struct SupplierPlan {
     pub scorecard: Vec<ReviewCell>,
     /// Every action in order: type, relationship, sourcing, exceptions, review.
     pub actions: Actions,
+}
+
+impl std::ops::Deref for SupplierPlan {
+    type Target = TypeAdvice;
+    fn deref(&self) -> &TypeAdvice {
+        &self.texts
+    }
+}
+
+/// One flat object, the type's texts in their places as when they were the plan's own.
+impl Serialize for SupplierPlan {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let t = &*self.texts;
+        let mut st = serializer.serialize_struct("SupplierPlan", 14)?;
+        st.serialize_field("supplier_id", &self.supplier_id)?;
+        st.serialize_field("name", &self.name)?;
+        st.serialize_field("relationship_type", &self.relationship_type)?;
+        st.serialize_field("goal", &t.goal)?;
+        st.serialize_field("relationship_level", &t.relationship_level)?;
+        st.serialize_field("bonds", &t.bonds)?;
+        st.serialize_field("contract_horizon", &t.contract_horizon)?;
+        st.serialize_field("review", &t.review)?;
+        st.serialize_field("decisive_factor", &t.decisive_factor)?;
+        st.serialize_field("pre_steps", &t.pre_steps)?;
+        st.serialize_field("methods", &self.methods)?;
+        st.serialize_field("guides", &self.guides)?;
+        st.serialize_field("scorecard", &self.scorecard)?;
+        st.serialize_field("actions", &self.actions)?;
+        st.end()
+    }
 }
 
 /// A supplier's actions: those of its type and relationship, shared (`Arc`) between all
@@ -714,7 +757,7 @@ impl Advice {
 
     /// The plan of a supplier.
     pub fn supplier(&self, id: &str) -> Option<&SupplierPlan> {
-        self.suppliers.iter().find(|p| p.supplier_id == id)
+        self.suppliers.iter().find(|p| &*p.supplier_id == id)
     }
 }
 
@@ -1073,16 +1116,10 @@ impl Reasons {
     }
 }
 
-/// The texts of one type in a supplier plan, shared between its suppliers.
+/// The texts of one type in a supplier plan and its actions, shared between its suppliers.
 #[derive(Clone)]
 struct TypeTexts {
-    goal: Arc<str>,
-    relationship_level: Arc<str>,
-    bonds: Arc<[String]>,
-    contract_horizon: Arc<str>,
-    review: Arc<str>,
-    decisive_factor: Arc<str>,
-    pre_steps: Arc<[String]>,
+    texts: Arc<TypeAdvice>,
     /// The type's actions, then the relationship level and bond actions.
     actions: Arc<[Action]>,
 }

@@ -77,12 +77,12 @@ pub fn apply_scorecard(
         let Some(plan) = advice
             .suppliers
             .iter_mut()
-            .find(|p| p.supplier_id == e.supplier_id)
+            .find(|p| *p.supplier_id == *e.supplier_id)
         else {
             let ids: Vec<String> = advice
                 .suppliers
                 .iter()
-                .map(|p| p.supplier_id.clone())
+                .map(|p| p.supplier_id.to_string())
                 .collect();
             let hint = crate::suggest::did_you_mean(&e.supplier_id, ids.iter().map(String::as_str))
                 .map(|s| format!(" — did you mean {s}?"))

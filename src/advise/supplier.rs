@@ -5,7 +5,7 @@
 use super::text::fill;
 use super::{
     Action, ActionKind, ActionText, Actions, CategoryPlan, Ctx, Guide, GuideStep, MethodRef,
-    MethodTemplate, PairMethods, SupplierPlan, TypeTexts, pct1,
+    MethodTemplate, PairMethods, SupplierPlan, TypeAdvice, TypeTexts, pct1,
 };
 use crate::analysis::SupplierResult;
 use crate::classify::AppliedException;
@@ -110,13 +110,15 @@ impl Ctx<'_> {
             }
         }
         TypeTexts {
-            goal: rec.goal.as_str().into(),
-            relationship_level: rec.relationship_level.as_str().into(),
-            bonds: rec.bonds.as_slice().into(),
-            contract_horizon: rec.contract_horizon.as_str().into(),
-            review: rec.review.as_str().into(),
-            decisive_factor: rec.decisive_factor.as_str().into(),
-            pre_steps: rec.pre_steps.as_slice().into(),
+            texts: Arc::new(TypeAdvice {
+                goal: rec.goal.clone(),
+                relationship_level: rec.relationship_level.clone(),
+                bonds: rec.bonds.clone(),
+                contract_horizon: rec.contract_horizon.clone(),
+                review: rec.review.clone(),
+                decisive_factor: rec.decisive_factor.clone(),
+                pre_steps: rec.pre_steps.clone(),
+            }),
             actions: actions.into(),
         }
     }
@@ -211,17 +213,12 @@ impl Ctx<'_> {
             }
         }
 
+        let (supplier_id, name) = self.id_name(&s.id);
         SupplierPlan {
-            supplier_id: s.id.clone(),
-            name: s.name.clone(),
+            supplier_id,
+            name,
             relationship_type: t,
-            goal: texts.goal.clone(),
-            relationship_level: texts.relationship_level.clone(),
-            bonds: texts.bonds.clone(),
-            contract_horizon: texts.contract_horizon.clone(),
-            review: texts.review.clone(),
-            decisive_factor: texts.decisive_factor.clone(),
-            pre_steps: texts.pre_steps.clone(),
+            texts: texts.texts.clone(),
             methods,
             guides,
             scorecard: Vec::new(),

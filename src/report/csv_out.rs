@@ -83,7 +83,7 @@ pub(super) fn render(a: &Analysis, by: Dimension) -> Result<Vec<u8>, ReportError
                     .advice
                     .suppliers
                     .get(i)
-                    .filter(|p| p.supplier_id == s.id)
+                    .filter(|p| *p.supplier_id == *s.id)
                     .or_else(|| a.advice.supplier(&s.id));
                 let mut row = vec![s.id.clone(), s.name.clone()];
                 row.extend(abc_columns(&s.abc));

@@ -213,7 +213,7 @@ pub(crate) fn advice(a: &Analysis) -> Table {
         .map(|p| {
             let name = a.supplier(&p.supplier_id).map(display_name).unwrap_or("");
             vec![
-                Cell::text(&p.supplier_id),
+                Cell::text(&*p.supplier_id),
                 Cell::text(name),
                 Cell::Type(p.relationship_type),
                 Cell::text(&*p.goal),
