@@ -94,8 +94,9 @@ pub struct AbcEntry {
     /// The object's id (supplier, category or item id), shared with the result that holds
     /// the entry (one copy per object, not one per field).
     pub id: Arc<str>,
-    /// 1-based position in the ranked list.
-    pub rank: usize,
+    /// 1-based position in the ranked list (`u32`: the entry packs into 72 bytes, and a
+    /// big ledger ranks tens of thousands of items).
+    pub rank: u32,
     /// The object's value over the period (spend or profit).
     pub value: Decimal,
     /// value ÷ total, a fraction.
@@ -287,7 +288,7 @@ where
         };
         entries.push(AbcEntry {
             id,
-            rank: i + 1,
+            rank: u32::try_from(i + 1).unwrap_or(u32::MAX),
             value,
             share: share.normalize(),
             cumulative_share: cumulative_share.normalize(),

@@ -38,11 +38,10 @@ pub struct Finding {
     pub message: String,
 }
 
-/// ABC classes of one object on both measures.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// ABC classes of one object on both measures. Its id is the spend entry's
+/// ([`AbcResult::id`]), serialized first as when it was a field of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AbcResult {
-    /// Object id (shared with the entries).
-    pub id: Arc<str>,
     /// Spend ranking entry.
     pub spend: AbcEntry,
     /// Profit ranking entry, when the ledger has profit (boxed: most ledgers have none,
@@ -50,7 +49,23 @@ pub struct AbcResult {
     pub profit: Option<Box<AbcEntry>>,
 }
 
+impl Serialize for AbcResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = serializer.serialize_struct("AbcResult", 3)?;
+        st.serialize_field("id", &self.spend.id)?;
+        st.serialize_field("spend", &self.spend)?;
+        st.serialize_field("profit", &self.profit)?;
+        st.end()
+    }
+}
+
 impl AbcResult {
+    /// The object's id (the spend entry's, shared).
+    pub fn id(&self) -> &Arc<str> {
+        &self.spend.id
+    }
+
     /// The combined spend×profit cell, e.g. `AB`; `A-` without profit data.
     pub fn cell(&self) -> String {
         // Two characters pushed, not formatted: one per supplier on big ledgers.
@@ -126,15 +141,32 @@ pub struct CategoryResult {
     pub suppliers: Vec<(String, Decimal)>,
 }
 
-/// One item.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One item. Its id is its ABC entries' ([`ItemResult::id`]), serialized first as when
+/// it was a field of its own: a big ledger has tens of thousands of items.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemResult {
-    /// Item id (shared with the ABC entries).
-    pub id: Arc<str>,
     /// ABC classes.
     pub abc: AbcResult,
     /// Number of suppliers it was bought from.
     pub suppliers: usize,
+}
+
+impl ItemResult {
+    /// The item id (shared with the ABC entries).
+    pub fn id(&self) -> &Arc<str> {
+        self.abc.id()
+    }
+}
+
+impl Serialize for ItemResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = serializer.serialize_struct("ItemResult", 3)?;
+        st.serialize_field("id", self.id())?;
+        st.serialize_field("abc", &self.abc)?;
+        st.serialize_field("suppliers", &self.suppliers)?;
+        st.end()
+    }
 }
 
 /// Totals and provenance of an analysis.
@@ -286,7 +318,6 @@ impl Rankings {
                 (
                     i,
                     AbcResult {
-                        id: e.id.clone(),
                         profit: profit.get_mut(i as usize).and_then(Option::take),
                         spend: e,
                     },
@@ -379,7 +410,6 @@ fn item_results(cube: &SpendCube, rules: &RuleSet) -> Vec<ItemResult> {
         .into_iter()
         .map(|(i, r)| ItemResult {
             suppliers: suppliers_per_item.get(i as usize).copied().unwrap_or(0),
-            id: r.id.clone(),
             abc: r,
         })
         .collect()
@@ -546,13 +576,13 @@ fn analyze_without_items(
             data: ci.map(category_facts).unwrap_or_default(),
             profiles,
             supplier: None,
-            category: Some(&r.id),
+            category: Some(r.id()),
         };
         let classification = classify::classify(rules, &facts)?;
         categories.push(CategoryResult {
             name: profiles
                 .categories
-                .get(&*r.id)
+                .get(&**r.id())
                 .and_then(|f| f.text("name"))
                 .unwrap_or("")
                 .to_string(),
@@ -564,7 +594,7 @@ fn analyze_without_items(
                         .collect()
                 })
                 .unwrap_or_default(),
-            id: r.id.to_string(),
+            id: r.id().to_string(),
             abc: r,
             classification,
         });
@@ -583,7 +613,7 @@ fn analyze_without_items(
     > = std::collections::HashMap::new();
     let mut suppliers = Vec::with_capacity(sup_rank.order.len());
     for (si, r) in sup_rank.into_results(cube.suppliers.len()) {
-        let s: &str = &r.id;
+        let s: &str = r.id();
         let si = Some(si);
         let s_cell = si.map(|i| cell_at(&per_supplier, i)).unwrap_or_default();
         let s_pairs: &[(Ix, Cell)] = si
@@ -729,7 +759,7 @@ fn analyze_without_items(
             ledger_name
         };
         suppliers.push(SupplierResult {
-            id: r.id.to_string(),
+            id: r.id().to_string(),
             name,
             abc_cell: r.cell(),
             abc: r,

@@ -890,7 +890,7 @@ pub fn advise(
         rule_ids: Vec::new(),
         category_ids: categories
             .iter()
-            .map(|c| (c.id.as_str(), c.abc.id.clone()))
+            .map(|c| (c.id.as_str(), c.abc.id().clone()))
             .collect(),
     };
     let mut ctx = ctx;
@@ -904,7 +904,7 @@ pub fn advise(
                 s.id.as_str(),
                 Shared {
                     position,
-                    id: s.abc.id.clone(),
+                    id: s.abc.id().clone(),
                     name: Arc::from(ctx.profile_name(&s.id, &s.name)),
                 },
             )

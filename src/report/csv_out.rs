@@ -194,7 +194,7 @@ pub(super) fn render(a: &Analysis, by: Dimension) -> Result<Vec<u8>, ReportError
             h.extend(["abc_cell", "suppliers"]);
             w.write_record(&h)?;
             for i in &a.items {
-                let mut row = vec![i.id.to_string()];
+                let mut row = vec![i.id().to_string()];
                 row.extend(abc_columns(&i.abc));
                 row.extend([i.abc.cell(), i.suppliers.to_string()]);
                 w.write_record(row.iter().map(|c| neutralise(c).into_owned()))?;

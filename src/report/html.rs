@@ -184,7 +184,7 @@ pub(super) fn matrix_svg(a: &Analysis, ctx: &Context<'_>) -> (String, &'static s
                     .unwrap_or(0),
                 type_step: s.relationship_type.step(),
                 type_id: s.relationship_type.id().to_string(),
-                labelled: s.abc.spend.rank <= MATRIX_LABELS
+                labelled: s.abc.spend.rank as usize <= MATRIX_LABELS
                     && (s.abc.spend.class == AbcClass::A
                         || s.abc
                             .profit

@@ -190,7 +190,7 @@ pub(crate) fn items(a: &Analysis) -> Table {
         .items
         .iter()
         .map(|i| {
-            let mut r = vec![Cell::Int(i.abc.spend.rank as u64), Cell::text(&*i.id)];
+            let mut r = vec![Cell::Int(i.abc.spend.rank as u64), Cell::text(&**i.id())];
             r.extend(abc_cells(&i.abc));
             r.extend([Cell::text(i.abc.cell()), Cell::Int(i.suppliers as u64)]);
             r

@@ -85,7 +85,7 @@ pub(super) fn render(a: &Analysis, by: Dimension) -> String {
             h.push("suppliers".into());
             b.push_record(h);
             for i in &a.items {
-                let mut row = vec![i.abc.spend.rank.to_string(), i.id.to_string()];
+                let mut row = vec![i.abc.spend.rank.to_string(), i.id().to_string()];
                 row.extend(abc_cells(&i.abc));
                 row.push(i.suppliers.to_string());
                 b.push_record(row);
