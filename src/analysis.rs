@@ -81,13 +81,14 @@ impl AbcResult {
     }
 }
 
-/// One (supplier, category) pair.
+/// One (supplier, category) pair. Its ids are the supplier's and the category's own,
+/// shared (`Arc`): a big ledger has tens of thousands of pairs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PairResult {
     /// Supplier id.
-    pub supplier_id: String,
+    pub supplier_id: Arc<str>,
     /// Category id.
-    pub category: String,
+    pub category: Arc<str>,
     /// Net spend with the supplier in the category.
     pub spend: Decimal,
     /// Profit allocated to the pair.
@@ -137,8 +138,9 @@ pub struct CategoryResult {
     pub abc: AbcResult,
     /// The category's own classification (category facts only).
     pub classification: Classification,
-    /// Suppliers and their spend in the category, by spend descending, ties by id.
-    pub suppliers: Vec<(String, Decimal)>,
+    /// Suppliers (their ids shared with the supplier results) and their spend in the
+    /// category, by spend descending, ties by id.
+    pub suppliers: Vec<(Arc<str>, Decimal)>,
 }
 
 /// One item. Its id is its ABC entries' ([`ItemResult::id`]), serialized first as when
@@ -568,6 +570,24 @@ fn analyze_without_items(
         v
     };
 
+    // Every supplier's and category's id, shared by the results that name them.
+    let supplier_ids: Vec<Option<Arc<str>>> = {
+        let mut ids = vec![None; cube.suppliers.len()];
+        for (e, &i) in sup_rank.spend.entries.iter().zip(&sup_rank.order) {
+            if let Some(slot) = ids.get_mut(i as usize) {
+                *slot = Some(e.id.clone());
+            }
+        }
+        ids
+    };
+    let id_of = |ids: &[Option<Arc<str>>], i: Ix, names: &Interner| -> Arc<str> {
+        match ids.get(i as usize) {
+            Some(Some(id)) => id.clone(),
+            _ => names.name(i).into(),
+        }
+    };
+    let mut category_ids: Vec<Option<Arc<str>>> = vec![None; cube.categories.len()];
+
     // Categories on their own.
     let mut categories = Vec::new();
     for (ci, r) in cat_rank.into_results(cube.categories.len()) {
@@ -579,6 +599,9 @@ fn analyze_without_items(
             category: Some(r.id()),
         };
         let classification = classify::classify(rules, &facts)?;
+        if let Some(slot) = ci.and_then(|ci| category_ids.get_mut(ci as usize)) {
+            *slot = Some(r.id().clone());
+        }
         categories.push(CategoryResult {
             name: profiles
                 .categories
@@ -590,7 +613,7 @@ fn analyze_without_items(
                 .and_then(|ci| cat_suppliers.get(ci as usize))
                 .map(|v| {
                     v.iter()
-                        .map(|(s, spend)| (cube.suppliers.name(*s).to_string(), *spend))
+                        .map(|(s, spend)| (id_of(&supplier_ids, *s, &cube.suppliers), *spend))
                         .collect()
                 })
                 .unwrap_or_default(),
@@ -671,8 +694,8 @@ fn analyze_without_items(
                 }
             };
             pairs.push(PairResult {
-                supplier_id: s.to_string(),
-                category: c.to_string(),
+                supplier_id: r.id().clone(),
+                category: id_of(&category_ids, ci, &cube.categories),
                 spend: cell.spend,
                 profit: cell.profit,
                 share_in_category: frac(cell.spend, c_cell.spend),
@@ -690,7 +713,7 @@ fn analyze_without_items(
             .iter()
             .map(|p| {
                 (
-                    p.category.as_str(),
+                    &*p.category,
                     p.classification.relationship_type,
                     p.share_of_supplier_spend * Decimal::ONE_HUNDRED,
                 )
@@ -702,7 +725,7 @@ fn analyze_without_items(
         // criteria (none without one).
         let deciding = pairs
             .iter()
-            .find(|p| decided_by.first() == Some(&p.category))
+            .find(|p| decided_by.first().map(String::as_str) == Some(&*p.category))
             .map(|p| &p.classification);
         let criteria: &[classify::CriterionValue] =
             deciding.map(|c| c.criteria.as_slice()).unwrap_or(&[]);

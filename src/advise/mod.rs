@@ -861,7 +861,7 @@ pub fn advise(
     let graph = SupplyGraph::new(suppliers.iter().flat_map(|s| {
         s.categories
             .iter()
-            .map(|p| (p.supplier_id.as_str(), p.category.as_str(), p.spend))
+            .map(|p| (&*p.supplier_id, &*p.category, p.spend))
     }));
     let currency = summary.currency.clone().unwrap_or_default();
     let period = Period::new(&rules.advice.period, summary.period.as_ref(), &currency);
@@ -873,7 +873,7 @@ pub fn advise(
     let pairs: FxHashMap<(&str, &str), &PairResult> = suppliers
         .iter()
         .flat_map(|s| s.categories.iter())
-        .map(|p| ((p.supplier_id.as_str(), p.category.as_str()), p))
+        .map(|p| ((&*p.supplier_id, &*p.category), p))
         .collect();
     let ctx = Ctx {
         rules,

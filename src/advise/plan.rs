@@ -86,7 +86,7 @@ impl Ctx<'_> {
     /// Order for the main and background roles: a supplier with a demoted performance goes
     /// last; otherwise the current spend decides (moving most of a category away from a
     /// supplier that meets expectations is a switch, not a split), ties by id.
-    fn split_order(&self, category: &str, current: &mut [(String, Decimal)]) {
+    fn split_order(&self, category: &str, current: &mut [(Arc<str>, Decimal)]) {
         let demoted = |s: &str| {
             self.supplier_text(s, Some(category), "performance")
                 .is_some_and(|p| self.rules.advice.roles.demote_performance.contains(&p))
@@ -107,11 +107,11 @@ impl Ctx<'_> {
     pub(super) fn category_plan(&self, c: &CategoryResult) -> CategoryPlan {
         let t = c.classification.relationship_type;
         let rec = &self.rules.recommendations[&t];
-        let current: &[(String, Decimal)] = &c.suppliers;
+        let current: &[(Arc<str>, Decimal)] = &c.suppliers;
         let total: Decimal = current.iter().map(|x| x.1.max(Decimal::ZERO)).sum();
         let profit: Decimal = current
             .iter()
-            .filter_map(|(s, _)| self.pairs.get(&(s.as_str(), c.id.as_str())))
+            .filter_map(|(s, _)| self.pairs.get(&(&**s, c.id.as_str())))
             .map(|p| p.profit)
             .sum();
         let cur = Current {
@@ -130,7 +130,7 @@ impl Ctx<'_> {
             .round_dp(2)
             .normalize();
         // Usually every current supplier is active: then no copy.
-        let active: std::borrow::Cow<'_, [(String, Decimal)]> =
+        let active: std::borrow::Cow<'_, [(Arc<str>, Decimal)]> =
             if current.iter().all(|x| x.1 > Decimal::ZERO) {
                 std::borrow::Cow::Borrowed(current)
             } else {
@@ -150,7 +150,7 @@ impl Ctx<'_> {
             rule: format!("recommendations.{}.sourcing", t.id()),
             spend: c.abc.spend.value,
             suppliers: current.len(),
-            top_supplier: active.first().map(|x| x.0.clone()),
+            top_supplier: active.first().map(|x| x.0.to_string()),
             top_share: active.first().map(|x| share(x.1)).unwrap_or_default(),
             hhi,
             // Every current supplier, and a candidate or two.
@@ -205,7 +205,7 @@ impl Ctx<'_> {
     fn split_plan(
         &self,
         cur: &Current<'_>,
-        active: &[(String, Decimal)],
+        active: &[(Arc<str>, Decimal)],
         plan: &mut CategoryPlan,
         note: &mut impl FnMut(&mut CategoryPlan, String, &str),
     ) {
@@ -352,7 +352,7 @@ impl Ctx<'_> {
     fn bundle_plan(
         &self,
         cur: &Current<'_>,
-        active: &[(String, Decimal)],
+        active: &[(Arc<str>, Decimal)],
         plan: &mut CategoryPlan,
         note: &mut impl FnMut(&mut CategoryPlan, String, &str),
     ) {
@@ -384,7 +384,7 @@ impl Ctx<'_> {
         };
         let mut keep: Vec<(&str, usize, Decimal)> = active
             .iter()
-            .map(|(s, v)| (s.as_str(), bundled_count(s), *v))
+            .map(|(s, v)| (&**s, bundled_count(s), *v))
             .collect();
         keep.sort_by(|a, b| {
             b.1.cmp(&a.1)
@@ -396,7 +396,7 @@ impl Ctx<'_> {
             let cats = bundled(&best);
             let phase_out: Arc<str> = fill(&words.phase_out, &[("best", &best)]).into();
             for (s, v) in active {
-                if *s == best {
+                if **s == *best {
                     let (reason, rule) = if cats.len() > 1 {
                         (
                             fill(
@@ -443,7 +443,7 @@ impl Ctx<'_> {
         let mut others: Vec<(&str, Vec<&str>)> = self
             .graph
             .supplier_ids()
-            .filter(|s| group.is_some() && !active.iter().any(|x| x.0 == *s))
+            .filter(|s| group.is_some() && !active.iter().any(|x| *x.0 == **s))
             .map(|s| {
                 let in_group: Vec<&str> = bundled(s)
                     .into_iter()
@@ -474,7 +474,7 @@ impl Ctx<'_> {
     fn frame_plan(
         &self,
         cur: &Current<'_>,
-        active: &[(String, Decimal)],
+        active: &[(Arc<str>, Decimal)],
         plan: &mut CategoryPlan,
         note: &mut impl FnMut(&mut CategoryPlan, String, &str),
     ) {
@@ -555,7 +555,7 @@ impl Ctx<'_> {
             .map(|x| {
                 let name = self.name(&x.0);
                 if name.is_empty() {
-                    x.0.clone()
+                    x.0.to_string()
                 } else {
                     format!("{} ({name})", x.0)
                 }
@@ -580,7 +580,7 @@ impl Ctx<'_> {
     fn single_or_dual_plan(
         &self,
         cur: &Current<'_>,
-        active: &[(String, Decimal)],
+        active: &[(Arc<str>, Decimal)],
         plan: &mut CategoryPlan,
         note: &mut impl FnMut(&mut CategoryPlan, String, &str),
     ) {

@@ -139,10 +139,7 @@ impl Ctx<'_> {
                 let pt = p.classification.relationship_type;
                 let band = self.rules.volume_band(p.spend);
                 PairMethods {
-                    category: match self.category_ids.get(p.category.as_str()) {
-                        Some(id) => id.clone(),
-                        None => p.category.as_str().into(),
-                    },
+                    category: p.category.clone(),
                     spend: p.spend,
                     template: self.method_template(pt, band),
                 }
@@ -173,8 +170,8 @@ impl Ctx<'_> {
         for p in &s.categories {
             for x in &p.classification.exceptions {
                 match applied.iter_mut().find(|(y, _)| y.id == x.id) {
-                    Some((_, cats)) => cats.push(p.category.clone()),
-                    None => applied.push((x, vec![p.category.clone()])),
+                    Some((_, cats)) => cats.push(p.category.to_string()),
+                    None => applied.push((x, vec![p.category.to_string()])),
                 }
             }
         }
@@ -237,7 +234,10 @@ impl Ctx<'_> {
         let base = format!("advice.guides.{}", x.id);
         // The categories it applies in: those of the exception, else all of the supplier's.
         let scope: Vec<String> = if cats.is_empty() {
-            s.categories.iter().map(|p| p.category.clone()).collect()
+            s.categories
+                .iter()
+                .map(|p| p.category.to_string())
+                .collect()
         } else {
             cats.to_vec()
         };

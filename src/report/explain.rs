@@ -210,7 +210,7 @@ pub fn explain(a: &Analysis, supplier_id: &str) -> Option<String> {
                 || r.backup_candidates.iter().any(|c| c.supplier_id == s.id)
                 || s.categories
                     .iter()
-                    .any(|p| r.categories.contains(&p.category))
+                    .any(|p| r.categories.iter().any(|c| **c == *p.category))
         })
         .collect();
     if !risks.is_empty() {

@@ -27,7 +27,7 @@ pub(crate) fn criterion<'a>(c: &'a Classification, id: &str) -> Option<&'a str> 
 pub(crate) fn deciding(s: &SupplierResult) -> Option<&crate::analysis::PairResult> {
     s.decided_by_categories
         .first()
-        .and_then(|c| s.categories.iter().find(|p| &p.category == c))
+        .and_then(|c| s.categories.iter().find(|p| *p.category == **c))
         .or_else(|| s.categories.first())
 }
 

@@ -438,7 +438,7 @@ pub(super) fn supplier(a: &Analysis, s: &SupplierResult) -> Result<Vec<u8>, Repo
             .map(|p| {
                 let m = plan.and_then(|pl| pl.methods.iter().find(|m| *m.category == *p.category));
                 vec![
-                    Cell::text(&p.category),
+                    Cell::text(&*p.category),
                     Cell::Money(p.spend),
                     Cell::Percent(p.share_in_category),
                     Cell::Percent(p.share_of_supplier_spend),
