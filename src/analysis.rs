@@ -471,8 +471,10 @@ fn analyze_without_items(
     let per_category = sums_by(cube, cube.categories.len(), |k| k.category as usize);
     let cell_at =
         |sums: &[Option<Cell>], i: Ix| sums.get(i as usize).copied().flatten().unwrap_or_default();
-    let mut pair_sums: std::collections::HashMap<(Ix, Ix), Cell> =
-        std::collections::HashMap::with_capacity(cube.suppliers.len() * 2);
+    // Hashed with Fx, not SipHash: one lookup per cell of the cube, and the keys are our
+    // own indices. Its order reaches nothing: both lists made from it are sorted.
+    let mut pair_sums: rustc_hash::FxHashMap<(Ix, Ix), Cell> = rustc_hash::FxHashMap::default();
+    pair_sums.reserve(cube.suppliers.len() * 2);
     for (k, c) in &cube.cells {
         pair_sums
             .entry((k.supplier, k.category))
@@ -630,10 +632,10 @@ fn analyze_without_items(
     let supplier_reads_data = reads_any(rules, true, &SUPPLIER_DATA_FACTS);
     let mut per_category_classification: Vec<Option<Arc<Classification>>> =
         vec![None; cube.categories.len()];
-    let mut supplier_outcomes: std::collections::HashMap<
+    let mut supplier_outcomes: rustc_hash::FxHashMap<
         (usize, RelationshipType),
         (Vec<classify::AppliedException>, RelationshipType),
-    > = std::collections::HashMap::new();
+    > = rustc_hash::FxHashMap::default();
     let mut suppliers = Vec::with_capacity(sup_rank.order.len());
     for (si, r) in sup_rank.into_results(cube.suppliers.len()) {
         let s: &str = r.id();
