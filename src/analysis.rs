@@ -67,17 +67,57 @@ impl AbcResult {
     }
 
     /// The combined spend×profit cell, e.g. `AB`; `A-` without profit data.
-    pub fn cell(&self) -> String {
-        // Two characters pushed, not formatted: one per supplier on big ledgers.
-        let mut out = String::with_capacity(2);
-        out.push(self.spend.class.letter());
-        out.push(
-            self.profit
-                .as_ref()
-                .map(|p| p.class.letter())
-                .unwrap_or('-'),
-        );
-        out
+    pub fn cell(&self) -> AbcCell {
+        let letter = |c: AbcClass| c.letter() as u8;
+        AbcCell([
+            letter(self.spend.class),
+            self.profit.as_ref().map_or(b'-', |p| letter(p.class)),
+        ])
+    }
+}
+
+/// The combined spend×profit cell of an object, e.g. `AB`; `A-` without profit data: two
+/// letters kept inline (one cell per supplier on big ledgers, where a `String` each cost
+/// an allocation), read as a `str` and serialized as one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AbcCell([u8; 2]);
+
+impl AbcCell {
+    /// The two letters.
+    pub fn as_str(&self) -> &str {
+        // Both bytes are ASCII letters or `-` (see `AbcResult::cell`).
+        std::str::from_utf8(&self.0).unwrap_or("")
+    }
+}
+
+impl std::ops::Deref for AbcCell {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for AbcCell {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<AbcCell> for String {
+    fn from(c: AbcCell) -> String {
+        c.as_str().to_string()
+    }
+}
+
+impl From<&AbcCell> for String {
+    fn from(c: &AbcCell) -> String {
+        c.as_str().to_string()
+    }
+}
+
+impl Serialize for AbcCell {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 
@@ -114,11 +154,11 @@ pub struct SupplierResult {
     /// ABC classes.
     pub abc: AbcResult,
     /// The combined spend×profit cell.
-    pub abc_cell: String,
+    pub abc_cell: AbcCell,
     /// The relationship type.
     pub relationship_type: RelationshipType,
     /// The categories whose type decided the supplier's type.
-    pub decided_by_categories: Vec<String>,
+    pub decided_by_categories: Vec<Arc<str>>,
     /// Supplier-level exceptions that applied.
     pub exceptions: Vec<classify::AppliedException>,
     /// Type before supplier-level exceptions.
@@ -790,7 +830,13 @@ fn analyze_without_items(
             abc: r,
             relationship_type,
             type_from_categories: from_categories,
-            decided_by_categories: decided_by,
+            decided_by_categories: decided_by
+                .iter()
+                .map(|c| match pairs.iter().find(|p| *p.category == **c) {
+                    Some(p) => p.category.clone(),
+                    None => c.as_str().into(),
+                })
+                .collect(),
             exceptions,
             categories: pairs,
         });

@@ -109,7 +109,7 @@ pub(super) fn render(a: &Analysis, by: Dimension) -> Result<Vec<u8>, ReportError
                     .unwrap_or_default();
                 row.extend([
                     s.relationship_type.id().to_string(),
-                    s.abc_cell.clone(),
+                    s.abc_cell.to_string(),
                     s.decided_by_categories.join(" "),
                     s.categories
                         .iter()
@@ -153,7 +153,7 @@ pub(super) fn render(a: &Analysis, by: Dimension) -> Result<Vec<u8>, ReportError
                 row.extend(abc_columns(&c.abc));
                 row.extend([
                     c.classification.relationship_type.id().to_string(),
-                    c.abc.cell(),
+                    c.abc.cell().to_string(),
                     c.suppliers.len().to_string(),
                     plan.map(|p| exact(p.top_share)).unwrap_or_default(),
                     plan.map(|p| exact(p.hhi)).unwrap_or_default(),
@@ -196,7 +196,7 @@ pub(super) fn render(a: &Analysis, by: Dimension) -> Result<Vec<u8>, ReportError
             for i in &a.items {
                 let mut row = vec![i.id().to_string()];
                 row.extend(abc_columns(&i.abc));
-                row.extend([i.abc.cell(), i.suppliers.to_string()]);
+                row.extend([i.abc.cell().to_string(), i.suppliers.to_string()]);
                 w.write_record(row.iter().map(|c| neutralise(c).into_owned()))?;
             }
         }

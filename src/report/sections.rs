@@ -125,7 +125,7 @@ pub(crate) fn suppliers(a: &Analysis) -> Table {
             ];
             r.extend(abc_cells(&s.abc));
             r.extend([
-                Cell::text(&s.abc_cell),
+                Cell::text(s.abc_cell),
                 supply_risk(s).map(Cell::text).unwrap_or(Cell::Empty),
                 Cell::Type(s.relationship_type),
                 Cell::Int(s.categories.len() as u64),

@@ -56,7 +56,7 @@ pub(super) fn render(a: &Analysis, by: Dimension) -> String {
             for s in &a.suppliers {
                 let mut row = vec![s.abc.spend.rank.to_string(), s.id.clone(), s.name.clone()];
                 row.extend(abc_cells(&s.abc));
-                row.extend([s.abc_cell.clone(), s.relationship_type.id().to_string()]);
+                row.extend([s.abc_cell.to_string(), s.relationship_type.id().to_string()]);
                 b.push_record(row);
             }
             out.push_str(&finish(b, &[0, 3, 4, 5, 7]));
