@@ -5,7 +5,7 @@
 use super::{FileReport, SkipReason};
 use serde::Serialize;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
 use unicode_normalization::UnicodeNormalization;
 
 /// Characters that are invisible in a spreadsheet but make two ids different: zero-width
@@ -70,9 +70,6 @@ struct Seen {
     count: u64,
 }
 
-/// (id, name key) → the first spelling of the name and where it was seen.
-type NamePairs<'a> = BTreeMap<(&'a str, String), Seen>;
-
 /// Supplier ids with the names they appear with, per file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Identities {
@@ -114,24 +111,6 @@ impl Identities {
             }
         }
     }
-
-    /// (id, name key) → the first spelling and the lines, over every spelling of the key.
-    fn pairs(&self) -> NamePairs<'_> {
-        let mut out: BTreeMap<(&str, String), Seen> = BTreeMap::new();
-        for (id, names) in &self.ids {
-            for seen in names {
-                let e = out.entry((id.as_str(), name_key(&seen.name))).or_default();
-                if e.name.is_empty() || (seen.lines.first() < e.lines.first()) {
-                    e.name.clone_from(&seen.name);
-                }
-                e.count += seen.count;
-                e.lines.extend(&seen.lines);
-                e.lines.sort_unstable();
-                e.lines.truncate(LINES_SHOWN);
-            }
-        }
-        out
-    }
 }
 
 /// A data-quality finding over all files.
@@ -172,42 +151,98 @@ fn lines_of<'a>(file: &'a str, seen: &'a Seen) -> impl Iterator<Item = Place<'a>
         .chain((more > 0).then_some(Place::More(file, more)))
 }
 
-fn render<'a>(places: impl IntoIterator<Item = &'a Place<'a>>) -> Vec<String> {
-    places.into_iter().map(|p| p.render()).collect()
+/// One (supplier id, name key, file): the file's spellings of the key merged into the
+/// first spelling (the one of the earliest line) with all their lines.
+struct Pair<'a> {
+    id: &'a str,
+    key: String,
+    file: usize,
+    seen: Cow<'a, Seen>,
+}
+
+impl Pair<'_> {
+    /// Takes in another spelling of the same key in the same file.
+    fn absorb(&mut self, other: &Seen) {
+        let e = self.seen.to_mut();
+        if e.name.is_empty() || (other.lines.first() < e.lines.first()) {
+            e.name.clone_from(&other.name);
+        }
+        e.count += other.count;
+        e.lines.extend(&other.lines);
+        e.lines.sort_unstable();
+        e.lines.truncate(LINES_SHOWN);
+    }
 }
 
 /// Cross-checks supplier identities over all files.
+///
+/// Everything is kept in flat sorted vectors of references into the file reports, and a
+/// finding's lines are rendered only when it is made: a big ledger has tens of thousands
+/// of suppliers and nearly none of them has a finding (maps per supplier took 30 MB on a
+/// 10M-line ledger with 20,000 suppliers, at the run's peak).
 pub fn identity_findings(files: &[FileReport]) -> Vec<QualityFinding> {
-    // id → name key → (spelling, lines)
-    let pairs: Vec<(&str, NamePairs<'_>)> = files
-        .iter()
-        .map(|f| (f.file.as_str(), f.identities.pairs()))
-        .collect();
-    // Per id its name keys in order, in a vector: nearly every id has one name, and a
-    // map per id cost 600 bytes per supplier.
-    type Names<'a> = Vec<(&'a str, (&'a str, Vec<Place<'a>>))>;
-    let mut by_id: BTreeMap<&str, Names<'_>> = BTreeMap::new();
-    for (file, map) in &pairs {
-        for ((id, key), seen) in map {
-            let names = by_id.entry(id).or_default();
-            let at = match names.binary_search_by_key(&key.as_str(), |(k, _)| k) {
-                Ok(at) => at,
-                Err(at) => {
-                    names.insert(at, (key.as_str(), (seen.name.as_str(), Vec::new())));
-                    at
-                }
-            };
-            names[at].1.1.extend(lines_of(file, seen));
+    let mut pairs: Vec<Pair<'_>> = Vec::new();
+    for (file, f) in files.iter().enumerate() {
+        for (id, names) in &f.identities.ids {
+            for seen in names {
+                pairs.push(Pair {
+                    id,
+                    key: name_key(&seen.name),
+                    file,
+                    seen: Cow::Borrowed(seen),
+                });
+            }
         }
     }
+    // Stable: a file's spellings of one key merge in the order they were met.
+    pairs.sort_by(|a, b| (a.id, &a.key, a.file).cmp(&(b.id, &b.key, b.file)));
+    pairs.dedup_by(|later, kept| {
+        let same = later.id == kept.id && later.key == kept.key && later.file == kept.file;
+        if same {
+            kept.absorb(&later.seen);
+        }
+        same
+    });
+    // Runs of `pairs`: per id, and per (id, name key).
+    let runs = |same: fn(&Pair<'_>, &Pair<'_>) -> bool| -> Vec<std::ops::Range<usize>> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for i in 1..=pairs.len() {
+            if i == pairs.len() || !same(&pairs[start], &pairs[i]) {
+                out.push(start..i);
+                start = i;
+            }
+        }
+        out
+    };
+    let by_id = runs(|a, b| a.id == b.id);
+    let by_key = runs(|a, b| a.id == b.id && a.key == b.key);
+    // The places of a run, rendered.
+    let places = |range: std::ops::Range<usize>| -> Vec<String> {
+        pairs[range]
+            .iter()
+            .flat_map(|p| lines_of(&files[p.file].file, &p.seen))
+            .map(Place::render)
+            .collect()
+    };
     let mut out = Vec::new();
-    // name key → (the first spelling met, (id, lines) in id order)
-    type Ids<'a> = Vec<(&'a str, Vec<Place<'a>>)>;
-    let mut by_name: BTreeMap<&str, (&str, Ids<'_>)> = BTreeMap::new();
-    for (id, names) in &by_id {
-        let named: Vec<_> = names.iter().filter(|(k, _)| !k.is_empty()).collect();
+
+    // One id, several names: its (id, key) runs with a name.
+    let mut keys = by_key
+        .iter()
+        .filter(|r| !pairs[r.start].key.is_empty())
+        .peekable();
+    while let Some(first) = keys.next() {
+        let id = pairs[first.start].id;
+        let mut named = vec![first.clone()];
+        while let Some(next) = keys.next_if(|r| pairs[r.start].id == id) {
+            named.push(next.clone());
+        }
         if named.len() > 1 {
-            let list: Vec<String> = named.iter().map(|(_, (n, _))| format!("{n:?}")).collect();
+            let list: Vec<String> = named
+                .iter()
+                .map(|r| format!("{:?}", pairs[r.start].seen.name))
+                .collect();
             out.push(QualityFinding {
                 kind: "id-several-names".into(),
                 message: format!(
@@ -215,94 +250,97 @@ pub fn identity_findings(files: &[FileReport]) -> Vec<QualityFinding> {
                     named.len(),
                     list.join(", ")
                 ),
-                lines: render(named.iter().flat_map(|(_, (_, l))| l)),
+                lines: named.iter().flat_map(|r| places(r.clone())).collect(),
             });
         }
-        // An id has each name key once, and the ids come in order: pushed, they stay
-        // sorted and distinct.
-        for (key, (spelling, lines)) in named {
-            by_name
-                .entry(key)
-                .or_insert_with(|| (*spelling, Vec::new()))
-                .1
-                .push((id, lines.clone()));
-        }
     }
-    for (name, ids) in by_name.values() {
-        if ids.len() > 1 {
-            let list: Vec<String> = ids.iter().map(|(i, _)| format!("{i:?}")).collect();
+
+    // One name, several ids: the (id, key) runs with a name, by key and then id.
+    let mut named: Vec<&std::ops::Range<usize>> = by_key
+        .iter()
+        .filter(|r| !pairs[r.start].key.is_empty())
+        .collect();
+    named.sort_by(|a, b| {
+        let (a, b) = (&pairs[a.start], &pairs[b.start]);
+        (&a.key, a.id).cmp(&(&b.key, b.id))
+    });
+    for group in named.chunk_by(|a, b| pairs[a.start].key == pairs[b.start].key) {
+        if group.len() > 1 {
+            let list: Vec<String> = group
+                .iter()
+                .map(|r| format!("{:?}", pairs[r.start].id))
+                .collect();
             out.push(QualityFinding {
                 kind: "name-several-ids".into(),
                 message: format!(
-                    "supplier name {name:?} (compared ignoring case and spacing) has {} ids: {}",
-                    ids.len(),
+                    "supplier name {:?} (compared ignoring case and spacing) has {} ids: {}",
+                    pairs[group[0].start].seen.name,
+                    group.len(),
                     list.join(", ")
                 ),
-                lines: render(ids.iter().flat_map(|(_, l)| l)),
+                lines: group.iter().flat_map(|r| places((*r).clone())).collect(),
             });
         }
     }
-    let ids: Vec<&str> = by_id.keys().copied().collect();
-    let lines_for = |id: &str| -> Vec<String> {
-        by_id
-            .get(id)
-            .map(|names| render(names.iter().flat_map(|(_, (_, l))| l)))
-            .unwrap_or_default()
-    };
-    // Ids that differ only in case, or (all digits) only in leading zeros.
-    let mut groups: BTreeMap<(bool, String), BTreeSet<&str>> = BTreeMap::new();
-    for id in &ids {
-        groups
-            .entry((false, id.to_lowercase()))
-            .or_default()
-            .insert(id);
+
+    // Ids that differ only in case, or (all digits) only in leading zeros: (leading
+    // zeros?, the id compared, the id) sorted, in runs.
+    let lines_for = |at: usize| places(by_id[at].clone());
+    let mut groups: Vec<(bool, Cow<'_, str>, usize)> = Vec::with_capacity(by_id.len());
+    for (at, r) in by_id.iter().enumerate() {
+        let id = pairs[r.start].id;
+        let lower = if id.bytes().any(|b| !b.is_ascii() || b.is_ascii_uppercase()) {
+            Cow::Owned(id.to_lowercase())
+        } else {
+            Cow::Borrowed(id)
+        };
+        groups.push((false, lower, at));
         if id.bytes().all(|b| b.is_ascii_digit()) {
-            let stripped = id.trim_start_matches('0');
-            groups
-                .entry((true, stripped.to_string()))
-                .or_default()
-                .insert(id);
+            groups.push((true, Cow::Borrowed(id.trim_start_matches('0')), at));
         }
     }
-    for ((zeros, _), members) in &groups {
+    // `by_id` is in id order, so within a run the members are too.
+    groups.sort_unstable();
+    for members in groups.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1) {
         if members.len() > 1 {
-            let list: Vec<String> = members.iter().map(|i| format!("{i:?}")).collect();
+            let zeros = members[0].0;
+            let list: Vec<String> = members
+                .iter()
+                .map(|m| format!("{:?}", pairs[by_id[m.2].start].id))
+                .collect();
             out.push(QualityFinding {
-                kind: if *zeros {
-                    "id-leading-zeros"
-                } else {
-                    "id-case"
-                }
-                .into(),
+                kind: if zeros { "id-leading-zeros" } else { "id-case" }.into(),
                 message: format!(
                     "supplier ids {} differ only in {}: probably one supplier{}",
                     list.join(" and "),
-                    if *zeros { "leading zeros" } else { "case" },
-                    if *zeros {
+                    if zeros { "leading zeros" } else { "case" },
+                    if zeros {
                         " whose zeros a spreadsheet dropped"
                     } else {
                         ""
                     }
                 ),
-                lines: members.iter().flat_map(|i| lines_for(i)).collect(),
+                lines: members.iter().flat_map(|m| lines_for(m.2)).collect(),
             });
         }
     }
+    drop(groups);
+
     // Zero-padded numeric ids fix a width; a shorter all-digit id may have lost its zeros.
-    let padded_width = ids
-        .iter()
+    let ids = || by_id.iter().map(|r| pairs[r.start].id);
+    let padded_width = ids()
         .filter(|i| i.len() > 1 && i.starts_with('0') && i.bytes().all(|b| b.is_ascii_digit()))
-        .map(|i| i.len())
+        .map(str::len)
         .max();
     if let Some(width) = padded_width {
-        for id in &ids {
+        for (at, id) in ids().enumerate() {
             if id.len() < width && !id.starts_with('0') && id.bytes().all(|b| b.is_ascii_digit()) {
                 out.push(QualityFinding {
                     kind: "id-lost-zeros".into(),
                     message: format!(
                         "supplier id {id:?} is shorter than the {width}-digit zero-padded ids of the ledger: it may have lost its leading zeros (export the column as text)"
                     ),
-                    lines: lines_for(id),
+                    lines: lines_for(at),
                 });
             }
         }
