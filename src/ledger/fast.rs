@@ -167,20 +167,13 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
     let mut dates = Dates::default();
     let mut ambiguous: [Option<u64>; Field::ALL.len()] = Default::default();
     let mut decimals = 0u64;
+    let mut pairs: Vec<PartPairs> = Vec::new();
     for part in parts {
         let mut part = part?;
-        let x = std::mem::take(&mut part.extra);
+        let mut x = std::mem::take(&mut part.extra);
         report.rows_read += part.rows;
         report.rows_used += part.rows;
         report.credit_notes += part.credit_lines;
-        for seen in &x.pairs {
-            let id = part.suppliers.names.get(seen.supplier as usize)?;
-            let name = x.names.names.get(seen.name as usize)?;
-            let lines: Vec<u64> = seen.rows.iter().map(|r| first_line + r).collect();
-            // Past the rows kept, the identity checks keep only the count.
-            let more = seen.count - lines.len() as u64;
-            report.identities.record_lines(id, Some(name), &lines, more);
-        }
         let found = x.dups.finish();
         report.duplicate_groups += found.groups;
         report.duplicate_lines += found.repeats;
@@ -221,12 +214,40 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
                 },
             );
         }
+        let first = first_line;
         first_line += part.rows;
         // Parts merge before any cube is built: one cube, and a part's tables freed as
         // soon as they are added.
-        match &mut whole {
-            None => whole = Some(part),
-            Some(w) => w.absorb(part)?,
+        let suppliers = match &mut whole {
+            None => {
+                whole = Some(part);
+                None
+            }
+            Some(w) => Some(w.absorb(part)?),
+        };
+        pairs.push((
+            first,
+            std::mem::take(&mut x.pairs),
+            std::mem::take(&mut x.names),
+            suppliers,
+        ));
+    }
+    // The identities are recorded once the parts are merged and their tables freed:
+    // recorded beside two parts' tables, they made the read's peak.
+    if let Some(w) = &whole {
+        for (first, part_pairs, names, suppliers) in pairs {
+            for seen in &part_pairs {
+                let s = match &suppliers {
+                    Some(map) => *map.get(seen.supplier as usize)?,
+                    None => seen.supplier,
+                };
+                let id = w.suppliers.names.get(s as usize)?;
+                let name = names.names.get(seen.name as usize)?;
+                let lines: Vec<u64> = seen.rows.iter().map(|r| first + r).collect();
+                // Past the rows kept, the identity checks keep only the count.
+                let more = seen.count - lines.len() as u64;
+                report.identities.record_lines(id, Some(name), &lines, more);
+            }
         }
     }
     let cube = match whole {
@@ -263,6 +284,11 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
     report.amount_total = to_decimal(total.0, total.1);
     Some((cube.unwrap_or_default(), report))
 }
+
+/// A part's (supplier, name) pairs, kept until the parts are merged: the part's first
+/// line, the pairs, their names, and where the part's suppliers went in the merged part
+/// (`None`: it is the first part).
+type PartPairs = (u64, Vec<PairSeen>, Ids, Option<Vec<u32>>);
 
 /// The general reader's decisions on the number columns' decimal separator: each column
 /// with a proof (a value that reads only one way, at its line) is decided by it; then each
@@ -1048,8 +1074,9 @@ impl Part {
 
     /// Adds the part that follows this one in the file: its ids are appended in their
     /// order of first appearance (after this part's), its cells added to the same keys,
-    /// its first supplier names kept where this part has none.
-    fn absorb(&mut self, other: Part) -> Option<()> {
+    /// its first supplier names kept where this part has none. Gives, per supplier of
+    /// `other`, its index here.
+    fn absorb(&mut self, other: Part) -> Option<Vec<u32>> {
         let mut suppliers = Vec::with_capacity(other.suppliers.names.len());
         for (i, id) in other.suppliers.names.iter().enumerate() {
             let known = self.suppliers.names.len();
@@ -1107,7 +1134,7 @@ impl Part {
         };
         self.rows += other.rows;
         self.credit_lines += other.credit_lines;
-        Some(())
+        Some(suppliers)
     }
 
     /// The index of an item given by its (unescaped) bytes, added when new: in the item
