@@ -502,10 +502,11 @@ fn analyze_sharing(
     analyze_beside(cube, cells, rules, profiles, share, || ()).0
 }
 
-/// [`analyze`], with `beside` run first on the thread that ranks the items, and its
-/// result. This is how the pipeline makes its supplier-identity findings: beside the
-/// analysis, but not as a third thread on a two-core machine, and done (with the
-/// identities they free) before the items' ranking reaches its peak.
+/// [`analyze`], with `beside` run while the items are ranked (after the classification,
+/// before the advice), and its result. This is how the pipeline makes its
+/// supplier-identity findings: beside the analysis, but not as a third thread on a
+/// two-core machine, and done (with the identities they free) before the advice, where
+/// the analysis peaks.
 ///
 /// The cube is taken, and its cells freed once they are summed.
 pub(crate) fn analyze_with<T: Send>(
@@ -531,38 +532,37 @@ fn analyze_beside<T: Send>(
         let besides = beside();
         // Items first, and their intermediate data dropped: this keeps the peak down.
         let items = item_results(cube, cells.clone(), rules);
-        let a = analyze_without_items(cube, cells, rules, profiles, share).map(|mut a| {
-            a.items = items;
-            a
-        });
+        let a = analyze_without_items(cube, cells, rules, profiles, share)
+            .map(|c| c.advised(rules, profiles, items));
         return (a, besides);
     }
     std::thread::scope(|scope| {
         let item_cells = cells.clone();
-        let items = scope.spawn(move || {
-            let besides = beside();
-            (item_results(cube, item_cells, rules), besides)
-        });
-        let a = analyze_without_items(cube, cells, rules, profiles, share);
-        let (items, besides) = items
+        let items = scope.spawn(move || item_results(cube, item_cells, rules));
+        let classified = analyze_without_items(cube, cells, rules, profiles, share);
+        // The classification takes about as long as the items' ranking; `beside` fills
+        // the rest of the ranking's time.
+        let besides = beside();
+        // The advice waits for the items: made while the items were ranked, it put both
+        // working sets at the same moment (the run's peak on big ledgers).
+        let items = items
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        let a = a.map(|mut a| {
-            a.items = items;
-            a
-        });
-        (a, besides)
+        (
+            classified.map(|c| c.advised(rules, profiles, items)),
+            besides,
+        )
     })
 }
 
-/// [`analyze_sharing`] but for the items (left empty).
+/// [`analyze_sharing`] but for the items and the advice.
 fn analyze_without_items(
     cube: &SpendCube,
     cells: Cells<'_>,
     rules: &RuleSet,
     profiles: &Profiles,
     share: bool,
-) -> Result<Analysis, AnalysisError> {
+) -> Result<Classified, AnalysisError> {
     let has_profit = cube.has_profit;
     // Sums by interned index (one pass over the cells, no strings): the cube has many
     // more cells than suppliers or categories, and everything below works by index.
@@ -936,23 +936,49 @@ fn analyze_without_items(
         suppliers_per_spend_class: per_class,
         notices: Vec::new(),
     };
-    let advice = advise::advise(
-        rules,
-        profiles,
-        &summary,
-        &suppliers,
-        &categories,
-        &mut findings,
-    );
-    findings.sort();
-    Ok(Analysis {
+    Ok(Classified {
         summary,
         suppliers,
         categories,
-        items: Vec::new(),
-        advice,
         findings,
     })
+}
+
+/// The analysis before the advice and the items.
+struct Classified {
+    summary: Summary,
+    suppliers: Vec<SupplierResult>,
+    categories: Vec<CategoryResult>,
+    findings: Vec<Finding>,
+}
+
+impl Classified {
+    /// The analysis with its advice, and `items`.
+    fn advised(self, rules: &RuleSet, profiles: &Profiles, items: Vec<ItemResult>) -> Analysis {
+        let Classified {
+            summary,
+            suppliers,
+            categories,
+            mut findings,
+        } = self;
+        let advice = advise::advise(
+            rules,
+            profiles,
+            &summary,
+            &suppliers,
+            &categories,
+            &mut findings,
+        );
+        findings.sort();
+        Analysis {
+            summary,
+            suppliers,
+            categories,
+            items,
+            advice,
+            findings,
+        }
+    }
 }
 
 /// Facts for one pair, category or supplier: profile layers first, then data.

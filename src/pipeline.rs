@@ -283,11 +283,11 @@ pub fn run_with_files(
         Some(p) => Profiles::from_path(p, rules)?,
         None => Profiles::default(),
     };
-    // What `read` does, with the identity findings over the files made beside the
-    // analysis (on a 10M-line ledger they took 45 ms of the main thread's time between
-    // the read and the analysis), on the thread that then ranks the items: on a second
-    // thread of their own they ran as a third thread on two cores, and held their
-    // working set and the identities at the analysis' peak.
+    // What `read` does, with the identity findings over the files made while the
+    // analysis ranks the items (on a 10M-line ledger they took 45 ms of the main
+    // thread's time between the read and the analysis). On a thread of their own they
+    // ran as a third thread on two cores, and held their working set and the identities
+    // at the analysis' peak.
     let mut ledger = read_files(inputs)?;
     accept(inputs, &ledger)?;
     let mut files = std::mem::take(&mut ledger.files);
@@ -296,7 +296,7 @@ pub fn run_with_files(
     let (analysed, identities) = analysis::analyze_with(cube, rules, &profiles, move || {
         let found = quality::identity_findings(&files);
         // Made into findings, the per-file identities (every supplier id with its names
-        // and first lines: 7.9 MB at 10M lines) are let go before the items are ranked.
+        // and first lines: 7.9 MB at 10M lines) are let go before the advice is made.
         for f in &mut files {
             f.identities = quality::Identities::default();
         }
