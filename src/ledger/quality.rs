@@ -202,11 +202,17 @@ pub fn identity_findings(files: &[FileReport]) -> Vec<QualityFinding> {
     for (file, f) in files.iter().enumerate() {
         for (id, names) in &f.identities.ids {
             for seen in names {
+                let mut seen = Cow::Borrowed(seen);
+                // The readers record lines in file order; were they not, they are put in
+                // order here as the merge of spellings does.
+                if !seen.lines.is_sorted() {
+                    seen.to_mut().lines.sort_unstable();
+                }
                 pairs.push(Pair {
                     id,
                     key: name_key(&seen.name),
                     file,
-                    seen: Cow::Borrowed(seen),
+                    seen,
                 });
             }
         }
@@ -531,6 +537,248 @@ fn list<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The identity findings as they were made with maps per supplier (until the flat
+    /// vectors replaced them): the oracle the proptest below holds the new way to.
+    mod reference {
+        use super::super::*;
+        use std::collections::{BTreeMap, BTreeSet};
+
+        type NamePairs<'a> = BTreeMap<(&'a str, String), Seen>;
+
+        fn pairs(identities: &Identities) -> NamePairs<'_> {
+            let mut out: BTreeMap<(&str, String), Seen> = BTreeMap::new();
+            for (id, names) in &identities.ids {
+                for seen in names {
+                    let e = out.entry((id.as_str(), name_key(&seen.name))).or_default();
+                    if e.name.is_empty() || (seen.lines.first() < e.lines.first()) {
+                        e.name.clone_from(&seen.name);
+                    }
+                    e.count += seen.count;
+                    e.lines.extend(&seen.lines);
+                    e.lines.sort_unstable();
+                    e.lines.truncate(LINES_SHOWN);
+                }
+            }
+            out
+        }
+
+        fn render<'a>(places: impl IntoIterator<Item = &'a Place<'a>>) -> Vec<String> {
+            places.into_iter().map(|p| p.render()).collect()
+        }
+
+        pub(super) fn identity_findings(files: &[FileReport]) -> Vec<QualityFinding> {
+            // id → name key → (spelling, lines)
+            let pairs: Vec<(&str, NamePairs<'_>)> = files
+                .iter()
+                .map(|f| (f.file.as_str(), pairs(&f.identities)))
+                .collect();
+            // Per id its name keys in order, in a vector: nearly every id has one name, and a
+            // map per id cost 600 bytes per supplier.
+            type Names<'a> = Vec<(&'a str, (&'a str, Vec<Place<'a>>))>;
+            let mut by_id: BTreeMap<&str, Names<'_>> = BTreeMap::new();
+            for (file, map) in &pairs {
+                for ((id, key), seen) in map {
+                    let names = by_id.entry(id).or_default();
+                    let at = match names.binary_search_by_key(&key.as_str(), |(k, _)| k) {
+                        Ok(at) => at,
+                        Err(at) => {
+                            names.insert(at, (key.as_str(), (seen.name.as_str(), Vec::new())));
+                            at
+                        }
+                    };
+                    names[at].1.1.extend(lines_of(file, seen));
+                }
+            }
+            let mut out = Vec::new();
+            // name key → (the first spelling met, (id, lines) in id order)
+            type Ids<'a> = Vec<(&'a str, Vec<Place<'a>>)>;
+            let mut by_name: BTreeMap<&str, (&str, Ids<'_>)> = BTreeMap::new();
+            for (id, names) in &by_id {
+                let named: Vec<_> = names.iter().filter(|(k, _)| !k.is_empty()).collect();
+                if named.len() > 1 {
+                    let list: Vec<String> =
+                        named.iter().map(|(_, (n, _))| format!("{n:?}")).collect();
+                    out.push(QualityFinding {
+                        kind: "id-several-names".into(),
+                        message: format!(
+                            "supplier id {id:?} has {} names: {}",
+                            named.len(),
+                            list.join(", ")
+                        ),
+                        lines: render(named.iter().flat_map(|(_, (_, l))| l)),
+                    });
+                }
+                // An id has each name key once, and the ids come in order: pushed, they stay
+                // sorted and distinct.
+                for (key, (spelling, lines)) in named {
+                    by_name
+                        .entry(key)
+                        .or_insert_with(|| (*spelling, Vec::new()))
+                        .1
+                        .push((id, lines.clone()));
+                }
+            }
+            for (name, ids) in by_name.values() {
+                if ids.len() > 1 {
+                    let list: Vec<String> = ids.iter().map(|(i, _)| format!("{i:?}")).collect();
+                    out.push(QualityFinding {
+                        kind: "name-several-ids".into(),
+                        message: format!(
+                            "supplier name {name:?} (compared ignoring case and spacing) has {} ids: {}",
+                            ids.len(),
+                            list.join(", ")
+                        ),
+                        lines: render(ids.iter().flat_map(|(_, l)| l)),
+                    });
+                }
+            }
+            let ids: Vec<&str> = by_id.keys().copied().collect();
+            let lines_for = |id: &str| -> Vec<String> {
+                by_id
+                    .get(id)
+                    .map(|names| render(names.iter().flat_map(|(_, (_, l))| l)))
+                    .unwrap_or_default()
+            };
+            // Ids that differ only in case, or (all digits) only in leading zeros.
+            let mut groups: BTreeMap<(bool, String), BTreeSet<&str>> = BTreeMap::new();
+            for id in &ids {
+                groups
+                    .entry((false, id.to_lowercase()))
+                    .or_default()
+                    .insert(id);
+                if id.bytes().all(|b| b.is_ascii_digit()) {
+                    let stripped = id.trim_start_matches('0');
+                    groups
+                        .entry((true, stripped.to_string()))
+                        .or_default()
+                        .insert(id);
+                }
+            }
+            for ((zeros, _), members) in &groups {
+                if members.len() > 1 {
+                    let list: Vec<String> = members.iter().map(|i| format!("{i:?}")).collect();
+                    out.push(QualityFinding {
+                        kind: if *zeros {
+                            "id-leading-zeros"
+                        } else {
+                            "id-case"
+                        }
+                        .into(),
+                        message: format!(
+                            "supplier ids {} differ only in {}: probably one supplier{}",
+                            list.join(" and "),
+                            if *zeros { "leading zeros" } else { "case" },
+                            if *zeros {
+                                " whose zeros a spreadsheet dropped"
+                            } else {
+                                ""
+                            }
+                        ),
+                        lines: members.iter().flat_map(|i| lines_for(i)).collect(),
+                    });
+                }
+            }
+            // Zero-padded numeric ids fix a width; a shorter all-digit id may have lost its zeros.
+            let padded_width = ids
+                .iter()
+                .filter(|i| {
+                    i.len() > 1 && i.starts_with('0') && i.bytes().all(|b| b.is_ascii_digit())
+                })
+                .map(|i| i.len())
+                .max();
+            if let Some(width) = padded_width {
+                for id in &ids {
+                    if id.len() < width
+                        && !id.starts_with('0')
+                        && id.bytes().all(|b| b.is_ascii_digit())
+                    {
+                        out.push(QualityFinding {
+                            kind: "id-lost-zeros".into(),
+                            message: format!(
+                                "supplier id {id:?} is shorter than the {width}-digit zero-padded ids of the ledger: it may have lost its leading zeros (export the column as text)"
+                            ),
+                            lines: lines_for(id),
+                        });
+                    }
+                }
+            }
+            out.sort();
+            out
+        }
+    }
+
+    /// Supplier ids that differ in case, leading zeros or padding, names that differ in
+    /// case and spacing, in one to three files, recorded as the readers record them: line
+    /// by line (the general reader), or per (id, name) its first lines and a count of the
+    /// rest (the fast path).
+    fn identity_files() -> impl proptest::strategy::Strategy<Value = Vec<FileReport>> {
+        use proptest::strategy::Strategy;
+        let id = proptest::sample::select(vec![
+            "S1", "s1", "S01", "S2", "007", "7", "0007", "8", "08", "A-1", "a-1", "Ω1", "ω1",
+        ]);
+        let name = proptest::sample::select(vec![
+            "",
+            "Acme",
+            "ACME ",
+            "acme  ltd",
+            "Acme Ltd",
+            "Beta",
+            " beta",
+            "Škoda",
+            "ŠKODA",
+            "Σας",
+            "ΣΑΣ",
+        ]);
+        let line = (id, name, 1u64..4);
+        let file = (proptest::collection::vec(line, 1..40), proptest::bool::ANY);
+        proptest::collection::vec(file, 1..4).prop_map(|files| {
+            files
+                .into_iter()
+                .enumerate()
+                .map(|(i, (lines, by_line))| {
+                    let mut f = FileReport {
+                        file: format!("f{i}.csv"),
+                        ..FileReport::default()
+                    };
+                    let mut at = 1;
+                    let mut pairs: Vec<((&str, &str), Vec<u64>)> = Vec::new();
+                    for (id, name, gap) in lines {
+                        at += gap;
+                        let name = name.trim();
+                        if by_line {
+                            f.identities
+                                .record(id, (!name.is_empty()).then_some(name), at);
+                        } else {
+                            match pairs.iter_mut().find(|(p, _)| *p == (id, name)) {
+                                Some((_, l)) => l.push(at),
+                                None => pairs.push(((id, name), vec![at])),
+                            }
+                        }
+                    }
+                    for ((id, name), lines) in pairs {
+                        let kept = lines.len().min(3);
+                        let more = (lines.len() - kept) as u64;
+                        let name = (!name.is_empty()).then_some(name);
+                        f.identities.record_lines(id, name, &lines[..kept], more);
+                    }
+                    f
+                })
+                .collect()
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        /// The findings made in flat vectors are the ones the maps made.
+        #[test]
+        fn identity_findings_equal_the_reference(files in identity_files()) {
+            proptest::prop_assert_eq!(
+                identity_findings(&files),
+                reference::identity_findings(&files)
+            );
+        }
+    }
 
     proptest::proptest! {
         /// The ASCII way to a name's key is the general one.
