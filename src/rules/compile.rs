@@ -1624,20 +1624,41 @@ impl Compiler<'_> {
             .collect();
         let mut idx = vec![0usize; domains.len()];
         let mut fits: Vec<(RelationshipType, Decimal)> = Vec::with_capacity(types.len());
+        // Per type, the fit of each set of matching rows met so far: a type has a few
+        // rows, so the same sets come back in most combinations, and the sum and the
+        // division (most of the time of loading the rules, which every run does) are made
+        // once per set. Types with more rows than a mask holds are not cached.
+        let mut known: Vec<rustc_hash::FxHashMap<u64, Decimal>> =
+            vec![rustc_hash::FxHashMap::default(); tables.len()];
         for _ in 0..combos {
             let mut best: Option<(RelationshipType, Decimal)> = None;
             fits.clear();
-            for (kind, max, rows) in &tables {
-                let mut score = Decimal::ZERO;
-                for (dom, w, matches) in rows {
-                    if dom.is_some_and(|k| matches.get(idx[k]).copied().unwrap_or(false)) {
-                        score += *w;
+            for ((kind, max, rows), known) in tables.iter().zip(&mut known) {
+                let matched = |(dom, _, matches): &ProfileRow| {
+                    dom.is_some_and(|k| matches.get(idx[k]).copied().unwrap_or(false))
+                };
+                let fit_of = || {
+                    let mut score = Decimal::ZERO;
+                    for row in rows {
+                        if matched(row) {
+                            score += row.1;
+                        }
                     }
-                }
-                let fit = if max.is_zero() {
-                    Decimal::ZERO
+                    if max.is_zero() {
+                        Decimal::ZERO
+                    } else {
+                        score / *max
+                    }
+                };
+                let fit = if rows.len() <= 64 {
+                    let mask = rows
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, row)| matched(row))
+                        .fold(0u64, |m, (i, _)| m | 1 << i);
+                    *known.entry(mask).or_insert_with(fit_of)
                 } else {
-                    score / *max
+                    fit_of()
                 };
                 fits.push((*kind, fit));
                 let better = match best {
