@@ -15,7 +15,8 @@
 #     convention (a rules file with boundary = "crossing-upper") and --format bench-csv;
 #  5. times each tool: a warm-up, then RUNS rounds in which every tool runs once (so that
 #     load on a shared machine falls on all alike), under GNU time (median wall, median
-#     CPU = user + system, largest peak RSS), input in the page cache;
+#     CPU = user + system, largest peak RSS), input read into the page cache before each
+#     run;
 #  6. prints the table and procura's ratios to polars and to the floor.
 #
 # procura runs the whole pipeline (read, aggregate, ABC on spend and on profit where
@@ -102,6 +103,11 @@ for s in $SIZES; do
   for _ in $(seq "$runs"); do
     for t in $TOOLS; do
       cmd_for "$t" "$s"
+      # Back into the page cache before each run: on the project machine the kernel
+      # reclaims cached file pages even with 20 GiB free (fincore showed the 1M ledger
+      # 0.3 % cached about 20 minutes after its last use, the 10M one 87 %), and the tool
+      # that read first after that paid for it.
+      cat "/tmp/purchases_$s.csv" > /dev/null
       /usr/bin/time -a -o "$out/times_$t" -f '%e %U %S %M' "${CMD[@]}" > /dev/null
     done
   done
