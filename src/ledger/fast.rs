@@ -593,7 +593,7 @@ impl Span {
 struct Ids {
     short: FxHashMap<u128, [u32; 2]>,
     long: FxHashMap<Box<[u8]>, [u32; 2]>,
-    names: Vec<Box<str>>,
+    names: Texts,
     /// Per id, its packed key (`u128::MAX` for an id too long to pack): a line's field is
     /// this id when its packed bytes are this key. Not kept for the items in the item
     /// table (it holds their keys).
@@ -648,15 +648,52 @@ impl Ids {
         Some(i)
     }
 
-    fn push_name(names: &mut Vec<Box<str>>, id: &[u8]) -> Option<u32> {
+    fn push_name(names: &mut Texts, id: &[u8]) -> Option<u32> {
         let s = std::str::from_utf8(id).ok()?;
         // A cell such as `Total` makes the general reader skip the row as a total row.
         if s.trim() != s || is_total_cell(s) {
             return None;
         }
         let i = u32::try_from(names.len()).ok()?;
-        names.push(s.into());
+        names.push(s)?;
         Some(i)
+    }
+}
+
+/// Texts one after the other in one buffer, by index: a `Box<str>` each cost about 48
+/// bytes (16 and an allocation) for an 8-byte id, and a part of the 10M-row bench ledger
+/// holds 84,000 item ids.
+#[derive(Debug, Default)]
+struct Texts {
+    text: String,
+    /// Where each text ends in `text`; it starts where the one before ends.
+    ends: Vec<u32>,
+}
+
+impl Texts {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)? as usize;
+        let start = match i.checked_sub(1) {
+            Some(j) => *self.ends.get(j)? as usize,
+            None => 0,
+        };
+        self.text.get(start..end)
+    }
+
+    /// Adds a text; `None` when the buffer would pass 4 GiB (offsets are 32-bit).
+    fn push(&mut self, s: &str) -> Option<()> {
+        let end = u32::try_from(self.text.len() + s.len()).ok()?;
+        self.text.push_str(s);
+        self.ends.push(end);
+        Some(())
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).filter_map(|i| self.get(i))
     }
 }
 
@@ -1171,7 +1208,7 @@ impl Part {
         let interner = |ids: &Ids| {
             // In index order, which is the order of first appearance.
             let mut i = Interner::default();
-            for n in &ids.names {
+            for n in ids.names.iter() {
                 i.intern(n);
             }
             i
@@ -2524,6 +2561,21 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Texts in one buffer give back each text pushed, empty ones included.
+        #[test]
+        fn texts_give_back_what_was_pushed(texts in proptest::collection::vec(".{0,6}", 0..30)) {
+            let mut t = Texts::default();
+            for s in &texts {
+                t.push(s).expect("fits");
+            }
+            proptest::prop_assert_eq!(t.len(), texts.len());
+            for (i, s) in texts.iter().enumerate() {
+                proptest::prop_assert_eq!(t.get(i), Some(s.as_str()));
+            }
+            proptest::prop_assert_eq!(t.get(texts.len()), None);
+            proptest::prop_assert_eq!(t.iter().collect::<Vec<_>>(), texts.iter().map(String::as_str).collect::<Vec<_>>());
+        }
+
         #[test]
         fn same_bytes_is_equality(a in proptest::collection::vec(0u8..4, 0..40),
                                   b in proptest::collection::vec(0u8..4, 0..40)) {
