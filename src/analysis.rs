@@ -499,7 +499,9 @@ fn analyze_sharing(
     share: bool,
 ) -> Result<Analysis, AnalysisError> {
     let cells = Cells::Borrowed(&cube.cells);
-    analyze_beside(cube, cells, rules, profiles, share, || ()).0
+    analyze_beside(cube, cells, rules, profiles, share, || ())
+        .0
+        .map(|(c, items)| c.advised(rules, profiles, items))
 }
 
 /// [`analyze`], with `beside` run while the items are ranked (after the classification,
@@ -516,10 +518,17 @@ pub(crate) fn analyze_with<T: Send>(
     beside: impl FnOnce() -> T + Send,
 ) -> (Result<Analysis, AnalysisError>, T) {
     let cells = Cells::Shared(Arc::new(std::mem::take(&mut cube.cells)));
-    analyze_beside(&cube, cells, rules, profiles, true, beside)
+    let (classified, besides) = analyze_beside(&cube, cells, rules, profiles, true, beside);
+    // The rest of the cube (the ids, about 4 MB at 10M rows) goes before the advice too.
+    drop(cube);
+    (
+        classified.map(|(c, items)| c.advised(rules, profiles, items)),
+        besides,
+    )
 }
 
-/// `cube`'s cells are `cells` (`cube.cells` itself may have been taken out).
+/// The analysis but for the advice, with `beside` run while the items are ranked; `cube`'s
+/// cells are `cells` (`cube.cells` itself may have been taken out).
 fn analyze_beside<T: Send>(
     cube: &SpendCube,
     cells: Cells<'_>,
@@ -527,13 +536,12 @@ fn analyze_beside<T: Send>(
     profiles: &Profiles,
     share: bool,
     beside: impl FnOnce() -> T + Send,
-) -> (Result<Analysis, AnalysisError>, T) {
+) -> (Result<(Classified, Vec<ItemResult>), AnalysisError>, T) {
     if cube.items.len() < ITEMS_ON_A_THREAD {
         let besides = beside();
         // Items first, and their intermediate data dropped: this keeps the peak down.
         let items = item_results(cube, cells.clone(), rules);
-        let a = analyze_without_items(cube, cells, rules, profiles, share)
-            .map(|c| c.advised(rules, profiles, items));
+        let a = analyze_without_items(cube, cells, rules, profiles, share).map(|c| (c, items));
         return (a, besides);
     }
     std::thread::scope(|scope| {
@@ -548,10 +556,7 @@ fn analyze_beside<T: Send>(
         let items = items
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (
-            classified.map(|c| c.advised(rules, profiles, items)),
-            besides,
-        )
+        (classified.map(|c| (c, items)), besides)
     })
 }
 
