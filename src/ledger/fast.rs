@@ -228,7 +228,7 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
         pairs.push((
             first,
             std::mem::take(&mut x.pairs),
-            std::mem::take(&mut x.names),
+            std::mem::take(&mut x.names.names),
             suppliers,
         ));
     }
@@ -242,7 +242,7 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
                     None => seen.supplier,
                 };
                 let id = w.suppliers.names.get(s as usize)?;
-                let name = names.names.get(seen.name as usize)?;
+                let name = names.get(seen.name as usize)?;
                 let lines: Vec<u64> = seen.rows.iter().map(|r| first + r).collect();
                 // Past the rows kept, the identity checks keep only the count.
                 let more = seen.count - lines.len() as u64;
@@ -286,9 +286,9 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
 }
 
 /// A part's (supplier, name) pairs, kept until the parts are merged: the part's first
-/// line, the pairs, their names, and where the part's suppliers went in the merged part
-/// (`None`: it is the first part).
-type PartPairs = (u64, Vec<PairSeen>, Ids, Option<Vec<u32>>);
+/// line, the pairs, the names' texts, and where the part's suppliers went in the merged
+/// part (`None`: it is the first part).
+type PartPairs = (u64, Vec<PairSeen>, Texts, Option<Vec<u32>>);
 
 /// The general reader's decisions on the number columns' decimal separator: each column
 /// with a proof (a value that reads only one way, at its line) is decided by it; then each
