@@ -475,6 +475,10 @@ const TOTAL_PREFIXES: &[&str] = &[
     "промежуточный итог",
 ];
 
+/// The first two letters, lowercased, of every total word and prefix that begins with two
+/// ASCII letters (a test keeps this in step with [`TOTAL_WORDS`] and [`TOTAL_PREFIXES`]).
+const TOTAL_ASCII_STARTS: &[[u8; 2]] = &[*b"to", *b"gr", *b"su", *b"zw", *b"ge", *b"er"];
+
 /// Whether one cell marks a total row (see [`is_total_row`]).
 pub fn is_total_cell(cell: &str) -> bool {
     let raw = cell.trim();
@@ -483,15 +487,33 @@ pub fn is_total_cell(cell: &str) -> bool {
     }
     // Every total word starts with one of these letters once normalised: most cells (ids,
     // numbers, names) are rejected here without the cost of normalising them.
-    let first = raw
+    let mut kept = raw
         .chars()
-        .find(|c| c.is_alphanumeric() || matches!(c, '#' | '№' | '%'));
+        .filter(|c| c.is_alphanumeric() || matches!(c, '#' | '№' | '%'));
+    let first = kept.next();
     if !first.is_some_and(|c| {
         c.to_lowercase()
             .all(|l| matches!(l, 't' | 'g' | 's' | 'z' | 'e' | 'и' | 'в' | 'о' | 'п'))
     }) {
         return false;
     }
+    // And with one of a few pairs of letters: ids such as `S000123` and most names
+    // starting with those letters are rejected too (normalising keeps ASCII letters and
+    // digits as they are, lowercased; the general reader checks every cell of every row).
+    if let (Some(a), Some(b)) = (first, kept.next())
+        && a.is_ascii()
+        && b.is_ascii()
+        && !TOTAL_ASCII_STARTS
+            .contains(&[a.to_ascii_lowercase() as u8, b.to_ascii_lowercase() as u8])
+    {
+        return false;
+    }
+    names_a_total(raw)
+}
+
+/// Whether a trimmed cell's words are a total word or begin with a total prefix: the
+/// rule of [`is_total_cell`] without its quick rejections.
+fn names_a_total(raw: &str) -> bool {
     let normalized = normalize(raw);
     if TOTAL_WORDS.contains(&normalized.as_str()) {
         return true;
@@ -915,6 +937,36 @@ static SYNONYMS: LazyLock<HashMap<String, Field>> = LazyLock::new(|| {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The quick rejection by the first two letters knows every total word and prefix.
+    #[test]
+    fn total_ascii_starts_cover_every_total_word() {
+        for w in TOTAL_WORDS.iter().chain(TOTAL_PREFIXES) {
+            let b = w.as_bytes();
+            if b.len() >= 2 && b[0].is_ascii() && b[1].is_ascii() {
+                assert!(TOTAL_ASCII_STARTS.contains(&[b[0], b[1]]), "{w}");
+            }
+        }
+    }
+
+    proptest! {
+        /// The quick rejections change nothing: a cell is a total cell exactly when it is
+        /// SAP's star marker or its words name a total.
+        #[test]
+        fn quick_rejections_keep_the_total_rule(pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "Total", "total", "TO", "Sum", "summe", "Gesamt", "ergebnis", "Grand",
+                "Zwischen", "sub", "for", "Итого", "ВСЕГО", "общий", "итог", "по", "S0", "1",
+                "ACME", "ä", "ß", "ё", " ", ":", "-", "*", "#", "%", "\u{301}",
+            ]),
+            0..5,
+        )) {
+            let cell = pieces.concat();
+            let raw = cell.trim();
+            let stars = (1..=3).contains(&raw.len()) && raw.bytes().all(|b| b == b'*');
+            prop_assert_eq!(is_total_cell(&cell), stars || names_a_total(raw), "{:?}", cell);
+        }
+    }
 
     fn row(cells: &[&str]) -> Vec<String> {
         cells.iter().map(|c| (*c).to_owned()).collect()
