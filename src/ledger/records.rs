@@ -34,6 +34,7 @@ pub(crate) fn records(text: &str, delimiter: char) -> Records<'_> {
         pos: 0,
         delimiter,
         line: 1,
+        width: 0,
     }
 }
 
@@ -45,6 +46,9 @@ pub(crate) struct Records<'a> {
     delimiter: char,
     /// The line the next record starts on.
     line: u64,
+    /// Fields in the record before: the next one's list is made that long at once (a
+    /// ten-field row grew it three times).
+    width: usize,
 }
 
 impl Iterator for Records<'_> {
@@ -62,7 +66,7 @@ impl Iterator for Records<'_> {
         let mut buf = [0u8; 4];
         let delimiter = self.delimiter.encode_utf8(&mut buf).as_bytes();
         let start_line = self.line;
-        let mut fields: Vec<String> = Vec::new();
+        let mut fields: Vec<String> = Vec::with_capacity(self.width);
         let mut field = String::new();
         let mut pos = self.pos;
         let mut at_field_start = true;
@@ -71,9 +75,7 @@ impl Iterator for Records<'_> {
                 pos += 1;
                 // A quoted field runs to the matching quote; `""` is one quote.
                 loop {
-                    let run_end = bytes[pos..]
-                        .iter()
-                        .position(|&b| matches!(b, b'"' | b'\r' | b'\n'))
+                    let run_end = memchr::memchr3(b'"', b'\r', b'\n', &bytes[pos..])
                         .map_or(bytes.len(), |k| pos + k);
                     field.push_str(&text[pos..run_end]);
                     pos = run_end;
@@ -81,6 +83,7 @@ impl Iterator for Records<'_> {
                         None => {
                             fields.push(field);
                             self.pos = pos;
+                            self.width = fields.len();
                             return Some(TextRecord {
                                 line: start_line,
                                 fields,
@@ -108,18 +111,28 @@ impl Iterator for Records<'_> {
             }
             // Unquoted text, or the rest of a field after its closing quote: a quote here
             // is an ordinary character.
-            let run_end = (pos..bytes.len())
-                .find(|&k| {
-                    matches!(bytes[k], b'\r' | b'\n')
-                        || (bytes[k] == delimiter[0] && bytes[k..].starts_with(delimiter))
-                })
-                .unwrap_or(bytes.len());
+            let mut from = pos;
+            let run_end = loop {
+                match memchr::memchr3(delimiter[0], b'\r', b'\n', &bytes[from..]) {
+                    None => break bytes.len(),
+                    Some(k) => {
+                        let at = from + k;
+                        if matches!(bytes[at], b'\r' | b'\n') || bytes[at..].starts_with(delimiter)
+                        {
+                            break at;
+                        }
+                        // The first byte of a longer delimiter, alone.
+                        from = at + 1;
+                    }
+                }
+            };
             field.push_str(&text[pos..run_end]);
             pos = run_end;
             match bytes.get(pos) {
                 None => {
                     fields.push(field);
                     self.pos = pos;
+                    self.width = fields.len();
                     return Some(TextRecord {
                         line: start_line,
                         fields,
@@ -134,6 +147,7 @@ impl Iterator for Records<'_> {
                     fields.push(field);
                     self.line += 1;
                     self.pos = pos;
+                    self.width = fields.len();
                     return Some(TextRecord {
                         line: start_line,
                         fields,
@@ -163,6 +177,8 @@ pub(crate) struct StreamRecords<R> {
     pos: usize,
     delimiter: char,
     line: u64,
+    /// Fields in the record before (see [`Records`]).
+    width: usize,
     /// The reader has no more bytes (and the decoder has been told).
     eof: bool,
     error: Option<std::io::Error>,
@@ -180,6 +196,7 @@ impl<R: std::io::Read> StreamRecords<R> {
             pos: 0,
             delimiter,
             line: 1,
+            width: 0,
             eof: false,
             error: None,
         }
@@ -221,6 +238,7 @@ impl<R: std::io::Read> Iterator for StreamRecords<R> {
                 pos: self.pos,
                 delimiter: self.delimiter,
                 line: self.line,
+                width: self.width,
             };
             let record = records.next();
             // A record that runs to the end of the text decoded so far may go on in the
@@ -228,6 +246,7 @@ impl<R: std::io::Read> Iterator for StreamRecords<R> {
             if self.eof || records.pos < self.text.len() {
                 self.pos = records.pos;
                 self.line = records.line;
+                self.width = records.width;
                 return record;
             }
             if let Err(e) = self.refill() {
@@ -244,6 +263,16 @@ mod tests {
 
     fn fields(r: &TextRecord) -> Vec<&str> {
         r.fields.iter().map(String::as_str).collect()
+    }
+
+    /// A delimiter of several bytes splits only where all of them are; a character that
+    /// shares its first byte (`©` and `§` both start with 0xC2) is text.
+    #[test]
+    fn a_multibyte_delimiter_splits_only_where_it_is_whole() {
+        let recs = split("a©b§c\r\n©§\"x§y\"§\n", '§');
+        assert_eq!(fields(&recs[0]), ["a©b", "c"]);
+        assert_eq!(fields(&recs[1]), ["©", "x§y", ""]);
+        assert_eq!(recs.len(), 2);
     }
 
     #[test]
