@@ -1013,15 +1013,21 @@ mod tests {
     use super::*;
     use std::path::Path;
 
+    /// The fixtures directory, and the food fixture's ledger read into a cube.
+    fn food_cube() -> (std::path::PathBuf, SpendCube) {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut cube = SpendCube::default();
+        crate::ledger::read_ledger(&dir.join("food_ledger.csv"), &mut cube).expect("reads");
+        (dir, cube)
+    }
+
     /// A classification shared between pairs is exactly the one each pair would get on its
     /// own: the food fixture (suppliers with and without profiles, profit data) and the
     /// same ledger without profiles.
     #[test]
     fn shared_classifications_equal_unshared_ones() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
         let rules = RuleSet::default_rules().expect("rules");
-        let mut cube = SpendCube::default();
-        crate::ledger::read_ledger(&dir.join("food_ledger.csv"), &mut cube).expect("reads");
+        let (dir, cube) = food_cube();
         let profiles =
             Profiles::from_path(&dir.join("food_profiles.toml"), &rules).expect("profiles");
         for p in [&profiles, &Profiles::default()] {
@@ -1037,10 +1043,8 @@ mod tests {
     /// fixture and on a cube with enough items to be ranked on a second thread.
     #[test]
     fn analysis_of_a_taken_cube_equals_analysis_of_a_borrowed_one() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
         let rules = RuleSet::default_rules().expect("rules");
-        let mut food = SpendCube::default();
-        crate::ledger::read_ledger(&dir.join("food_ledger.csv"), &mut food).expect("reads");
+        let (_, food) = food_cube();
         let mut big = SpendCube::default();
         for i in 0..ITEMS_ON_A_THREAD * 2 {
             let (s, c, item) = (
