@@ -1,7 +1,8 @@
 //! The fast path for large, clean ledgers: one pass over the bytes, both cores.
 //!
 //! It handles the common shape of an ERP export — UTF-8, LF or CRLF line ends, a header
-//! that names only columns procura knows (each by its canonical name), RFC 4180 quotes
+//! on the first line whose every column names a field procura knows (by its canonical name
+//! or a synonym the general reader maps, such as `Vendor` or `Контрагент`), RFC 4180 quotes
 //! without newlines inside them, amounts and profits with at most two decimals, quantities
 //! and prices with at most six, ASCII supplier ids and currencies written as their ISO
 //! code, in one of two styles: `,` delimiter with decimal points, or (European Excel, 1C)
@@ -510,10 +511,13 @@ struct Layout {
 const NONE: u8 = u8::MAX;
 
 impl Layout {
-    /// Maps a header line; `None` unless every column is a field's canonical name, once.
-    /// The delimiter is the header's: no canonical name holds a `;` or a `,`, so a header
-    /// split at the wrong one names no field.
+    /// Maps a header line as the general reader maps it (the synonym table: `supplier_id`,
+    /// `Vendor`, `Kreditor`, `Поставщик`...); `None` unless every column names a field,
+    /// each a different one. The delimiter is the header's: `;` when the line has one, else
+    /// `,` (a header split at the wrong one names no field once per column, and the
+    /// sniffer's decision is checked against it in [`head_decisions`]).
     fn from_header(line: &[u8]) -> Option<Layout> {
+        use super::locale::headers::{Mapping, map_headers};
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         let text = std::str::from_utf8(line).ok()?;
         let (delim, decimal) = if line.contains(&b';') {
@@ -521,19 +525,30 @@ impl Layout {
         } else {
             (b',', b'.')
         };
+        let cells: Vec<String> = text.split(char::from(delim)).map(String::from).collect();
+        // The general reader's header texts are its cells unquoted and trimmed, after a
+        // byte order mark is dropped: a header needing any of that is its to read (the
+        // synonym match would fold a BOM's U+FEFF away, and the texts would differ).
+        if cells
+            .iter()
+            .any(|c| c.is_empty() || c.contains('"') || c.trim() != c || c.contains('\u{feff}'))
+        {
+            return None;
+        }
+        // A column the general reader skipped and this path read (or the reverse) would
+        // differ: every column must be one field, named once.
+        let map = map_headers(&cells, &Mapping::new()).ok()?;
         let mut column = [None; Field::ALL.len()];
-        let mut role = Vec::new();
-        for (i, name) in text.split(char::from(delim)).enumerate() {
-            // Only canonical names: the general reader may recognise more (aliases,
-            // other languages), and a column it maps and this path skipped would differ.
-            let f = Field::ALL.iter().find(|f| f.key() == name)?;
-            if *f == Field::PriceUnit {
+        let mut role = vec![NONE; cells.len()];
+        for (f, c) in map.iter() {
+            if f == Field::PriceUnit {
                 return None; // amounts per price unit: the general reader's business
             }
-            if column[*f as usize].replace(i).is_some() {
-                return None;
-            }
-            role.push(*f as u8);
+            column[f as usize] = Some(c);
+            *role.get_mut(c)? = f as u8;
+        }
+        if role.contains(&NONE) {
+            return None;
         }
         if Field::ALL
             .iter()
@@ -2528,10 +2543,21 @@ mod tests {
     }
 
     #[test]
-    fn headers_map_canonical_names_only() {
+    fn headers_map_as_the_general_reader_maps_them_every_column_once() {
         assert!(Layout::from_header(b"supplier_id,amount\r").is_some());
+        let aliases = Layout::from_header(b"Supplier ID,Net amount,Vendor Name").expect("aliases");
+        assert_eq!(aliases.column[Field::SupplierName as usize], Some(2));
+        assert_eq!(
+            aliases.role,
+            [
+                Field::SupplierId as u8,
+                Field::Amount as u8,
+                Field::SupplierName as u8
+            ]
+        );
         assert!(Layout::from_header(b"supplier_id,amount,vendor").is_none());
-        assert!(Layout::from_header(b"Supplier ID,amount").is_none());
+        assert!(Layout::from_header(b"supplier_id,amount,comment").is_none());
+        assert!(Layout::from_header(b"supplier_id,amount,").is_none());
         assert!(Layout::from_header(b"supplier_id,amount,amount").is_none());
         assert!(Layout::from_header(b"supplier_id,category").is_none());
         let eu = Layout::from_header(b"supplier_id;amount;date\r").expect("semicolons");

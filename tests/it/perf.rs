@@ -198,7 +198,8 @@ fn fast_path_leaves_what_it_does_not_read_to_the_general_reader() {
         std::fs::write(&p, bytes).expect("write");
         falls_back(&p, name);
     }
-    // An unknown column (it could be an alias the general reader maps) is not handled.
+    // `vendor` is an alias of supplier_id: two columns for one field, the general
+    // reader's error.
     let p = dir.join("alias.csv");
     std::fs::write(&p, "vendor,supplier_id,amount\nX,S1,1\n").expect("write");
     assert!(read_ledger_fast(&p, FastOptions::default()).is_none());
@@ -521,6 +522,107 @@ fn fast_path_reads_the_european_style_of_a_generated_ledger() {
         profit: false,
     }));
     same_on_threads(&dir, "eu-crlf.csv", &crlf);
+}
+
+/// `text` with its header line replaced by `header`.
+fn with_header(text: &str, header: &str) -> String {
+    let body = text.split_once('\n').map_or("", |(_, rest)| rest);
+    format!("{header}\n{body}")
+}
+
+#[test]
+fn fast_path_reads_headers_named_as_erps_name_them() {
+    let dir = temp_dir("fast-aliases");
+    let comma = ledger(Shape {
+        rows: 3_000,
+        suppliers: 200,
+        seed: 5,
+        crlf: false,
+        profit: false,
+    });
+    let canonical = same_on_threads(&dir, "canonical.csv", &comma);
+    // The generator's columns: order_id, date, supplier_id, supplier_name, category,
+    // item_id, quantity, unit_price, amount, currency.
+    let english = "Order Reference,Order Date,Vendor,Vendor Name,Product Category,Product,\
+                   Quantity,Unit Price,Untaxed Amount,Currency";
+    let german = "Bestellnummer;Belegdatum;Kreditor;Name des Kreditors;Warengruppe;Material;\
+                  Menge;Preis;Nettowert;Währung";
+    let russian = "Номер заказа;Дата;Контрагент;Наименование контрагента;Группа номенклатуры;\
+                   Номенклатура;Количество;Цена;Сумма, руб.;Валюта";
+    for (name, text) in [
+        ("english.csv", with_header(&comma, english)),
+        ("german.csv", with_header(&eu_style(&comma), german)),
+        ("russian.csv", with_header(&eu_style(&comma), russian)),
+    ] {
+        let cube = same_on_threads(&dir, name, &text);
+        assert_eq!(dump(&cube), dump(&canonical), "{name}");
+        let mut c = SpendCube::default();
+        let r = read_ledger(&dir.join(name), &mut c).expect("reads");
+        let first = text.lines().next().and_then(|h| h.split([',', ';']).nth(2));
+        assert_eq!(
+            r.column_map
+                .iter()
+                .find(|c| c.field == "supplier_id")
+                .map(|c| c.header.as_str()),
+            first,
+            "{name}: the report names the file's header"
+        );
+    }
+    // Headers the general reader reads differently, or not at all, are left to it; the
+    // same row under the canonical header (the control) is read by this path.
+    for (name, header, control, row) in [
+        // A column it skips (no field), which this path would have to skip too.
+        (
+            "unknown-column",
+            "Vendor,Comment,Untaxed Amount",
+            "supplier_id,supplier_name,amount",
+            "S1,x,1.50",
+        ),
+        // Quoted and padded names: the general reader unquotes and trims them.
+        (
+            "quoted",
+            "\"Vendor\",Untaxed Amount",
+            "supplier_id,amount",
+            "S1,1.50",
+        ),
+        (
+            "padded",
+            "Vendor , Untaxed Amount",
+            "supplier_id,amount",
+            "S1,1.50",
+        ),
+        // Two columns for one field: the general reader's error.
+        (
+            "twice",
+            "Vendor,Kreditor,Untaxed Amount",
+            "supplier_id,supplier_name,amount",
+            "S1,S1,1.50",
+        ),
+        // A byte order mark.
+        (
+            "bom",
+            "\u{feff}Vendor,Untaxed Amount",
+            "supplier_id,amount",
+            "S1,1.50",
+        ),
+        // Amounts per price unit.
+        (
+            "price-unit",
+            "Vendor,Untaxed Amount,Price Unit",
+            "supplier_id,amount,quantity",
+            "S1,1.50,1",
+        ),
+    ] {
+        let p = dir.join(format!("{name}-control.csv"));
+        std::fs::write(&p, format!("{control}\n{row}\n")).expect("write");
+        assert!(
+            read_ledger_fast(&p, FastOptions::default()).is_some(),
+            "{name}: control"
+        );
+        let p = dir.join(format!("{name}.csv"));
+        std::fs::write(&p, format!("{header}\n{row}\n")).expect("write");
+        falls_back(&p, name);
+    }
 }
 
 #[test]
