@@ -229,7 +229,7 @@ fn quality_findings(out: &mut Ledger) {
     for q in &out.quality {
         out.findings.push(Finding {
             id: format!("data-{}", q.kind),
-            subject: q.lines.first().cloned().unwrap_or_default(),
+            subject: q.first_place().unwrap_or_default(),
             message: q.message.clone(),
         });
     }

@@ -138,34 +138,64 @@ pub struct QualityFinding {
     pub kind: String,
     /// What was found, for people.
     pub message: String,
-    /// Where: `file:line`, the first few per entry.
-    pub lines: Vec<String>,
+    /// Where: for each id or name the message lists, in its order, the lines of each file
+    /// it is on.
+    pub places: Vec<LinesOf>,
 }
 
-/// A place a finding points to: a line of a file, or how many more lines it has. Kept
-/// as references until a finding is made: most suppliers have none, and formatting every
-/// supplier's lines up front took a third of the memory of checking a big ledger.
-#[derive(Debug, Clone, Copy)]
-enum Place<'a> {
-    Line(&'a str, u64),
-    More(&'a str, u64),
-}
-
-impl Place<'_> {
-    fn render(self) -> String {
-        match self {
-            Place::Line(file, l) => format!("{file}:{l}"),
-            Place::More(file, n) => format!("{file}: {n} more"),
-        }
+impl QualityFinding {
+    /// The first line the finding points to, as `file:line`.
+    pub fn first_place(&self) -> Option<String> {
+        self.places
+            .iter()
+            .find_map(|p| p.lines.first().map(|l| format!("{}:{l}", p.file)))
     }
 }
 
-fn lines_of<'a>(file: &'a str, seen: &'a Seen) -> impl Iterator<Item = Place<'a>> {
-    let more = seen.count.saturating_sub(seen.lines.len() as u64);
-    seen.lines
-        .iter()
-        .map(move |&l| Place::Line(file, l))
-        .chain((more > 0).then_some(Place::More(file, more)))
+/// The lines of one file on which an id or a name of a finding appears.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct LinesOf {
+    /// The id or name, as the finding's message shows it.
+    pub of: String,
+    /// The file.
+    pub file: String,
+    /// The first few lines, in file order.
+    pub lines: Vec<u64>,
+    /// How many lines after those.
+    pub more: u64,
+}
+
+impl std::fmt::Display for LinesOf {
+    /// `"S1" in l.csv: lines 2, 3 and 40 more`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let lines: Vec<String> = self.lines.iter().map(u64::to_string).collect();
+        let noun = if self.lines.len() + self.more as usize == 1 {
+            "line"
+        } else {
+            "lines"
+        };
+        write!(
+            f,
+            "{:?} in {}: {noun} {}",
+            self.of,
+            self.file,
+            lines.join(", ")
+        )?;
+        if self.more > 0 {
+            write!(f, " and {} more", self.more)?;
+        }
+        Ok(())
+    }
+}
+
+/// The lines of `seen` in `file`, as those of `of`.
+fn lines_of(of: &str, file: &str, seen: &Seen) -> LinesOf {
+    LinesOf {
+        of: of.to_string(),
+        file: file.to_string(),
+        lines: seen.lines.clone(),
+        more: seen.count.saturating_sub(seen.lines.len() as u64),
+    }
 }
 
 /// One (supplier id, name key, file): the file's spellings of the key merged into the
@@ -240,12 +270,11 @@ pub fn identity_findings(files: &[FileReport]) -> Vec<QualityFinding> {
     };
     let by_id = runs(|a, b| a.id == b.id);
     let by_key = runs(|a, b| a.id == b.id && a.key == b.key);
-    // The places of a run, rendered.
-    let places = |range: std::ops::Range<usize>| -> Vec<String> {
+    // The places of a run, as those of `of`.
+    let places = |range: std::ops::Range<usize>, of: &str| -> Vec<LinesOf> {
         pairs[range]
             .iter()
-            .flat_map(|p| lines_of(&files[p.file].file, &p.seen))
-            .map(Place::render)
+            .map(|p| lines_of(of, &files[p.file].file, &p.seen))
             .collect()
     };
     let mut out = Vec::new();
@@ -273,7 +302,10 @@ pub fn identity_findings(files: &[FileReport]) -> Vec<QualityFinding> {
                     named.len(),
                     list.join(", ")
                 ),
-                lines: named.iter().flat_map(|r| places(r.clone())).collect(),
+                places: named
+                    .iter()
+                    .flat_map(|r| places(r.clone(), &pairs[r.start].seen.name))
+                    .collect(),
             });
         }
     }
@@ -301,14 +333,17 @@ pub fn identity_findings(files: &[FileReport]) -> Vec<QualityFinding> {
                     group.len(),
                     list.join(", ")
                 ),
-                lines: group.iter().flat_map(|r| places((*r).clone())).collect(),
+                places: group
+                    .iter()
+                    .flat_map(|r| places((*r).clone(), pairs[r.start].id))
+                    .collect(),
             });
         }
     }
 
     // Ids that differ only in case, or (all digits) only in leading zeros: (leading
     // zeros?, the id compared, the id) sorted, in runs.
-    let lines_for = |at: usize| places(by_id[at].clone());
+    let lines_for = |at: usize| places(by_id[at].clone(), pairs[by_id[at].start].id);
     let mut groups: Vec<(bool, Cow<'_, str>, usize)> = Vec::with_capacity(by_id.len());
     for (at, r) in by_id.iter().enumerate() {
         let id = pairs[r.start].id;
@@ -343,7 +378,7 @@ pub fn identity_findings(files: &[FileReport]) -> Vec<QualityFinding> {
                         ""
                     }
                 ),
-                lines: members.iter().flat_map(|m| lines_for(m.2)).collect(),
+                places: members.iter().flat_map(|m| lines_for(m.2)).collect(),
             });
         }
     }
@@ -363,7 +398,7 @@ pub fn identity_findings(files: &[FileReport]) -> Vec<QualityFinding> {
                     message: format!(
                         "supplier id {id:?} is shorter than the {width}-digit zero-padded ids of the ledger: it may have lost its leading zeros (export the column as text)"
                     ),
-                    lines: lines_for(at),
+                    places: lines_for(at),
                 });
             }
         }
@@ -498,12 +533,10 @@ impl QualityReport {
         } else {
             o.push_str("supplier identities:\n");
             for f in &self.findings {
-                o.push_str(&format!(
-                    "  [{}] {}\n    at {}\n",
-                    f.kind,
-                    f.message,
-                    f.lines.join(", ")
-                ));
+                o.push_str(&format!("  [{}] {}\n", f.kind, f.message));
+                for p in &f.places {
+                    o.push_str(&format!("    {p}\n"));
+                }
             }
         }
         o
@@ -563,8 +596,13 @@ mod tests {
             out
         }
 
-        fn render<'a>(places: impl IntoIterator<Item = &'a Place<'a>>) -> Vec<String> {
-            places.into_iter().map(|p| p.render()).collect()
+        type Place<'a> = (&'a str, &'a Seen);
+
+        fn render<'a>(of: &str, places: impl IntoIterator<Item = &'a Place<'a>>) -> Vec<LinesOf> {
+            places
+                .into_iter()
+                .map(|(file, seen)| lines_of(of, file, seen))
+                .collect()
         }
 
         pub(super) fn identity_findings(files: &[FileReport]) -> Vec<QualityFinding> {
@@ -587,7 +625,7 @@ mod tests {
                             at
                         }
                     };
-                    names[at].1.1.extend(lines_of(file, seen));
+                    names[at].1.1.push((file, seen));
                 }
             }
             let mut out = Vec::new();
@@ -606,7 +644,7 @@ mod tests {
                             named.len(),
                             list.join(", ")
                         ),
-                        lines: render(named.iter().flat_map(|(_, (_, l))| l)),
+                        places: named.iter().flat_map(|(_, (n, l))| render(n, l)).collect(),
                     });
                 }
                 // An id has each name key once, and the ids come in order: pushed, they stay
@@ -629,15 +667,15 @@ mod tests {
                             ids.len(),
                             list.join(", ")
                         ),
-                        lines: render(ids.iter().flat_map(|(_, l)| l)),
+                        places: ids.iter().flat_map(|(i, l)| render(i, l)).collect(),
                     });
                 }
             }
             let ids: Vec<&str> = by_id.keys().copied().collect();
-            let lines_for = |id: &str| -> Vec<String> {
+            let lines_for = |id: &str| -> Vec<LinesOf> {
                 by_id
                     .get(id)
-                    .map(|names| render(names.iter().flat_map(|(_, (_, l))| l)))
+                    .map(|names| render(id, names.iter().flat_map(|(_, (_, l))| l)))
                     .unwrap_or_default()
             };
             // Ids that differ only in case, or (all digits) only in leading zeros.
@@ -675,7 +713,7 @@ mod tests {
                                 ""
                             }
                         ),
-                        lines: members.iter().flat_map(|i| lines_for(i)).collect(),
+                        places: members.iter().flat_map(|i| lines_for(i)).collect(),
                     });
                 }
             }
@@ -698,7 +736,7 @@ mod tests {
                             message: format!(
                                 "supplier id {id:?} is shorter than the {width}-digit zero-padded ids of the ledger: it may have lost its leading zeros (export the column as text)"
                             ),
-                            lines: lines_for(id),
+                            places: lines_for(id),
                         });
                     }
                 }
@@ -818,7 +856,15 @@ mod tests {
                 "name-several-ids"
             ]
         );
-        assert_eq!(found[2].lines, ["l.csv:4", "l.csv:2", "l.csv:3"]);
+        let places: Vec<String> = found[2].places.iter().map(|p| p.to_string()).collect();
+        assert_eq!(
+            places,
+            [
+                "\"Mueller GmbH\" in l.csv: line 4",
+                "\"Müller GmbH\" in l.csv: lines 2, 3"
+            ]
+        );
+        assert_eq!(found[2].first_place().as_deref(), Some("l.csv:4"));
     }
 
     /// Findings over two files list each file's first lines and how many more, per name
@@ -837,13 +883,18 @@ mod tests {
         b.identities.record("S2", Some("Acme Ltd"), 7);
         b.identities.record("s3", Some("Other"), 8);
         let found = identity_findings(&[a, b]);
+        let texts: Vec<Vec<String>> = found
+            .iter()
+            .map(|f| f.places.iter().map(|p| p.to_string()).collect())
+            .collect();
         let got: Vec<(&str, &str, Vec<&str>)> = found
             .iter()
-            .map(|f| {
+            .enumerate()
+            .map(|(i, f)| {
                 (
                     f.kind.as_str(),
                     f.message.as_str(),
-                    f.lines.iter().map(String::as_str).collect(),
+                    texts[i].iter().map(String::as_str).collect(),
                 )
             })
             .collect();
@@ -853,38 +904,28 @@ mod tests {
                 (
                     "id-case",
                     "supplier ids \"S3\" and \"s3\" differ only in case: probably one supplier",
-                    vec!["a.csv:11", "b.csv:8"]
+                    vec!["\"S3\" in a.csv: line 11", "\"s3\" in b.csv: line 8"]
                 ),
                 (
                     "id-several-names",
                     "supplier id \"S2\" has 2 names: \"Acme\", \"Acme Ltd\"",
                     vec![
-                        "a.csv:2",
-                        "a.csv:3",
-                        "a.csv:4",
-                        "a.csv:5",
-                        "a.csv:6",
-                        "a.csv: 10 more",
-                        "b.csv:7"
+                        "\"Acme\" in a.csv: lines 2, 3, 4, 5, 6 and 10 more",
+                        "\"Acme Ltd\" in b.csv: line 7"
                     ]
                 ),
                 (
                     "name-several-ids",
                     "supplier name \"ACME\" (compared ignoring case and spacing) has 2 ids: \"S1\", \"S2\"",
                     vec![
-                        "a.csv:9",
-                        "a.csv:2",
-                        "a.csv:3",
-                        "a.csv:4",
-                        "a.csv:5",
-                        "a.csv:6",
-                        "a.csv: 10 more"
+                        "\"S1\" in a.csv: line 9",
+                        "\"S2\" in a.csv: lines 2, 3, 4, 5, 6 and 10 more"
                     ]
                 ),
                 (
                     "name-several-ids",
                     "supplier name \"Other\" (compared ignoring case and spacing) has 2 ids: \"S3\", \"s3\"",
-                    vec!["a.csv:11", "b.csv:8"]
+                    vec!["\"S3\" in a.csv: line 11", "\"s3\" in b.csv: line 8"]
                 ),
             ]
         );
