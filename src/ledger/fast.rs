@@ -7,7 +7,8 @@
 //! and prices with at most six, ASCII supplier ids and currencies written as their ISO
 //! code, in one of two styles: `,` delimiter with decimal points, or (European Excel, 1C)
 //! `;` delimiter with decimal commas (`19,05`); dates ISO (`2025-03-07`) or `dd.mm.yyyy`
-//! (`07.03.2025`), one style per file — and produces exactly the spend cube and the
+//! (`07.03.2025`), one style per file, optionally with a time of day after a space
+//! (`2025-03-07 09:30:00`, 1C's `07.03.2025 0:00:00`) — and produces exactly the spend cube and the
 //! [`FileReport`] the general reader produces from the same file: row accounting, columns,
 //! decisions (encoding, delimiter, header, each number column's decimal proof, the date
 //! format and its proof), per-currency totals, supplier identities, exact duplicates,
@@ -58,6 +59,8 @@ const MAX_BUFFER: usize = 1 << 30;
 const MIN_PARALLEL_BYTES: u64 = 8 << 20;
 /// Money and numbers are held in hundredths: the fast path takes at most two decimals.
 const SCALE: u32 = 2;
+/// The longest date cell read (`dd.mm.yyyy hh:mm:ss` is 19 bytes).
+const DATE_CELL_BYTES: usize = 24;
 
 /// How the fast path runs.
 #[derive(Debug, Clone, Copy, Default)]
@@ -166,6 +169,8 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
     let mut total = (0i64, 0u8);
     let mut proofs: [Option<(u64, String)>; Field::ALL.len()] = Default::default();
     let mut dates = Dates::default();
+    // Date cells with a time of day, and the first one's line.
+    let mut timed: (u64, Option<u64>) = (0, None);
     let mut ambiguous: [Option<u64>; Field::ALL.len()] = Default::default();
     let mut decimals = 0u64;
     let mut pairs: Vec<PartPairs> = Vec::new();
@@ -198,9 +203,11 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
         }
         dates.iso |= x.dated;
         dates.dotted |= x.dotted;
-        let at = |seen: Option<(u64, [u8; 10])>| seen.map(|(r, v)| (first_line + r, v));
+        let at = |seen: Option<(u64, String)>| seen.map(|(r, v)| (first_line + r, v));
         dates.day_first = dates.day_first.or(at(x.day_first));
         dates.ambiguous = dates.ambiguous.or(at(x.dotted_ambiguous));
+        timed.0 += x.timed;
+        timed.1 = timed.1.or(x.first_timed.map(|r| first_line + r));
         for (a, b) in ambiguous.iter_mut().zip(x.ambiguous) {
             *a = a.or(b.map(|r| first_line + r));
         }
@@ -273,6 +280,16 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
             first_line,
         });
     }
+    if let (count @ 1.., Some(first_line)) = timed {
+        report.normalisations.push(super::Normalisation {
+            what: "time of day dropped from date-times".to_string(),
+            count,
+            first_line,
+        });
+    }
+    // In order of first appearance, as the general reader notes them; on one line its
+    // numbers are read before its date (a stable sort keeps the decimal comma first).
+    report.normalisations.sort_by_key(|n| n.first_line);
     report.currencies = currencies
         .into_iter()
         .filter(|(_, (lines, _, _))| *lines > 0)
@@ -342,10 +359,10 @@ struct Dates {
     iso: bool,
     /// A `dd.mm.yyyy` date was seen.
     dotted: bool,
-    /// The first dotted date that reads only day-first, and its line.
-    day_first: Option<(u64, [u8; 10])>,
-    /// The first dotted date that reads both day-first and month-first, and its line.
-    ambiguous: Option<(u64, [u8; 10])>,
+    /// The first dotted date cell that reads only day-first, and its line.
+    day_first: Option<(u64, String)>,
+    /// The first dotted date cell that reads both day-first and month-first, and its line.
+    ambiguous: Option<(u64, String)>,
 }
 
 impl Dates {
@@ -357,16 +374,16 @@ impl Dates {
         let why = match (self.iso, self.dotted) {
             (true, true) => return None,
             (true, false) => (DateFormat::Iso, "every date is year-first".to_string()),
-            (false, true) => match (self.day_first, self.ambiguous) {
+            (false, true) => match (&self.day_first, &self.ambiguous) {
                 (Some((line, d)), _) => (
                     DateFormat::DayMonthYear,
-                    format!("{} at line {line} reads only that way", escaped_date(&d)?),
+                    format!("{} at line {line} reads only that way", super::escaped(d)),
                 ),
                 (None, Some((line, d))) => (
                     DateFormat::DayMonthYear,
                     format!(
                         "dotted dates such as {} at line {line} are day-first",
-                        escaped_date(&d)?
+                        super::escaped(d)
                     ),
                 ),
                 // Every date reads the same either way (`01.01.2025`): no decision.
@@ -381,11 +398,6 @@ impl Dates {
             why.1
         )))
     }
-}
-
-/// A date's bytes quoted as the general reader shows a value.
-fn escaped_date(d: &[u8; 10]) -> Option<String> {
-    Some(super::escaped(std::str::from_utf8(d).ok()?))
 }
 
 /// The decisions the general reader writes for a UTF-8 file delimited by `delim`, from its
@@ -940,7 +952,11 @@ struct Part {
     last_currency: u128,
     /// The current order's packed id (`u128::MAX`: none, or too long to pack).
     last_order: u128,
-    last_date: [u8; 10],
+    /// The last line's date cell (a date, or a date and a time of day), its length, and
+    /// whether it had a time.
+    last_date: [u8; DATE_CELL_BYTES],
+    last_date_len: usize,
+    last_date_timed: bool,
     /// Scratch for unescaping `""` in quoted fields.
     scratch: Vec<u8>,
     /// What the file report needs beyond the cube.
@@ -985,8 +1001,12 @@ struct Extra {
     /// Whether a `dd.mm.yyyy` date was seen; the first that is day-first only (`13.01.2025`)
     /// and the first that reads two ways (`01.02.2025`), with their rows.
     dotted: bool,
-    day_first: Option<(u64, [u8; 10])>,
-    dotted_ambiguous: Option<(u64, [u8; 10])>,
+    day_first: Option<(u64, String)>,
+    dotted_ambiguous: Option<(u64, String)>,
+    /// Date cells with a time of day (the general reader drops the time and notes each),
+    /// and the first one's row.
+    timed: u64,
+    first_timed: Option<u64>,
     /// Quantity × price warnings: row and message.
     warnings: Vec<(u64, String)>,
 }
@@ -1308,9 +1328,12 @@ impl Part {
         };
         if col(Field::Date) {
             let d = raw(spans[Field::Date as usize]);
-            // Compared as two words: a slice compare is a call to `memcmp`.
-            if !d.is_empty() && !same_bytes(d, &self.last_date) {
-                self.date(d, row)?;
+            if !d.is_empty() {
+                // Compared as words: a slice compare is a call to `memcmp`.
+                if !same_bytes(d, self.last_date.get(..self.last_date_len)?) {
+                    self.date(d, row)?;
+                }
+                self.extra.timed += u64::from(self.last_date_timed);
             }
         }
         if col(Field::Currency) {
@@ -1397,11 +1420,18 @@ impl Part {
         Some(())
     }
 
-    /// A date other than the last line's (at `row`): checked, its evidence for the
+    /// A date cell other than the last line's (at `row`): checked, its evidence for the
     /// column's date format kept, and the period widened. ISO dates and `dd.mm.yyyy`
-    /// dates are read; the period is kept in ISO form, whose bytes order as the dates do.
+    /// dates are read, each optionally followed by one space and a time of day (`9:30`,
+    /// `09:30:00`: dropped, as the general reader drops it); the period is kept in ISO
+    /// form, whose bytes order as the dates do.
     #[cold]
-    fn date(&mut self, d: &[u8], row: u64) -> Option<()> {
+    fn date(&mut self, cell: &[u8], row: u64) -> Option<()> {
+        let (d, timed) = match cell.split_at_checked(10) {
+            Some((d, [])) => (d, false),
+            Some((d, [b' ', time @ ..])) if is_plain_time(time) => (d, true),
+            _ => return None,
+        };
         let d: &[u8; 10] = d.try_into().ok()?;
         let iso = if is_iso_date(d) {
             self.extra.dated = true;
@@ -1411,16 +1441,25 @@ impl Part {
             let x = &mut self.extra;
             x.dotted = true;
             // Valid day-first, the date reads month-first too unless its first number is
-            // above 12; it reads the same both ways when day and month are equal.
+            // above 12; it reads the same both ways when day and month are equal. The
+            // general reader quotes the whole cell.
             let (day, month) = (&d[0..2], &d[3..5]);
+            let text = || std::str::from_utf8(cell).map(str::to_string);
             if day > &b"12"[..] {
-                x.day_first.get_or_insert((row, *d));
-            } else if day != month {
-                x.dotted_ambiguous.get_or_insert((row, *d));
+                if x.day_first.is_none() {
+                    x.day_first = Some((row, text().ok()?));
+                }
+            } else if day != month && x.dotted_ambiguous.is_none() {
+                x.dotted_ambiguous = Some((row, text().ok()?));
             }
             iso
         };
-        self.last_date = *d;
+        if timed {
+            self.extra.first_timed.get_or_insert(row);
+        }
+        self.last_date.get_mut(..cell.len())?.copy_from_slice(cell);
+        self.last_date_len = cell.len();
+        self.last_date_timed = timed;
         self.period = Some(match self.period {
             None => (iso, iso),
             Some((a, b)) => (a.min(iso), b.max(iso)),
@@ -2144,6 +2183,14 @@ fn dotted_to_iso(d: &[u8; 10]) -> Option<[u8; 10]> {
     }
     let iso = [d[6], d[7], d[8], d[9], b'-', d[3], d[4], b'-', d[0], d[1]];
     is_iso_date(&iso).then_some(iso)
+}
+
+/// Whether `time` is a time of day the general reader drops from a date-time: `H:MM` or
+/// `H:MM:SS` (hours one or two digits) in range; anything else (AM/PM, fractions, offsets,
+/// spaces) is left to it.
+fn is_plain_time(time: &[u8]) -> bool {
+    time.iter().all(|b| b.is_ascii_digit() || *b == b':')
+        && std::str::from_utf8(time).is_ok_and(super::locale::date::is_time_of_day)
 }
 
 /// Whether `d` is a valid ISO calendar date `YYYY-MM-DD` (years 1 to 9999, as the general

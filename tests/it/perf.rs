@@ -625,6 +625,85 @@ fn fast_path_reads_headers_named_as_erps_name_them() {
     }
 }
 
+/// `text` (a generated ledger, in either style: the order id, then the date) with a time
+/// of day after the dates of most orders, in the shapes ERPs write (`9:30`, `09:30:00`,
+/// 1C's `0:00:00`); the lines of an order share it. Gives the text and its timed lines.
+fn with_times(text: &str) -> (String, u64) {
+    let mut out = String::new();
+    let mut timed = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let at = line.find([',', ';']).map(|d| d + 11);
+        let order: u64 = line
+            .bytes()
+            .take_while(|b| *b != b',' && *b != b';')
+            .filter(u8::is_ascii_digit)
+            .fold(0, |n, b| n * 10 + u64::from(b - b'0'));
+        match (i, at) {
+            (1.., Some(at)) if order % 4 != 0 => {
+                let time = [" 9:30", " 09:30:00", " 0:00:00"][(order % 4 - 1) as usize];
+                out.push_str(&line[..at]);
+                out.push_str(time);
+                out.push_str(&line[at..]);
+                timed += 1;
+            }
+            _ => out.push_str(line),
+        }
+    }
+    (out, timed)
+}
+
+#[test]
+fn fast_path_reads_date_times_as_the_general_reader_drops_their_time() {
+    let dir = temp_dir("fast-date-times");
+    let comma = ledger(Shape {
+        rows: 3_000,
+        suppliers: 200,
+        seed: 9,
+        crlf: false,
+        profit: false,
+    });
+    let plain = same_on_threads(&dir, "plain.csv", &comma);
+    for (name, text) in [("iso.csv", comma.clone()), ("eu.csv", eu_style(&comma))] {
+        let (timed_text, timed) = with_times(&text);
+        assert!(
+            timed > 1_000 && timed_text.contains(" 09:30:00"),
+            "{name}: times added"
+        );
+        // The same spend as without the times, and the general reader's report.
+        let cube = same_on_threads(&dir, name, &timed_text);
+        assert_eq!(dump(&cube), dump(&plain), "{name}");
+        let mut c = SpendCube::default();
+        let r = read_ledger(&dir.join(name), &mut c).expect("reads");
+        let dropped = r
+            .normalisations
+            .iter()
+            .find(|n| n.what.starts_with("time of day dropped"))
+            .map(|n| n.count);
+        assert_eq!(dropped, Some(timed), "{name}: {:?}", r.normalisations);
+    }
+    // The normalisations in order of first appearance: the time (line 2) before the
+    // decimal comma (line 3).
+    same_on_threads(
+        &dir,
+        "time-first.csv",
+        "supplier_id;date;amount\nS1;01.02.2025 9:30;5\nS2;13.02.2025;1,50\n",
+    );
+    // Times the general reader reads another way, or rejects, are left to it.
+    for (name, date) in [
+        ("iso-t", "2025-03-04T09:30:00"),
+        ("am-pm", "2025-03-04 9:30 AM"),
+        ("fraction", "2025-03-04 09:30:00.5"),
+        ("offset", "2025-03-04 09:30:00+01:00"),
+        ("two-spaces", "2025-03-04  09:30"),
+        ("hour-24", "2025-03-04 24:00"),
+        ("no-minutes", "2025-03-04 9"),
+    ] {
+        let p = dir.join(format!("{name}.csv"));
+        std::fs::write(&p, format!("supplier_id,date,amount\nS1,{date},1.50\n")).expect("write");
+        falls_back(&p, name);
+    }
+}
+
 #[test]
 fn fast_path_reads_european_ledgers_with_quotes_credits_and_three_decimals() {
     let dir = temp_dir("fast-eu-edges");
@@ -770,7 +849,8 @@ fn fast_path_leaves_european_files_it_cannot_mirror_to_the_general_reader() {
             "S1;A;2025-02-01;1;1,5\nS2;B;03.02.2025;1;2\n",
         ),
         ("short-date", "S1;A;1.2.2025;1;1,5\n"),
-        ("date-time", "S1;A;01.02.2025 0:00:00;1;1,5\n"),
+        // A date-time the general reader reads as 12 hours (the fast path takes 24-hour times).
+        ("date-time-pm", "S1;A;01.02.2025 1:00 PM;1;1,5\n"),
         ("no-such-day", "S1;A;31.02.2025;1;1,5\n"),
         ("month-first", "S1;A;02.13.2025;1;1,5\n"),
         ("slashes", "S1;A;01/02/2025;1;1,5\n"),

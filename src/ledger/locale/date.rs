@@ -391,7 +391,7 @@ fn split_date(date: &str) -> Option<Parts> {
 }
 
 /// `H:MM`, `H:MM:SS`, `H:MM:SS.fff`, then optionally ` AM`/` PM`, `Z` or a UTC offset.
-fn is_time_of_day(time: &str) -> bool {
+pub(crate) fn is_time_of_day(time: &str) -> bool {
     let upper = time.to_ascii_uppercase();
     let (clock, twelve_hour) = match upper
         .strip_suffix("AM")
