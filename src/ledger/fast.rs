@@ -8,11 +8,12 @@
 //! code, in one of two styles: `,` delimiter with decimal points, or (European Excel, 1C)
 //! `;` delimiter with decimal commas (`19,05`); dates ISO (`2025-03-07`) or `dd.mm.yyyy`
 //! (`07.03.2025`), one style per file, optionally with a time of day after a space
-//! (`2025-03-07 09:30:00`, 1C's `07.03.2025 0:00:00`) — and produces exactly the spend cube and the
-//! [`FileReport`] the general reader produces from the same file: row accounting, columns,
-//! decisions (encoding, delimiter, header, each number column's decimal proof, the date
-//! format and its proof), per-currency totals, supplier identities, exact duplicates,
-//! quantity × price warnings and the decimal commas read. A file where one of these could
+//! (`2025-03-07 09:30:00`, 1C's `07.03.2025 0:00:00`) — and produces exactly the spend
+//! cube and the [`FileReport`] the general reader produces from the same file: row
+//! accounting, columns, decisions (encoding, delimiter, header, each number column's
+//! decimal proof, the date format and its proof), per-currency totals, supplier
+//! identities, exact duplicates, quantity × price warnings, the decimal commas read and the
+//! times of day dropped. A file where one of these could
 //! differ (a cell such as `Total`, an id Excel turned into an exponent, values that read
 //! two ways with no proof in the file, thousands separators, ISO and dotted dates mixed)
 //! is not handled. Whenever it meets anything else (a non-UTF-8 byte, an unknown header, a
@@ -526,8 +527,8 @@ impl Layout {
     /// Maps a header line as the general reader maps it (the synonym table: `supplier_id`,
     /// `Vendor`, `Kreditor`, `Поставщик`...); `None` unless every column names a field,
     /// each a different one. The delimiter is the header's: `;` when the line has one, else
-    /// `,` (a header split at the wrong one names no field once per column, and the
-    /// sniffer's decision is checked against it in [`head_decisions`]).
+    /// `,` (split at the wrong one, a header's cells do not all name fields; and
+    /// [`head_decisions`] checks the sniffer's delimiter against it).
     fn from_header(line: &[u8]) -> Option<Layout> {
         use super::locale::headers::{Mapping, map_headers};
         let line = line.strip_suffix(b"\r").unwrap_or(line);
