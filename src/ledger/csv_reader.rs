@@ -42,7 +42,7 @@ pub fn read_ledger_with(
 }
 
 /// [`read_ledger_with`], adding to `progress` as it goes: delimited text is read in three
-/// full passes (the encoding's, then [`read_rows`]' evidence and use), and each adds a
+/// full passes (the encoding's, then the rows' evidence and use), and each adds a
 /// third of the bytes it reads, so that the count reaches the file's size at the end. A
 /// workbook counts once it is read.
 pub fn read_ledger_with_progress(
