@@ -12,6 +12,28 @@ use std::hash::BuildHasher;
 /// Index of an interned id.
 pub type Ix = u32;
 
+/// Adds two amounts of money exactly; the sum has the larger scale of the two, as a sum
+/// written by hand has (`100 + 0.00 + 7.1 = 107.10`), whatever the order of the lines.
+///
+/// `Decimal`'s own `+` returns the other operand unchanged when one is zero: `200 + 0.00`
+/// and `(5.00 − 5.00) + 200` are `200`, while `200 + 0.01 − 0.01` is `200.00`. A running
+/// sum's scale, which the reports show, would depend on the order of the lines and on
+/// whether the sum passed through zero.
+///
+/// Saturates instead of overflowing: the readers reject the rows that would take a
+/// file's money beyond [`crate::ledger::MONEY_LIMIT`], so sums of what they read never
+/// come near the limit of a `Decimal`.
+#[must_use]
+pub fn add_money(a: Decimal, b: Decimal) -> Decimal {
+    let mut sum = a.saturating_add(b);
+    let scale = a.scale().max(b.scale());
+    if sum.scale() < scale {
+        // Only appends zeros: the value is unchanged.
+        sum.rescale(scale);
+    }
+    sum
+}
+
 /// Interned ids: each distinct string is stored once.
 #[derive(Debug, Clone, Default)]
 pub struct Interner {
@@ -105,8 +127,8 @@ pub struct Cell {
 impl Cell {
     /// Adds another cell's sums into this one.
     pub fn add(&mut self, other: &Cell) {
-        self.spend += other.spend;
-        self.profit += other.profit;
+        self.spend = add_money(self.spend, other.spend);
+        self.profit = add_money(self.profit, other.profit);
         self.lines += other.lines;
         self.credit_lines += other.credit_lines;
     }
@@ -184,13 +206,13 @@ impl SpendCube {
             item: self.items.intern(line.item_id),
         };
         let cell = self.cells.entry(key).or_default();
-        cell.spend += line.amount;
+        cell.spend = add_money(cell.spend, line.amount);
         cell.lines += 1;
         if line.amount < Decimal::ZERO {
             cell.credit_lines += 1;
         }
         if let Some(p) = line.profit {
-            cell.profit += p;
+            cell.profit = add_money(cell.profit, p);
             self.has_profit = true;
         }
         if let Some(c) = line.currency
@@ -265,12 +287,16 @@ impl SpendCube {
 
     /// Total net spend.
     pub fn total_spend(&self) -> Decimal {
-        self.cells.values().map(|c| c.spend).sum()
+        self.cells
+            .values()
+            .fold(Decimal::ZERO, |t, c| add_money(t, c.spend))
     }
 
     /// Total profit.
     pub fn total_profit(&self) -> Decimal {
-        self.cells.values().map(|c| c.profit).sum()
+        self.cells
+            .values()
+            .fold(Decimal::ZERO, |t, c| add_money(t, c.profit))
     }
 
     /// Number of purchase lines added.
@@ -302,6 +328,40 @@ impl SpendCube {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn money_sums_keep_the_larger_scale_whatever_the_order() {
+        let d = |s: &str| s.parse::<Decimal>().expect("decimal");
+        let sum = |xs: &[&str]| xs.iter().fold(Decimal::ZERO, |t, x| add_money(t, d(x)));
+        // `Decimal`'s `+` gives `207.1` for the first (the zero is dropped with its
+        // scale) and `3` for the third (the sum passed through zero).
+        assert_eq!(sum(&["100", "100", "0.00", "7.1"]).to_string(), "207.10");
+        assert_eq!(sum(&["0.00", "7.1", "100", "100"]).to_string(), "207.10");
+        assert_eq!(sum(&["5.00", "-5.00", "3"]).to_string(), "3.00");
+        assert_eq!(sum(&["3", "5.00", "-5.00"]).to_string(), "3.00");
+        assert_eq!(sum(&["0", "0"]).to_string(), "0");
+        assert_eq!(add_money(Decimal::MAX, Decimal::ONE), Decimal::MAX);
+    }
+
+    proptest::proptest! {
+        /// The sum of amounts, its scale included, does not depend on their order.
+        #[test]
+        fn money_sums_do_not_depend_on_the_order(
+            cents in proptest::collection::vec((-300i64..300, 0u32..4), 0..12),
+            rotate in 0usize..12,
+        ) {
+            let xs: Vec<Decimal> = cents.iter().map(|&(c, s)| Decimal::new(c, s)).collect();
+            let sum = |xs: &[Decimal]| xs.iter().fold(Decimal::ZERO, |t, x| add_money(t, *x));
+            let mut other = xs.clone();
+            other.reverse();
+            let by = rotate.min(other.len());
+            other.rotate_left(by);
+            let a = sum(&xs);
+            proptest::prop_assert_eq!(a.to_string(), sum(&other).to_string());
+            proptest::prop_assert_eq!(a, xs.iter().copied().sum::<Decimal>());
+            proptest::prop_assert_eq!(a.scale(), xs.iter().map(Decimal::scale).max().unwrap_or(0));
+        }
+    }
 
     #[test]
     fn interner_keeps_first_appearance_order_and_finds_every_id_after_growing() {

@@ -443,6 +443,75 @@ mod tests {
     }
 
     #[test]
+    fn money_beyond_the_limit_is_rejected_not_summed() {
+        assert_eq!(super::super::MONEY_LIMIT, Decimal::from(10u128.pow(20)));
+        // The largest `Decimal`, twice: a plain sum would overflow (a panic before the
+        // limit was checked).
+        let max = "79228162514264337593543950335";
+        let (cube, r) = read(&format!(
+            "supplier_id,amount,profit\n\
+             S1,{max},1\n\
+             S2,{max},1\n\
+             S3,1.50,1\n\
+             S4,99999999999999999997,1\n\
+             S5,1.50,0\n\
+             S6,0.01,0\n\
+             S7,0,-99999999999999999998\n\
+             S8,0,0.01\n"
+        ))
+        .expect("reads");
+        let rejected: Vec<_> = r
+            .rejected
+            .iter()
+            .map(|x| (x.line, x.value.trim_matches('"')))
+            .collect();
+        // The amounts reach the limit at line 6 (at most 10^20 is allowed) and pass it at
+        // line 7; the profits, counted on their own, at lines 8 and 9.
+        assert_eq!(rejected, [(2, max), (3, max), (7, "0.01"), (9, "0.01")]);
+        assert!(
+            r.rejected[0]
+                .reason
+                .contains("amounts would add up to more than 1e20"),
+            "{}",
+            r.rejected[0].reason
+        );
+        assert!(
+            r.rejected[3].reason.contains("profits"),
+            "{}",
+            r.rejected[3].reason
+        );
+        assert_eq!(r.rows_used, 4);
+        assert_eq!(cube.total_spend().to_string(), "100000000000000000000.00");
+    }
+
+    #[test]
+    fn an_amount_too_large_to_convert_is_rejected() {
+        let fx = crate::ledger::fx::FxTable::parse(
+            Path::new("fx.csv"),
+            "from,to,rate\nUSD,EUR,1000000000000000000000\n",
+        )
+        .expect("rates");
+        let options = ReadOptions {
+            fx: Some(fx),
+            ..ReadOptions::default()
+        };
+        let (_, r) = read_opts(
+            b"supplier_id,amount,currency\nS1,100000000,USD\nS2,1,EUR\n",
+            &options,
+        )
+        .expect("reads");
+        assert_eq!(r.rows_used, 1);
+        assert_eq!(r.rejected.len(), 1);
+        assert!(
+            r.rejected[0].reason.contains("too large to convert"),
+            "{}",
+            r.rejected[0].reason
+        );
+        // Nothing of the rejected line is noted as converted.
+        assert!(r.fx_used.is_empty(), "{:?}", r.fx_used);
+    }
+
+    #[test]
     fn reads_a_plain_ledger_with_quotes_and_credit_notes() {
         let (cube, r) = read(
             "supplier_id,supplier_name,amount,category\nS1,\"Acme, Inc.\",100.50,RAW\nS2,\"B \"\"Q\"\"\",-20,RAW\n,,,\nS1,,5,PKG\n",

@@ -174,6 +174,7 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
     let mut timed: (u64, Option<u64>) = (0, None);
     let mut ambiguous: [Option<u64>; Field::ALL.len()] = Default::default();
     let mut decimals = 0u64;
+    let mut magnitude = [0u128; 2];
     let mut pairs: Vec<PartPairs> = Vec::new();
     for part in parts {
         let mut part = part?;
@@ -213,6 +214,14 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
             *a = a.or(b.map(|r| first_line + r));
         }
         decimals += x.decimals;
+        for (m, part) in magnitude.iter_mut().zip(x.magnitude) {
+            *m += part;
+        }
+        // Hundredths: 10^22 is the limit of 10^20.
+        let limit = super::MONEY_LIMIT.mantissa().unsigned_abs() * 100;
+        if magnitude.iter().any(|m| *m > limit) {
+            return None;
+        }
         report.warning_count += x.warning_count;
         for (r, message) in x.warnings {
             push_listed(
@@ -989,6 +998,10 @@ struct Extra {
     /// Sum of all amounts in hundredths, and the largest scale.
     total: i64,
     total_scale: u8,
+    /// Sums of the amounts' and of the profits' absolute values, in hundredths: a file
+    /// whose money goes beyond [`super::MONEY_LIMIT`] is the general reader's, which
+    /// rejects the rows that take it there.
+    magnitude: [u128; 2],
     /// Per field: the first row whose value has a decimal separator and reads only one
     /// way, and the value.
     proofs: [Option<(u64, String)>; Field::ALL.len()],
@@ -1398,6 +1411,10 @@ impl Part {
         let x = &mut self.extra;
         x.decimals += u64::from(amount_scale > 0) + u64::from(profit.is_some_and(|p| p.1 > 0));
         x.total = x.total.checked_add(amount)?;
+        x.magnitude[0] += u128::from(amount.unsigned_abs());
+        if let Some((p, _)) = profit {
+            x.magnitude[1] += u128::from(p.unsigned_abs());
+        }
         x.total_scale = x.total_scale.max(amount_scale);
         let c = x.currencies.get_mut(x.currency_ix)?;
         c.1 += 1;

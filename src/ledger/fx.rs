@@ -75,7 +75,7 @@ impl FileReport {
         {
             Some(u) => {
                 u.lines += 1;
-                u.amount += amount;
+                u.amount = crate::spend::add_money(u.amount, amount);
             }
             None => {
                 self.fx_used.push(FxUse {

@@ -24,6 +24,13 @@ pub use duplicates::LISTED;
 pub use fast::{FastOptions, read_ledger_fast};
 pub use rows::UNCATEGORIZED;
 
+/// The most money one file may hold: its amounts' absolute values may add up to at most
+/// 10^20, and so may its profits'. Within that, every sum procura makes of a file's money
+/// (per cell, supplier, category or currency, in any order, with up to eight decimals) is
+/// exact and far from the limit of a [`Decimal`]; a row that would take its file beyond it
+/// is rejected. (The world's yearly output is about 10^14 US dollars.)
+pub const MONEY_LIMIT: Decimal = Decimal::from_parts(0x6310_0000, 0x6BC7_5E2D, 5, false, 0);
+
 use rust_decimal::Decimal;
 use std::fmt;
 use std::path::PathBuf;

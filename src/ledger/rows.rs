@@ -2,6 +2,7 @@
 //! the header, decides each column's conventions from the whole column, then uses, skips or
 //! rejects every row and records why.
 
+use super::MONEY_LIMIT;
 use super::duplicates::{OrderDuplicates, order_key};
 use super::locale::date::{
     Date, DateEvidenceSoFar, DateFormat, DateInference, DateInferenceError, parse_date,
@@ -15,7 +16,7 @@ use super::{
     ColumnUse, CurrencyTotal, Field, FileReport, LedgerError, Normalisation, Position, ReadOptions,
     Rejection, RowWarning, SkipReason, SkippedRow, escaped, quality,
 };
-use crate::spend::{PurchaseLine, SpendCube};
+use crate::spend::{PurchaseLine, SpendCube, add_money};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use std::borrow::{Borrow, Cow};
@@ -369,6 +370,7 @@ where
     let mut norms = Norms::default();
     let mut by_currency: BTreeMap<String, (u64, Decimal)> = BTreeMap::new();
     let mut totals = TotalCheck::default();
+    let mut money = Magnitude::default();
     let mut skipped = skipped.into_iter().peekable();
     let mut date_text = String::new();
     for (i, row) in rows().enumerate() {
@@ -404,13 +406,20 @@ where
                 continue;
             }
         };
-        let (amount, profit, currency) = match convert(&plan, row, &parsed, report, &mut norms) {
+        let (amount, profit, currency, rate) = match convert(&plan, row, &parsed, &mut norms) {
             Ok(c) => c,
             Err(rejection) => {
                 report.reject(rejection);
                 continue;
             }
         };
+        if let Err(rejection) = money.add(&plan, row, amount, profit) {
+            report.reject(rejection);
+            continue;
+        }
+        if let Some((from_currency, from, rate)) = rate {
+            report.note_fx(&from_currency, from, rate, parsed.amount);
+        }
         let original = match by_currency.get_mut(parsed.currency.as_deref().unwrap_or("")) {
             Some(o) => o,
             None => by_currency
@@ -418,7 +427,7 @@ where
                 .or_default(),
         };
         original.0 += 1;
-        original.1 += parsed.amount;
+        original.1 = add_money(original.1, parsed.amount);
         let date = parsed.date.map(|d| {
             // One buffer for every row's date text.
             date_text.clear();
@@ -441,7 +450,7 @@ where
             row.line,
         );
         report.rows_used += 1;
-        report.amount_total += amount;
+        report.amount_total = add_money(report.amount_total, amount);
         totals.used(parsed.amount);
         if amount < Decimal::ZERO {
             report.credit_notes += 1;
@@ -463,6 +472,51 @@ where
     totals.finish(report);
     report.normalisations.extend(norms.0);
     Ok(())
+}
+
+/// The absolute values of the amounts, and of the profits, of the rows used so far,
+/// added up: kept within [`MONEY_LIMIT`], so that no sum of the file's money can overflow
+/// or round.
+#[derive(Default)]
+struct Magnitude {
+    amounts: Decimal,
+    profits: Decimal,
+}
+
+impl Magnitude {
+    /// Counts a row's money, or rejects the row when it would take the file beyond the
+    /// limit.
+    fn add(
+        &mut self,
+        plan: &Plan<'_>,
+        row: &Row,
+        amount: Decimal,
+        profit: Option<Decimal>,
+    ) -> Result<(), Rejection> {
+        let within =
+            |sum: Decimal, v: Decimal| sum.checked_add(v.abs()).filter(|s| *s <= MONEY_LIMIT);
+        let too_large = |field: Field, what: &str| {
+            let cell = plan.cell(row, field);
+            plan.reject(
+                row,
+                cell.map(|(c, _)| c),
+                &cell.map(|(_, v)| v.text().into_owned()).unwrap_or_default(),
+                format!(
+                    "is too large: with it the file's {what} would add up to more than {MONEY_LIMIT:e} in absolute value, the most procura sums exactly"
+                ),
+            )
+        };
+        let amounts =
+            within(self.amounts, amount).ok_or_else(|| too_large(Field::Amount, "amounts"))?;
+        let profits = match profit {
+            Some(p) => {
+                within(self.profits, p).ok_or_else(|| too_large(Field::Profit, "profits"))?
+            }
+            None => self.profits,
+        };
+        (self.amounts, self.profits) = (amounts, profits);
+        Ok(())
+    }
 }
 
 /// Exact duplicate rows, order by order ([`super::duplicates`]): a row is kept as its
@@ -1040,8 +1094,8 @@ struct TotalCheck {
 impl TotalCheck {
     /// A used row's amount as read.
     fn used(&mut self, amount: Decimal) {
-        self.grand += amount;
-        self.since_previous += amount;
+        self.grand = add_money(self.grand, amount);
+        self.since_previous = add_money(self.since_previous, amount);
     }
 
     /// A total row: its amount, when it states one, is checked.
@@ -1145,17 +1199,24 @@ fn check_extension(
     }
 }
 
-/// Converts the line to the reporting currency when exchange rates are given; returns the
-/// amount, profit and currency for the cube.
+/// The amount, profit and currency of a line as added to the cube, and the rate it was
+/// converted at (its currency, the rate's date, the rate), to note once the line is used.
+type Converted = (
+    Decimal,
+    Option<Decimal>,
+    Option<String>,
+    Option<(String, Option<Date>, Decimal)>,
+);
+
+/// Converts the line to the reporting currency when exchange rates are given.
 fn convert(
     plan: &Plan<'_>,
     row: &Row,
     parsed: &Parsed<'_>,
-    report: &mut FileReport,
     norms: &mut Norms,
-) -> Result<(Decimal, Option<Decimal>, Option<String>), Rejection> {
+) -> Result<Converted, Rejection> {
     let Some(fx) = &plan.options.fx else {
-        return Ok((parsed.amount, parsed.profit, parsed.currency.clone()));
+        return Ok((parsed.amount, parsed.profit, parsed.currency.clone(), None));
     };
     let reporting = fx.reporting().to_string();
     let currency = match &parsed.currency {
@@ -1169,7 +1230,7 @@ fn convert(
         }
     };
     if currency == reporting {
-        return Ok((parsed.amount, parsed.profit, Some(reporting)));
+        return Ok((parsed.amount, parsed.profit, Some(reporting), None));
     }
     let (from, rate) = fx.rate(&currency, parsed.date).map_err(|reason| {
         let column = plan
@@ -1178,11 +1239,25 @@ fn convert(
             .or(plan.map.column(Field::Amount));
         plan.reject(row, column, &currency, reason)
     })?;
-    report.note_fx(&currency, from, rate, parsed.amount);
+    let too_large = || {
+        let column = plan.map.column(Field::Amount);
+        plan.reject(
+            row,
+            column,
+            &parsed.amount.to_string(),
+            format!("is too large to convert at the rate {rate}"),
+        )
+    };
+    let amount = parsed.amount.checked_mul(rate).ok_or_else(too_large)?;
+    let profit = match parsed.profit {
+        Some(p) => Some(p.checked_mul(rate).ok_or_else(too_large)?),
+        None => None,
+    };
     Ok((
-        parsed.amount * rate,
-        parsed.profit.map(|p| p * rate),
+        amount,
+        profit,
         Some(reporting),
+        Some((currency, from, rate)),
     ))
 }
 

@@ -3,6 +3,7 @@
 mod advise;
 mod analyze;
 mod common;
+mod fast_differential;
 mod ledger;
 mod library;
 mod perf;

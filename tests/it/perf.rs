@@ -17,7 +17,7 @@ use procura::spend::SpendCube;
 use std::path::Path;
 
 /// Everything a cube holds, as text in a fixed order (scale of the decimals included).
-fn dump(cube: &SpendCube) -> String {
+pub(crate) fn dump(cube: &SpendCube) -> String {
     let mut cells: Vec<String> = cube
         .cells
         .iter()
@@ -95,7 +95,7 @@ fn fast(path: &Path, threads: usize) -> SpendCube {
 
 /// The fast path's file report is the general reader's: serialized, rendered (with the
 /// identity findings), and field by field (the identities are not serialized).
-fn same_report(fast: &FileReport, general: &FileReport, what: &str) {
+pub(crate) fn same_report(fast: &FileReport, general: &FileReport, what: &str) {
     let json = |f: &FileReport| serde_json::to_string_pretty(f).expect("serializes");
     assert_eq!(json(fast), json(general), "report differs: {what}");
     let text = |f: &FileReport| {
@@ -203,6 +203,37 @@ fn fast_path_leaves_what_it_does_not_read_to_the_general_reader() {
     let p = dir.join("alias.csv");
     std::fs::write(&p, "vendor,supplier_id,amount\nX,S1,1\n").expect("write");
     assert!(read_ledger_fast(&p, FastOptions::default()).is_none());
+}
+
+/// A file whose money goes beyond `MONEY_LIMIT` is the general reader's, which rejects the
+/// lines that take it there; up to the limit the fast path reads it.
+#[test]
+fn fast_path_leaves_money_beyond_the_limit_to_the_general_reader() {
+    let dir = temp_dir("fast-money-limit");
+    // 10^15 − 0.01 on each line, credits and purchases in turn so that no sum the fast
+    // path keeps overflows: 100,000 lines add up to just under 10^20 in absolute value,
+    // and two more pass it.
+    let body = |lines: usize| {
+        let mut t = String::from("order_id,supplier_id,amount\n");
+        for i in 0..lines {
+            let sign = if i % 2 == 0 { "" } else { "-" };
+            t.push_str(&format!("PO{i},S{},{sign}999999999999999.99\n", i % 7));
+        }
+        t
+    };
+    let within = dir.join("within.csv");
+    std::fs::write(&within, body(100_000)).expect("write");
+    assert!(read_ledger_fast(&within, FastOptions::default()).is_some());
+    let beyond = dir.join("beyond.csv");
+    std::fs::write(&beyond, body(100_002)).expect("write");
+    falls_back(&beyond, "beyond");
+    let mut cube = SpendCube::default();
+    let r = read_ledger(&beyond, &mut cube);
+    let Err(procura::ledger::LedgerError::Rejected { files }) = r else {
+        panic!("strict reading rejects the lines beyond the limit: {r:?}");
+    };
+    let lines: Vec<u64> = files[0].rejected.iter().map(|x| x.line).collect();
+    assert_eq!(lines, [100_002, 100_003]);
 }
 
 #[test]

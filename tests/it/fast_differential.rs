@@ -1,0 +1,467 @@
+//! The fast path against the general reader on random small ledgers: whenever the fast
+//! path answers, its cube and its file report are the general reader's, on one thread
+//! and split over several.
+//!
+//! The hand-written tests in `perf.rs` pin the cases we thought of; this one mixes the
+//! quirks of real exports (quotes, escaped quotes, non-ASCII names, long item ids,
+//! date-times, three-decimal quantities, credit notes, duplicates, a supplier under two
+//! names, totals, grouped numbers, bad values, short rows, CRLF, no final newline) in
+//! combinations nobody writes by hand. Every value is drawn as an index into a pool whose
+//! first entries are plain, so a failing case shrinks toward the plainest file that still
+//! differs.
+
+use crate::common::temp_dir;
+use crate::perf::{dump, same_report};
+use procura::ledger::{FastOptions, read_ledger, read_ledger_fast};
+use procura::spend::SpendCube;
+use proptest::prelude::*;
+
+/// Order ids: plain ones first, then the ones the fast path must leave or mirror.
+const ORDERS: &[&str] = &[
+    "PO1",
+    "PO2",
+    "PO3",
+    "CN7",
+    "",
+    "Total",
+    " PO1",
+    "PO1 ",
+    "\"PO,9\"",
+    "Итого",
+    "po1",
+    "T1",
+    "\"PO1\"",
+    "1E+05",
+];
+const SUPPLIERS: &[&str] = &[
+    "S1",
+    "S2",
+    "S3",
+    "S10",
+    "s1",
+    "S1 ",
+    "\"S,4\"",
+    "Ромашка",
+    "",
+    "1E+05",
+    "\"S\"\"5\"",
+    "Total",
+    "S\u{a0}6",
+    "\"S1\"",
+];
+const NAMES: &[&str] = &[
+    "Alpha GmbH",
+    "Beta Oy",
+    "\"Gamma, Inc.\"",
+    "\"ООО \"\"Ромашка\"\"\"",
+    "",
+    "Alpha  GmbH",
+    " Alpha GmbH",
+    "ALPHA GMBH",
+    "Alpha GmbH ",
+    "\"Multi\nline\"",
+    "Beta\u{a0}Oy",
+    "Škoda",
+];
+const CATEGORIES: &[&str] = &[
+    "PKG-1",
+    "RAW-2",
+    "IT",
+    "",
+    "pkg-1",
+    "\"A,B\"",
+    "Категория",
+    " IT",
+    "Итого",
+    "\"IT\"",
+];
+const ITEMS: &[&str] = &[
+    "I1",
+    "I2",
+    "I3",
+    "Item with a rather long name",
+    "",
+    "\"I,4\"",
+    "I1 ",
+    "Мука пшеничная высшего сорта",
+    "\"I\"\"5\"",
+    "i1",
+    "0001",
+    "\"I1\"",
+];
+/// Quantities and prices as written with a decimal point (the European style swaps the
+/// separators).
+const QUANTITIES: &[&str] = &[
+    "1",
+    "2",
+    "10",
+    "0.5",
+    "1.250",
+    "",
+    "-1",
+    "1,000",
+    "+2",
+    "1e3",
+    "-0",
+    "0",
+    "1 000",
+    "2.",
+    ".5",
+    "3.1415926",
+    "12345678901234",
+    "0.125",
+    "1234.500",
+];
+const PRICES: &[&str] = &[
+    "1.00",
+    "19.05",
+    "3.5",
+    "0.125",
+    "100",
+    "",
+    "-1.00",
+    "1,234.50",
+    "0",
+    "abc",
+    "1.5.5",
+    "99999999999.99",
+    "2.000",
+    "0.000001",
+];
+/// Amounts other than quantity × price.
+const AMOUNTS: &[&str] = &[
+    "19.05",
+    "-3.50",
+    "100",
+    "0.00",
+    "7.1",
+    "",
+    "1,234.56",
+    "-0.00",
+    "1.005",
+    "abc",
+    "+5",
+    "1 234.56",
+    "123456789012345.00",
+    "12345678901234567.00",
+    "\"4.20\"",
+    "1.234",
+];
+const PROFITS: &[&str] = &["1.00", "-0.50", "2", "", "x", "1.005", "0.1"];
+const ISO_DATES: &[&str] = &[
+    "2025-03-04",
+    "2025-03-05",
+    "2025-12-31",
+    "2025-03-04 09:30:00",
+    "2025-03-05 0:00:00",
+    "",
+    "2025-02-30",
+    "04.03.2025",
+    "2025-03-04T09:30:00",
+    "03/04/2025",
+    "2025-3-4",
+    "45000",
+    "2025-03-04 9:30 PM",
+];
+const DOTTED_DATES: &[&str] = &[
+    "04.03.2025",
+    "13.03.2025",
+    "31.12.2025",
+    "04.03.2025 0:00:00",
+    "05.03.2025 14:22:05",
+    "",
+    "2025-03-04",
+    "31.02.2025",
+    "4.3.2025",
+    "05.05.2025",
+];
+const CURRENCIES: &[&str] = &[
+    "EUR", "USD", "", "eur", "€", "руб.", "EUR ", "XXX", "Total", "\"EUR\"",
+];
+
+/// The optional columns, in the order they are written after the supplier id.
+const OPTIONAL: [&str; 9] = [
+    "order_id",
+    "date",
+    "supplier_name",
+    "category",
+    "item_id",
+    "quantity",
+    "unit_price",
+    "currency",
+    "profit",
+];
+
+/// One generated line: an index into each pool, and what else happens to it.
+#[derive(Debug, Clone)]
+struct Line {
+    order: usize,
+    supplier: usize,
+    name: usize,
+    category: usize,
+    item: usize,
+    quantity: usize,
+    price: usize,
+    /// `None`: the amount is quantity × price (when both are numbers).
+    amount: Option<usize>,
+    profit: usize,
+    date: usize,
+    currency: usize,
+    shape: Shape,
+}
+
+/// What a line is besides its values.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Shape {
+    Plain,
+    /// The line before it again, byte for byte.
+    Repeat,
+    Blank,
+    /// One cell fewer.
+    Short,
+    /// One cell more.
+    Long,
+    /// The header again.
+    Header,
+}
+
+/// A ledger: its style, columns, lines and line ends.
+#[derive(Debug, Clone)]
+struct Ledger {
+    european: bool,
+    /// Which optional columns it has.
+    columns: [bool; 9],
+    /// Header names as ERPs write them instead of the canonical ones.
+    synonyms: bool,
+    lines: Vec<Line>,
+    crlf: bool,
+    final_newline: bool,
+}
+
+/// An index into a pool of `all` values whose first `plain` ones are plain: one in
+/// `odds + 1` is drawn from the whole pool.
+fn pick(plain: usize, all: usize, odds: u32) -> impl Strategy<Value = usize> {
+    prop_oneof![odds => 0..plain, 1 => 0..all]
+}
+
+/// A line whose values are each drawn from their whole pool once in `odds + 1`.
+fn line(odds: u32) -> impl Strategy<Value = Line> {
+    let ids = (
+        pick(4, ORDERS.len(), odds),
+        pick(4, SUPPLIERS.len(), odds),
+        pick(4, NAMES.len(), odds),
+        pick(3, CATEGORIES.len(), odds),
+        pick(4, ITEMS.len(), odds),
+    );
+    let numbers = (
+        pick(5, QUANTITIES.len(), odds),
+        pick(5, PRICES.len(), odds),
+        prop_oneof![6 => Just(None), 1 => pick(5, AMOUNTS.len(), odds).prop_map(Some)],
+        pick(3, PROFITS.len(), odds),
+    );
+    let rest = (
+        pick(5, ISO_DATES.len().min(DOTTED_DATES.len()), odds),
+        pick(2, CURRENCIES.len(), odds),
+        prop_oneof![
+            odds * 4 => Just(Shape::Plain),
+            4 => Just(Shape::Repeat),
+            1 => Just(Shape::Blank),
+            1 => Just(Shape::Short),
+            1 => Just(Shape::Long),
+            1 => Just(Shape::Header),
+        ],
+    );
+    (ids, numbers, rest).prop_map(
+        |(
+            (order, supplier, name, category, item),
+            (quantity, price, amount, profit),
+            (date, currency, shape),
+        )| Line {
+            order,
+            supplier,
+            name,
+            category,
+            item,
+            quantity,
+            price,
+            amount,
+            profit,
+            date,
+            currency,
+            shape,
+        },
+    )
+}
+
+/// A ledger: a third of them with no odd value at all, the others with odd values at
+/// one of two rates, so that both what the fast path reads and what it refuses are
+/// exercised.
+fn ledger() -> impl Strategy<Value = Ledger> {
+    let odds = prop_oneof![Just(u32::MAX / 64), Just(400u32), Just(60u32)];
+    let lines = odds.prop_flat_map(|odds| proptest::collection::vec(line(odds), 0..24));
+    (
+        any::<bool>(),
+        proptest::array::uniform9(prop_oneof![3 => Just(true), 1 => Just(false)]),
+        prop_oneof![3 => Just(false), 1 => Just(true)],
+        lines,
+        prop_oneof![3 => Just(false), 1 => Just(true)],
+        prop_oneof![5 => Just(true), 1 => Just(false)],
+    )
+        .prop_map(
+            |(european, columns, synonyms, lines, crlf, final_newline)| Ledger {
+                european,
+                columns,
+                synonyms,
+                lines,
+                crlf,
+                final_newline,
+            },
+        )
+}
+
+/// Header names ERPs use for the fields (the general reader's synonyms), in the order
+/// supplier id, amount, then [`OPTIONAL`].
+const SYNONYMS: [&str; 11] = [
+    "Vendor",
+    "Untaxed Amount",
+    "Order Reference",
+    "Order Date",
+    "Vendor Name",
+    "Product Category",
+    "Product",
+    "Quantity",
+    "Unit Price",
+    "Currency",
+    "Margin",
+];
+
+/// `q × p` rounded to cents as ERPs write amounts, or `None` when either is not a plain
+/// number.
+fn product(q: &str, p: &str) -> Option<String> {
+    use rust_decimal::Decimal;
+    let q: Decimal = q.parse().ok()?;
+    let p: Decimal = p.parse().ok()?;
+    Some(format!("{:.2}", q.checked_mul(p)?.round_dp(2)))
+}
+
+/// A number written with a decimal point, in the ledger's style.
+fn styled(number: &str, european: bool) -> String {
+    match european {
+        false => number.to_string(),
+        true => number
+            .chars()
+            .map(|c| match c {
+                '.' => ',',
+                ',' => '.',
+                c => c,
+            })
+            .collect(),
+    }
+}
+
+impl Ledger {
+    fn text(&self) -> String {
+        let delim = if self.european { ";" } else { "," };
+        let end = if self.crlf { "\r\n" } else { "\n" };
+        let mut names: Vec<&str> = vec![];
+        let canonical = ["supplier_id", "amount"];
+        for (k, name) in canonical.iter().enumerate() {
+            names.push(if self.synonyms { SYNONYMS[k] } else { name });
+        }
+        for (k, name) in OPTIONAL.iter().enumerate() {
+            if self.columns[k] {
+                names.push(if self.synonyms { SYNONYMS[k + 2] } else { name });
+            }
+        }
+        let header = names.join(delim);
+        let mut out = header.clone();
+        let mut previous: Option<String> = None;
+        for l in &self.lines {
+            out.push_str(end);
+            let row = match l.shape {
+                Shape::Blank => String::new(),
+                Shape::Header => header.clone(),
+                Shape::Repeat if previous.is_some() => previous.clone().unwrap_or_default(),
+                _ => {
+                    let mut cells = self.cells(l);
+                    match l.shape {
+                        Shape::Short => {
+                            cells.pop();
+                        }
+                        Shape::Long => cells.push("x".to_string()),
+                        _ => {}
+                    }
+                    cells.join(delim)
+                }
+            };
+            out.push_str(&row);
+            previous = Some(row);
+        }
+        if self.final_newline {
+            out.push_str(end);
+        }
+        out
+    }
+
+    fn cells(&self, l: &Line) -> Vec<String> {
+        let eu = self.european;
+        let quantity = QUANTITIES[l.quantity];
+        let price = PRICES[l.price];
+        let amount = match l.amount {
+            Some(a) => AMOUNTS[a].to_string(),
+            None => product(quantity, price)
+                .filter(|_| self.columns[5] && self.columns[6])
+                .unwrap_or_else(|| AMOUNTS[l.price % 5].to_string()),
+        };
+        let date = match eu {
+            false => ISO_DATES[l.date],
+            true => DOTTED_DATES[l.date],
+        };
+        let mut cells = vec![SUPPLIERS[l.supplier].to_string(), styled(&amount, eu)];
+        let optional = [
+            ORDERS[l.order].to_string(),
+            date.to_string(),
+            NAMES[l.name].to_string(),
+            CATEGORIES[l.category].to_string(),
+            ITEMS[l.item].to_string(),
+            styled(quantity, eu),
+            styled(price, eu),
+            CURRENCIES[l.currency].to_string(),
+            styled(PROFITS[l.profit], eu),
+        ];
+        for (k, v) in optional.into_iter().enumerate() {
+            if self.columns[k] {
+                cells.push(v);
+            }
+        }
+        cells
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 384, ..ProptestConfig::default() })]
+
+    /// Whenever the fast path reads a file, it reads it as the general reader does.
+    #[test]
+    fn the_fast_path_reads_what_it_reads_as_the_general_reader(l in ledger()) {
+        let dir = temp_dir("fast-differential");
+        let path = dir.join("ledger.csv");
+        let text = l.text();
+        std::fs::write(&path, &text).expect("write ledger");
+        let mut want = SpendCube::default();
+        let general = read_ledger(&path, &mut want);
+        for threads in [1, 2, 3] {
+            let opts = FastOptions { threads, ..FastOptions::default() };
+            let Some((got, report)) = read_ledger_fast(&path, opts) else {
+                continue;
+            };
+            let what = format!("{threads} threads on\n{text}");
+            let general = general.as_ref().map_err(|e| e.to_string());
+            prop_assert!(general.is_ok(), "fast path read what the general reader refuses: {what}\n{general:?}");
+            if let Ok(g) = general {
+                prop_assert_eq!(dump(&got), dump(&want), "cube differs: {}", what);
+                same_report(&report, g, &what);
+            }
+        }
+    }
+}
