@@ -48,6 +48,9 @@ const SUPPLIERS: &[&str] = &[
     "Total",
     "S\u{a0}6",
     "\"S1\"",
+    "007",
+    "7",
+    "S1\u{200b}",
 ];
 const NAMES: &[&str] = &[
     "Alpha GmbH",
@@ -62,6 +65,8 @@ const NAMES: &[&str] = &[
     "\"Multi\nline\"",
     "Beta\u{a0}Oy",
     "Škoda",
+    "Cafe\u{301}",
+    "Café",
 ];
 const CATEGORIES: &[&str] = &[
     "PKG-1",
@@ -162,6 +167,8 @@ const ISO_DATES: &[&str] = &[
     "2025-3-4",
     "45000",
     "2025-03-04 9:30 PM",
+    "2025-03-04 24:00",
+    "2025-03-04  09:30",
 ];
 const DOTTED_DATES: &[&str] = &[
     "04.03.2025",
@@ -223,6 +230,8 @@ enum Shape {
     Long,
     /// The header again.
     Header,
+    /// Delimiters and nothing else.
+    Delimiters,
 }
 
 /// A ledger: its style, columns, lines and line ends.
@@ -233,6 +242,8 @@ struct Ledger {
     columns: [bool; 9],
     /// Header names as ERPs write them instead of the canonical ones.
     synonyms: bool,
+    /// The columns are written rotated left by this many places.
+    rotation: usize,
     lines: Vec<Line>,
     crlf: bool,
     final_newline: bool,
@@ -269,6 +280,7 @@ fn line(odds: u32) -> impl Strategy<Value = Line> {
             1 => Just(Shape::Short),
             1 => Just(Shape::Long),
             1 => Just(Shape::Header),
+            1 => Just(Shape::Delimiters),
         ],
     );
     (ids, numbers, rest).prop_map(
@@ -303,15 +315,17 @@ fn ledger() -> impl Strategy<Value = Ledger> {
         any::<bool>(),
         proptest::array::uniform9(prop_oneof![3 => Just(true), 1 => Just(false)]),
         prop_oneof![3 => Just(false), 1 => Just(true)],
+        0usize..11,
         lines,
         prop_oneof![3 => Just(false), 1 => Just(true)],
         prop_oneof![5 => Just(true), 1 => Just(false)],
     )
         .prop_map(
-            |(european, columns, synonyms, lines, crlf, final_newline)| Ledger {
+            |(european, columns, synonyms, rotation, lines, crlf, final_newline)| Ledger {
                 european,
                 columns,
                 synonyms,
+                rotation,
                 lines,
                 crlf,
                 final_newline,
@@ -373,6 +387,8 @@ impl Ledger {
                 names.push(if self.synonyms { SYNONYMS[k + 2] } else { name });
             }
         }
+        let turn = self.rotation % names.len();
+        names.rotate_left(turn);
         let header = names.join(delim);
         let mut out = header.clone();
         let mut previous: Option<String> = None;
@@ -381,9 +397,11 @@ impl Ledger {
             let row = match l.shape {
                 Shape::Blank => String::new(),
                 Shape::Header => header.clone(),
+                Shape::Delimiters => delim.repeat(names.len() - 1),
                 Shape::Repeat if previous.is_some() => previous.clone().unwrap_or_default(),
                 _ => {
                     let mut cells = self.cells(l);
+                    cells.rotate_left(turn);
                     match l.shape {
                         Shape::Short => {
                             cells.pop();
