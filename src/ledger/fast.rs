@@ -2127,7 +2127,8 @@ fn parse_money(b: &[u8], sep: u8) -> Option<(i64, u8)> {
     };
     let mut int: i64 = 0;
     let mut i = 0;
-    while i < digits.len() && digits[i].is_ascii_digit() {
+    // At most 16 digits are read (a 16th means "too long"), so `int` cannot overflow.
+    while i < digits.len().min(16) && digits[i].is_ascii_digit() {
         int = int * 10 + i64::from(digits[i] - b'0');
         i += 1;
     }
@@ -2565,6 +2566,9 @@ mod tests {
         assert_eq!(parse_money(b"007", b','), Some((700, 0)));
         for other in [
             &b"19.05"[..],
+            // More digits than an i64 holds: refused, not overflowed.
+            b"79228162514264337593543950335",
+            b"-99999999999999999999.99",
             b"1.234,56",
             b"1 234,56",
             b",5",

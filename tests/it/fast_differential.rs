@@ -151,8 +151,21 @@ const AMOUNTS: &[&str] = &[
     "12345678901234567.00",
     "\"4.20\"",
     "1.234",
+    "99999999999999999999",
+    "-99999999999999999999",
+    "0.0000000001",
+    "79228162514264337593543950335",
 ];
-const PROFITS: &[&str] = &["1.00", "-0.50", "2", "", "x", "1.005", "0.1"];
+const PROFITS: &[&str] = &[
+    "1.00",
+    "-0.50",
+    "2",
+    "",
+    "x",
+    "1.005",
+    "0.1",
+    "-99999999999999999999",
+];
 const ISO_DATES: &[&str] = &[
     "2025-03-04",
     "2025-03-05",
@@ -236,7 +249,7 @@ enum Shape {
 
 /// A ledger: its style, columns, lines and line ends.
 #[derive(Debug, Clone)]
-struct Ledger {
+pub(crate) struct Ledger {
     european: bool,
     /// Which optional columns it has.
     columns: [bool; 9],
@@ -308,7 +321,7 @@ fn line(odds: u32) -> impl Strategy<Value = Line> {
 /// A ledger: a third of them with no odd value at all, the others with odd values at
 /// one of two rates, so that both what the fast path reads and what it refuses are
 /// exercised.
-fn ledger() -> impl Strategy<Value = Ledger> {
+pub(crate) fn ledger() -> impl Strategy<Value = Ledger> {
     let odds = prop_oneof![Just(u32::MAX / 64), Just(400u32), Just(60u32)];
     let lines = odds.prop_flat_map(|odds| proptest::collection::vec(line(odds), 0..24));
     (
@@ -374,7 +387,7 @@ fn styled(number: &str, european: bool) -> String {
 }
 
 impl Ledger {
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         let delim = if self.european { ";" } else { "," };
         let end = if self.crlf { "\r\n" } else { "\n" };
         let mut names: Vec<&str> = vec![];

@@ -2,6 +2,7 @@
 
 mod advise;
 mod analyze;
+mod any_ledger;
 mod common;
 mod fast_differential;
 mod ledger;
