@@ -84,6 +84,9 @@ pub fn read_profit_from(name: &Path, r: impl std::io::Read) -> Result<ProfitTabl
         });
     };
     let mut profit = BTreeMap::new();
+    // The absolute profits so far: kept within the ledgers' money limit, so that the
+    // allocation and every sum of profit stay exact.
+    let mut magnitude = Decimal::ZERO;
     for rec in records {
         let rec = rec.map_err(malformed)?;
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
@@ -109,6 +112,17 @@ pub fn read_profit_from(name: &Path, r: impl std::io::Read) -> Result<ProfitTabl
             value: crate::ledger::shown(v),
             problem: "is not a number: expected the profit as a number like 1234.56".into(),
         })?;
+        magnitude = magnitude
+            .checked_add(d.abs())
+            .filter(|m| *m <= crate::ledger::MONEY_LIMIT)
+            .ok_or_else(|| LedgerError::BadValue {
+                at: at(profit_col),
+                value: crate::ledger::shown(v),
+                problem: format!(
+                    "is too large: with it the file's profits would add up to more than {:e} in absolute value, the most procura sums exactly",
+                    crate::ledger::MONEY_LIMIT
+                ),
+            })?;
         if profit.insert(k.to_string(), d).is_some() {
             return Err(LedgerError::BadValue {
                 at: at(key_col),
@@ -158,7 +172,13 @@ pub fn allocate(cube: &mut SpendCube, table: &ProfitTable) -> Vec<Finding> {
             let part = if i + 1 == cells.len() {
                 p - given
             } else if positive > Decimal::ZERO {
-                p * spend.max(&Decimal::ZERO) / positive
+                let spend = *spend.max(&Decimal::ZERO);
+                // Multiplied first, so that the share is exact where it fits; a product
+                // beyond a Decimal takes the share first (the last cell takes the rest,
+                // so the key's profit is kept exactly either way).
+                p.checked_mul(spend)
+                    .and_then(|x| x.checked_div(positive))
+                    .unwrap_or_else(|| p * (spend / positive))
             } else {
                 p / n
             };
@@ -212,6 +232,49 @@ mod tests {
         assert_eq!(per["B"].profit, Decimal::from(600));
         assert_eq!(per["C"].profit, Decimal::from(100));
         assert_eq!(cube.total_profit(), Decimal::from(1000));
+    }
+
+    #[test]
+    fn large_profits_are_allocated_without_overflow_and_too_large_ones_refused() {
+        let big = "100000000000000000000"; // 10^20, the limit
+        let t = read_profit_from(
+            Path::new("p.csv"),
+            format!("category,profit\nRAW,{big}\n").as_bytes(),
+        )
+        .expect("at the limit");
+        let mut cube = SpendCube::default();
+        for (s, amount) in [("A", "30000000000000000000"), ("B", "70000000000000000000")] {
+            cube.add(&PurchaseLine {
+                supplier_id: s,
+                supplier_name: None,
+                category: "RAW",
+                item_id: "",
+                amount: amount.parse().expect("amount"),
+                profit: None,
+                date: None,
+                currency: None,
+            });
+        }
+        // 10^20 × 3·10^19 does not fit in a Decimal: the share is taken first.
+        allocate(&mut cube, &t);
+        assert_eq!(cube.total_profit(), big.parse::<Decimal>().expect("d"));
+        let a = cube
+            .cells
+            .iter()
+            .find(|(k, _)| k.supplier == 0)
+            .map(|(_, c)| c.profit);
+        assert_eq!(a, Some("30000000000000000000".parse().expect("d")));
+
+        let e = read_profit_from(
+            Path::new("p.csv"),
+            format!("category,profit\nRAW,{big}\nPKG,-0.01\n").as_bytes(),
+        )
+        .expect_err("beyond the limit");
+        assert!(
+            e.to_string()
+                .starts_with("p.csv:3, column 2 (profit): \"-0.01\" is too large"),
+            "{e}"
+        );
     }
 
     #[test]
