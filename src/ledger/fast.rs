@@ -4,8 +4,9 @@
 //! on the first line whose every column names a field procura knows (by its canonical name
 //! or a synonym the general reader maps, such as `Vendor` or `Контрагент`), RFC 4180 quotes
 //! without newlines inside them, amounts and profits with at most two decimals, quantities
-//! and prices with at most six, ASCII supplier ids and currencies written as their ISO
-//! code, in one of two styles: `,` delimiter with decimal points, or (European Excel, 1C)
+//! and prices with at most six, supplier ids as the general reader keeps them (any
+//! script, in NFC, with no invisible characters or no-break spaces), currencies written as
+//! their ISO code, in one of two styles: `,` delimiter with decimal points, or (European Excel, 1C)
 //! `;` delimiter with decimal commas (`19,05`); dates ISO (`2025-03-07`) or `dd.mm.yyyy`
 //! (`07.03.2025`), one style per file, optionally with a time of day after a space
 //! (`2025-03-07 09:30:00`, 1C's `07.03.2025 0:00:00`) — and produces exactly the spend
@@ -1567,12 +1568,14 @@ impl Part {
         let known = self.suppliers.names.len();
         let ix = self.suppliers.intern(buf, s, &mut self.scratch)?[0];
         if ix as usize == known {
-            // Non-ASCII ids may hold invisible characters the general reader removes and
-            // reports; ids Excel turned into exponents get a warning there.
-            let id = field(buf, s, &mut self.scratch);
-            if !id.is_ascii()
-                || super::locale::number::looks_like_excel_mangled_id(std::str::from_utf8(id).ok()?)
-            {
+            // The general reader normalises ids (invisible characters removed, no-break
+            // spaces made plain, NFC) and notes it: an id it would change is its to read.
+            // Ids Excel turned into exponents get a warning there. Checked once per id.
+            let id = std::str::from_utf8(field(buf, s, &mut self.scratch)).ok()?;
+            if !id.is_ascii() && super::quality::normalize_id(id) != (id.into(), Vec::new()) {
+                return None;
+            }
+            if super::locale::number::looks_like_excel_mangled_id(id) {
                 return None;
             }
             self.supplier_names.push(None);

@@ -36,12 +36,13 @@ const ORDERS: &[&str] = &[
 const SUPPLIERS: &[&str] = &[
     "S1",
     "S2",
-    "S3",
+    "Ромашка",
+    "ООО «Ромашка»",
+    "Müller GmbH",
     "S10",
     "s1",
     "S1 ",
     "\"S,4\"",
-    "Ромашка",
     "",
     "1E+05",
     "\"S\"\"5\"",
@@ -51,6 +52,9 @@ const SUPPLIERS: &[&str] = &[
     "007",
     "7",
     "S1\u{200b}",
+    "Cafe\u{301}",
+    "Café",
+    "ООО\u{a0}«Ромашка»",
 ];
 const NAMES: &[&str] = &[
     "Alpha GmbH",
@@ -272,7 +276,7 @@ fn pick(plain: usize, all: usize, odds: u32) -> impl Strategy<Value = usize> {
 fn line(odds: u32) -> impl Strategy<Value = Line> {
     let ids = (
         pick(4, ORDERS.len(), odds),
-        pick(4, SUPPLIERS.len(), odds),
+        pick(6, SUPPLIERS.len(), odds),
         pick(4, NAMES.len(), odds),
         pick(3, CATEGORIES.len(), odds),
         pick(4, ITEMS.len(), odds),
