@@ -4,9 +4,10 @@
 //! on the first line whose every column names a field procura knows (by its canonical name
 //! or a synonym the general reader maps, such as `Vendor` or `Контрагент`), RFC 4180 quotes
 //! without newlines inside them, amounts and profits with at most two decimals, quantities
-//! and prices with at most six, supplier ids as the general reader keeps them (any
-//! script, in NFC, with no invisible characters or no-break spaces), currencies written as
-//! their ISO code, in one of two styles: `,` delimiter with decimal points, or (European Excel, 1C)
+//! and prices with at most six, supplier ids as the general reader keeps them (any script,
+//! in NFC, with no invisible characters or no-break spaces), currencies as a code, symbol
+//! or abbreviation the general reader reads (`EUR`, `€`, `руб.`), in one of two styles:
+//! `,` delimiter with decimal points, or (European Excel, 1C)
 //! `;` delimiter with decimal commas (`19,05`); dates ISO (`2025-03-07`) or `dd.mm.yyyy`
 //! (`07.03.2025`), one style per file, optionally with a time of day after a space
 //! (`2025-03-07 09:30:00`, 1C's `07.03.2025 0:00:00`) — and produces exactly the spend
@@ -1499,17 +1500,17 @@ impl Part {
         if text.trim() != text {
             return None;
         }
-        // The general reader reads the value as a currency and keeps its code: only values
-        // that are their own code are handled.
-        if super::locale::number::parse_currency(text).is_none_or(|c| c.code() != text)
-            || is_total_cell(text)
-        {
+        // The general reader reads the value as a currency (a code in any case, a symbol
+        // such as `€`, an abbreviation such as `руб.`) and keeps its code, silently.
+        let currency = super::locale::number::parse_currency(text)?;
+        let code = currency.code();
+        if is_total_cell(text) {
             return None;
         }
-        if !self.currencies.iter().any(|x| x == text) {
-            self.currencies.push(text.to_string());
+        if !self.currencies.iter().any(|x| x == code) {
+            self.currencies.push(code.to_string());
         }
-        self.extra.currency_ix = self.extra.currency(text);
+        self.extra.currency_ix = self.extra.currency(code);
         self.last_currency = key.unwrap_or(u128::MAX);
         Some(())
     }

@@ -200,7 +200,7 @@ const DOTTED_DATES: &[&str] = &[
     "05.05.2025",
 ];
 const CURRENCIES: &[&str] = &[
-    "EUR", "USD", "", "eur", "€", "руб.", "EUR ", "XXX", "Total", "\"EUR\"",
+    "EUR", "USD", "€", "руб.", "eur", "", "EUR ", "XXX", "Total", "\"EUR\"", "$", "RUB",
 ];
 
 /// The optional columns, in the order they are written after the supplier id.
@@ -289,7 +289,7 @@ fn line(odds: u32) -> impl Strategy<Value = Line> {
     );
     let rest = (
         pick(5, ISO_DATES.len().min(DOTTED_DATES.len()), odds),
-        pick(2, CURRENCIES.len(), odds),
+        pick(5, CURRENCIES.len(), odds),
         prop_oneof![
             odds * 4 => Just(Shape::Plain),
             4 => Just(Shape::Repeat),

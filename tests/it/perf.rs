@@ -516,6 +516,25 @@ fn fast_path_reads_supplier_names_as_ids_and_leaves_those_to_normalise() {
     }
 }
 
+#[test]
+fn fast_path_reads_currency_symbols_and_abbreviations_as_their_codes() {
+    let dir = temp_dir("fast-currency-words");
+    let text = ledger(Shape {
+        rows: 2_000,
+        suppliers: 100,
+        seed: 13,
+        crlf: false,
+        profit: false,
+    });
+    let coded = same_on_threads(&dir, "codes.csv", &text);
+    // Every line's `EUR` as `€`; and as 1C writes roubles, `руб.` (the file then is in
+    // roubles: the same figures under another code).
+    let euro = same_on_threads(&dir, "euro.csv", &text.replace(",EUR\n", ",€\n"));
+    assert_eq!(dump(&euro), dump(&coded));
+    let roubles = same_on_threads(&dir, "roubles.csv", &text.replace(",EUR\n", ",руб.\n"));
+    assert_eq!(roubles.currencies, ["RUB"]);
+}
+
 /// The ledger `text` (comma-separated, decimal points, ISO dates, no newline in quotes)
 /// written as a European / 1C export: `;` between fields, decimal commas in the number
 /// columns, `dd.mm.yyyy` dates. Quoted fields stay quoted.
