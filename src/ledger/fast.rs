@@ -7,17 +7,20 @@
 //! and prices with at most six, supplier ids as the general reader keeps them (any script,
 //! in NFC, with no invisible characters or no-break spaces), currencies as a code, symbol
 //! or abbreviation the general reader reads (`EUR`, `€`, `руб.`), in one of two styles:
-//! `,` delimiter with decimal points, or (European Excel, 1C)
-//! `;` delimiter with decimal commas (`19,05`); dates ISO (`2025-03-07`) or `dd.mm.yyyy`
+//! `,` delimiter with decimal points, or (European Excel, 1C) `;` delimiter with decimal
+//! commas (`19,05`), numbers optionally with their thousands grouped by spaces (1C's
+//! `54 600,00` with no-break spaces) or apostrophes (`1'200`); dates ISO (`2025-03-07`) or
+//! `dd.mm.yyyy`
 //! (`07.03.2025`), one style per file, optionally with a time of day after a space
 //! (`2025-03-07 09:30:00`, 1C's `07.03.2025 0:00:00`) — and produces exactly the spend
 //! cube and the [`FileReport`] the general reader produces from the same file: row
 //! accounting, columns, decisions (encoding, delimiter, header, each number column's
 //! decimal proof, the date format and its proof), per-currency totals, supplier
-//! identities, exact duplicates, quantity × price warnings, the decimal commas read and the
-//! times of day dropped. A file where one of these could
-//! differ (a cell such as `Total`, an id Excel turned into an exponent, values that read
-//! two ways with no proof in the file, thousands separators, ISO and dotted dates mixed)
+//! identities, exact duplicates, quantity × price warnings, the thousands separators
+//! removed, the decimal commas read and the times of day dropped. A file where one of these
+//! could differ (a cell such as `Total`, an id Excel turned into an exponent, values that
+//! read two ways with no proof in the file, thousands grouped by `.` or `,`, ISO and dotted
+//! dates mixed)
 //! is not handled. Whenever it meets anything else (a non-UTF-8 byte, an unknown header, a
 //! quoted newline, a bad or unusual value, a blank line, a short row) it answers "not
 //! handled" ([`None`]) and the caller runs the general reader, which reads messy files and
@@ -176,6 +179,8 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
     let mut timed: (u64, Option<u64>) = (0, None);
     let mut ambiguous: [Option<u64>; Field::ALL.len()] = Default::default();
     let mut decimals = 0u64;
+    let mut grouped: [Option<u64>; Field::ALL.len()] = Default::default();
+    let mut grouped_count = 0u64;
     let mut magnitude = [0u128; 2];
     let mut pairs: Vec<PartPairs> = Vec::new();
     for part in parts {
@@ -216,6 +221,10 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
             *a = a.or(b.map(|r| first_line + r));
         }
         decimals += x.decimals;
+        for (g, r) in grouped.iter_mut().zip(x.grouped) {
+            *g = g.or(r.map(|r| first_line + r));
+        }
+        grouped_count += x.grouped_count;
         for (m, part) in magnitude.iter_mut().zip(x.magnitude) {
             *m += part;
         }
@@ -278,30 +287,59 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
     if let Some(c) = layout.column[Field::Date as usize] {
         report.decisions.extend(dates.decision(c, header.get(c)?)?);
     }
+    // The general reader notes normalisations in order of first appearance: on one line
+    // the number columns in [`NUMERIC`] order (in each value the grouping before the
+    // decimal comma), then the date. Each is put with its first line and that rank.
+    let mut noted: Vec<((u64, usize), super::Normalisation)> = Vec::new();
+    // The first line among `lines` (per field) and the first field on it, in NUMERIC order.
+    let first = |lines: &dyn Fn(Field) -> Option<u64>| -> Option<(u64, usize)> {
+        let line = NUMERIC.iter().filter_map(|&f| lines(f)).min()?;
+        let rank = NUMERIC.iter().position(|&f| lines(f) == Some(line))?;
+        Some((line, rank))
+    };
+    if grouped_count > 0 {
+        let (first_line, rank) = first(&|f| grouped[f as usize])?;
+        noted.push((
+            (first_line, 2 * rank),
+            super::Normalisation {
+                what: "thousands separators removed".to_string(),
+                count: grouped_count,
+                first_line,
+            },
+        ));
+    }
     if layout.decimal == b',' && decimals > 0 {
         // Each value written with a decimal comma is one the general reader notes; the
         // first is the first proof or value read two ways.
-        let first_line = proofs
-            .iter()
-            .filter_map(|p| p.as_ref().map(|(line, _)| *line))
-            .chain(ambiguous.iter().flatten().copied())
-            .min()?;
-        report.normalisations.push(super::Normalisation {
-            what: "decimal comma read".to_string(),
-            count: decimals,
-            first_line,
-        });
+        let at = |f: Field| {
+            let proof = proofs[f as usize].as_ref().map(|(line, _)| *line);
+            match (proof, ambiguous[f as usize]) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            }
+        };
+        let (first_line, rank) = first(&at)?;
+        noted.push((
+            (first_line, 2 * rank + 1),
+            super::Normalisation {
+                what: "decimal comma read".to_string(),
+                count: decimals,
+                first_line,
+            },
+        ));
     }
     if let (count @ 1.., Some(first_line)) = timed {
-        report.normalisations.push(super::Normalisation {
-            what: "time of day dropped from date-times".to_string(),
-            count,
-            first_line,
-        });
+        noted.push((
+            (first_line, usize::MAX),
+            super::Normalisation {
+                what: "time of day dropped from date-times".to_string(),
+                count,
+                first_line,
+            },
+        ));
     }
-    // In order of first appearance, as the general reader notes them; on one line its
-    // numbers are read before its date (a stable sort keeps the decimal comma first).
-    report.normalisations.sort_by_key(|n| n.first_line);
+    noted.sort_by_key(|(at, _)| *at);
+    report.normalisations = noted.into_iter().map(|(_, n)| n).collect();
     report.currencies = currencies
         .into_iter()
         .filter(|(_, (lines, _, _))| *lines > 0)
@@ -1012,6 +1050,10 @@ struct Extra {
     /// Number values written with a decimal separator (the general reader notes each
     /// decimal comma it reads).
     decimals: u64,
+    /// Per field: the first row with a number whose thousands are grouped (`54 600,00`);
+    /// and such numbers in all (the general reader notes each).
+    grouped: [Option<u64>; Field::ALL.len()],
+    grouped_count: u64,
     /// Whether an ISO date was seen.
     dated: bool,
     /// Whether a `dd.mm.yyyy` date was seen; the first that is day-first only (`13.01.2025`)
@@ -1136,6 +1178,13 @@ struct PairSeen {
 }
 
 impl Extra {
+    /// Notes a number of field `f` at `row` read with its thousands grouped; `true`.
+    fn note_grouped(&mut self, f: Field, row: u64) -> bool {
+        self.grouped_count += 1;
+        self.grouped[f as usize].get_or_insert(row);
+        true
+    }
+
     /// The index of a currency's totals, added when new.
     fn currency(&mut self, code: &str) -> usize {
         match self.currencies.iter().position(|c| c.0 == code) {
@@ -1328,14 +1377,20 @@ impl Part {
         if amount_span.escaped {
             return None;
         }
-        let (amount, amount_scale) = parse_money(raw(amount_span), layout.decimal)?;
+        let (amount, amount_scale) = match parse_money(raw(amount_span), layout.decimal) {
+            Some(v) => v,
+            None => self.grouped_money(raw(amount_span), layout.decimal, Field::Amount, row)?,
+        };
         let profit = if col(Field::Profit) {
             let s = spans[Field::Profit as usize];
             if s.escaped {
                 return None;
             }
             if !s.is_empty() {
-                Some(parse_money(raw(s), layout.decimal)?)
+                Some(match parse_money(raw(s), layout.decimal) {
+                    Some(v) => v,
+                    None => self.grouped_money(raw(s), layout.decimal, Field::Profit, row)?,
+                })
             } else {
                 None
             }
@@ -1861,10 +1916,18 @@ impl Part {
                 continue;
             }
             let text = &buf[s.range()];
-            let v = parse_number(text, layout.decimal)?;
+            let (v, grouped) = match parse_number(text, layout.decimal) {
+                Some(v) => (v, false),
+                None => (
+                    parse_number_grouped(text, layout.decimal)?,
+                    self.extra.note_grouped(f, row),
+                ),
+            };
             let x = &mut self.extra;
             x.decimals += u64::from(v.1 > 0);
-            if v.1 == 3 && reads_both_ways(text) {
+            // A grouped number reads one way only: the other separator would mix two
+            // kinds of grouping.
+            if v.1 == 3 && !grouped && reads_both_ways(text) {
                 x.ambiguous[f as usize].get_or_insert(row);
             } else if v.1 > 0 && x.proofs[f as usize].is_none() {
                 x.proofs[f as usize] = Some((row, String::from_utf8(text.to_vec()).ok()?));
@@ -1905,6 +1968,15 @@ impl Part {
             self.mismatch(row, (q, qs), (p, ps), product, (a, sa))?;
         }
         Some(())
+    }
+
+    /// An amount or profit [`parse_money`] does not read, read with its thousands
+    /// grouped ([`parse_money_grouped`]) and noted; `None` when it is not that either.
+    #[cold]
+    fn grouped_money(&mut self, text: &[u8], sep: u8, f: Field, row: u64) -> Option<(i64, u8)> {
+        let v = parse_money_grouped(text, sep)?;
+        self.extra.note_grouped(f, row);
+        Some(v)
     }
 
     /// Records the warning of a line whose quantity × price is not its amount.
@@ -2152,6 +2224,107 @@ fn parse_money(b: &[u8], sep: u8) -> Option<(i64, u8)> {
         return None;
     }
     Some((if neg { -v } else { v }, scale))
+}
+
+/// A number with its thousands grouped as the general reader ungroups them, in the
+/// unambiguous kinds: spaces (plain, no-break U+00A0, narrow no-break U+202F, thin U+2009)
+/// or apostrophes (`'`, `’`), one kind per number, groups of three after a first group of
+/// one to three digits not starting with `0`; then optionally `sep` and decimals. At
+/// least one separator. Gives the digits as an integer (at most 15 of them), the number
+/// of integer digits and of decimals; `None` for anything else (a number grouped by the
+/// other of `.` and `,` reads two ways and is left to the general reader).
+fn ungroup(b: &[u8], sep: u8) -> Option<(bool, i64, usize, usize)> {
+    let (neg, rest) = match b.first()? {
+        b'-' => (true, &b[1..]),
+        _ => (false, b),
+    };
+    let (int, frac) = match rest.iter().position(|&c| c == sep) {
+        Some(at) => (&rest[..at], &rest[at + 1..]),
+        None => (rest, &[][..]),
+    };
+    if rest.len() > int.len() && frac.is_empty() {
+        return None; // a separator with no decimals after it
+    }
+    let mut v: i64 = 0;
+    let mut digits = 0usize; // all digits read
+    let mut group = 0usize; // digits in the current group
+    let mut groups = 0usize;
+    let mut kind = None; // 0: spaces, 1: apostrophes
+    let mut i = 0;
+    while i < int.len() {
+        let c = int[i];
+        if c.is_ascii_digit() {
+            if groups == 0 && group == 0 && c == b'0' {
+                return None; // a first group starting with 0
+            }
+            v = v.checked_mul(10)?.checked_add(i64::from(c - b'0'))?;
+            digits += 1;
+            group += 1;
+            i += 1;
+            continue;
+        }
+        let (k, len) = match &int[i..] {
+            [b' ', ..] => (0, 1),
+            [0xC2, 0xA0, ..] => (0, 2),
+            [0xE2, 0x80, 0xAF | 0x89, ..] => (0, 3),
+            [b'\'', ..] => (1, 1),
+            [0xE2, 0x80, 0x99, ..] => (1, 3),
+            _ => return None,
+        };
+        if *kind.get_or_insert(k) != k {
+            return None; // two kinds of grouping
+        }
+        let ok = if groups == 0 {
+            (1..=3).contains(&group)
+        } else {
+            group == 3
+        };
+        if !ok {
+            return None;
+        }
+        groups += 1;
+        group = 0;
+        i += len;
+    }
+    if groups == 0 || group != 3 || digits > 15 {
+        return None;
+    }
+    for &c in frac {
+        if !c.is_ascii_digit() || digits >= 18 {
+            return None;
+        }
+        v = v * 10 + i64::from(c - b'0');
+        digits += 1;
+    }
+    if neg && v == 0 {
+        return None;
+    }
+    Some((
+        neg,
+        if neg { -v } else { v },
+        digits - frac.len(),
+        frac.len(),
+    ))
+}
+
+/// [`parse_money`] for an amount with its thousands grouped ([`ungroup`]): at most two
+/// decimals.
+fn parse_money_grouped(b: &[u8], sep: u8) -> Option<(i64, u8)> {
+    let (_, v, _, decimals) = ungroup(b, sep)?;
+    let hundredths = match decimals {
+        0 => v.checked_mul(100)?,
+        1 => v.checked_mul(10)?,
+        2 => v,
+        _ => return None,
+    };
+    Some((hundredths, decimals as u8))
+}
+
+/// [`parse_number`] for a quantity or price with its thousands grouped ([`ungroup`]): at
+/// most twelve integer digits and six decimals.
+fn parse_number_grouped(b: &[u8], sep: u8) -> Option<(i64, u8)> {
+    let (_, v, int_digits, decimals) = ungroup(b, sep)?;
+    (int_digits <= 12 && decimals <= 6).then_some((v, decimals as u8))
 }
 
 /// Parses a quantity or price `-?digits(.digits)?` (with `sep`, `.` or `,`, as the decimal
@@ -2757,6 +2930,81 @@ mod tests {
                 // Money has at most two decimals: each is a proof.
                 proptest::prop_assert_eq!(money_scale, scale);
             }
+        }
+
+        /// Whatever text of digits, separators and thousands separators the grouped
+        /// readers take, the general reader reads to the same number; and as a proof of
+        /// the decimal separator when it has decimals, never as a value read two ways.
+        #[test]
+        fn grouped_numbers_read_as_the_general_reader_reads_them(
+            neg in proptest::bool::ANY,
+            int in "[1-9][0-9]{0,2}((( |\u{a0}|\u{202f}|\u{2009}|'|’)[0-9]{3}){1,4}|(( |,|[.])[0-9]{1,4}){1,3})",
+            frac in "[0-9]{0,7}",
+            comma in proptest::bool::ANY,
+        ) {
+            use crate::ledger::locale::number::{DecimalInference, DecimalSep, NumberFormat, parse_number as general};
+            let sep = if comma { ',' } else { '.' };
+            let mut text = format!("{}{int}", if neg { "-" } else { "" });
+            if !frac.is_empty() {
+                text.push(sep);
+                text.push_str(&frac);
+            }
+            let format = if comma { NumberFormat::COMMA } else { NumberFormat::POINT };
+            let want = general(&text, format).map(|n| n.value);
+            if let Some((v, scale)) = parse_number_grouped(text.as_bytes(), sep as u8) {
+                proptest::prop_assert_eq!(Ok(Decimal::new(v, u32::from(scale))), want.clone());
+                let decimal = if comma { DecimalSep::Comma } else { DecimalSep::Point };
+                match general_evidence(&text) {
+                    DecimalInference::Decided { decimal: d, .. } => {
+                        proptest::prop_assert_eq!(d, decimal);
+                        proptest::prop_assert!(scale > 0);
+                    }
+                    DecimalInference::Indifferent => proptest::prop_assert_eq!(scale, 0),
+                    DecimalInference::Ambiguous { .. } => proptest::prop_assert!(false, "{text} read two ways"),
+                }
+            }
+            if let Some((h, scale)) = parse_money_grouped(text.as_bytes(), sep as u8) {
+                let got = to_decimal(h, scale);
+                proptest::prop_assert_eq!(Ok(got), want.clone());
+                // The same scale as the general reader's value, which the sums keep.
+                proptest::prop_assert_eq!(Some(got.scale()), want.ok().map(|w| w.scale()));
+            }
+        }
+    }
+
+    #[test]
+    fn grouped_numbers_take_one_kind_of_separator_in_groups_of_three() {
+        assert_eq!(
+            parse_money_grouped(b"54 600,00", b','),
+            Some((5_460_000, 2))
+        );
+        assert_eq!(
+            parse_money_grouped("-1\u{a0}234\u{a0}567.5".as_bytes(), b'.'),
+            Some((-123_456_750, 1))
+        );
+        assert_eq!(parse_number_grouped(b"1'200", b'.'), Some((1200, 0)));
+        assert_eq!(
+            parse_number_grouped(b"1 200,125", b','),
+            Some((1_200_125, 3))
+        );
+        for not in [
+            &b"1200"[..],             // no separator: the plain reader's
+            b"12 00",                 // a group of two
+            b"1234 567",              // a first group of four
+            b"0 123",                 // a first group starting with 0
+            b"1 234'567",             // two kinds
+            b"1.234,56",              // grouped by the other separator: the general reader's
+            b"1 234,",                // a separator with no decimals
+            b" 1 234",                // white space around
+            b"1 234,567",             // three decimals: not money
+            b"1 234 567 890 123 456", // more than 15 digits
+        ] {
+            assert_eq!(
+                parse_money_grouped(not, b','),
+                None,
+                "{}",
+                String::from_utf8_lossy(not)
+            );
         }
     }
 }

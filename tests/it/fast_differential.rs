@@ -106,6 +106,7 @@ const QUANTITIES: &[&str] = &[
     "10",
     "0.5",
     "1.250",
+    "1200",
     "",
     "-1",
     "1,000",
@@ -127,6 +128,7 @@ const PRICES: &[&str] = &[
     "3.5",
     "0.125",
     "100",
+    "1250.00",
     "",
     "-1.00",
     "1,234.50",
@@ -261,6 +263,8 @@ pub(crate) struct Ledger {
     synonyms: bool,
     /// The columns are written rotated left by this many places.
     rotation: usize,
+    /// How numbers of 1,000 and more group their thousands: an index into [`GROUPS`].
+    group: usize,
     lines: Vec<Line>,
     crlf: bool,
     final_newline: bool,
@@ -282,8 +286,8 @@ fn line(odds: u32) -> impl Strategy<Value = Line> {
         pick(4, ITEMS.len(), odds),
     );
     let numbers = (
-        pick(5, QUANTITIES.len(), odds),
-        pick(5, PRICES.len(), odds),
+        pick(6, QUANTITIES.len(), odds),
+        pick(6, PRICES.len(), odds),
         prop_oneof![6 => Just(None), 1 => pick(5, AMOUNTS.len(), odds).prop_map(Some)],
         pick(3, PROFITS.len(), odds),
     );
@@ -333,16 +337,18 @@ pub(crate) fn ledger() -> impl Strategy<Value = Ledger> {
         proptest::array::uniform9(prop_oneof![3 => Just(true), 1 => Just(false)]),
         prop_oneof![3 => Just(false), 1 => Just(true)],
         0usize..11,
+        prop_oneof![3 => Just(0usize), 1 => 0..GROUPS.len()],
         lines,
         prop_oneof![3 => Just(false), 1 => Just(true)],
         prop_oneof![5 => Just(true), 1 => Just(false)],
     )
         .prop_map(
-            |(european, columns, synonyms, rotation, lines, crlf, final_newline)| Ledger {
+            |(european, columns, synonyms, rotation, group, lines, crlf, final_newline)| Ledger {
                 european,
                 columns,
                 synonyms,
                 rotation,
+                group,
                 lines,
                 crlf,
                 final_newline,
@@ -373,6 +379,39 @@ fn product(q: &str, p: &str) -> Option<String> {
     let q: Decimal = q.parse().ok()?;
     let p: Decimal = p.parse().ok()?;
     Some(format!("{:.2}", q.checked_mul(p)?.round_dp(2)))
+}
+
+/// Thousands separators as exports write them: none, spaces (1C's no-break space, the
+/// narrow one of French locales), Swiss apostrophes, and the other of `.` and `,` (SAP's
+/// `1.234,56`), which the fast path leaves to the general reader.
+const GROUPS: [&str; 6] = ["", " ", "\u{a0}", "\u{202f}", "'", "other"];
+
+/// `number` (in the ledger's style) with its thousands grouped by `group`; as it is when
+/// it is not a plain number.
+fn grouped(number: &str, group: &str, european: bool) -> String {
+    let group = match group {
+        "other" if european => ".",
+        "other" => ",",
+        g => g,
+    };
+    let (sign, rest) = match number.strip_prefix('-') {
+        Some(r) => ("-", r),
+        None => ("", number),
+    };
+    let int_len = rest.chars().take_while(char::is_ascii_digit).count();
+    if group.is_empty() || int_len < 4 || rest.starts_with('0') {
+        return number.to_string();
+    }
+    let (int, tail) = rest.split_at(int_len);
+    let mut out = String::from(sign);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int_len - i) % 3 == 0 {
+            out.push_str(group);
+        }
+        out.push(c);
+    }
+    out.push_str(tail);
+    out
 }
 
 /// A number written with a decimal point, in the ledger's style.
@@ -452,17 +491,18 @@ impl Ledger {
             false => ISO_DATES[l.date],
             true => DOTTED_DATES[l.date],
         };
-        let mut cells = vec![SUPPLIERS[l.supplier].to_string(), styled(&amount, eu)];
+        let number = |n: &str| grouped(&styled(n, eu), GROUPS[self.group], eu);
+        let mut cells = vec![SUPPLIERS[l.supplier].to_string(), number(&amount)];
         let optional = [
             ORDERS[l.order].to_string(),
             date.to_string(),
             NAMES[l.name].to_string(),
             CATEGORIES[l.category].to_string(),
             ITEMS[l.item].to_string(),
-            styled(quantity, eu),
-            styled(price, eu),
+            number(quantity),
+            number(price),
             CURRENCIES[l.currency].to_string(),
-            styled(PROFITS[l.profit], eu),
+            number(PROFITS[l.profit]),
         ];
         for (k, v) in optional.into_iter().enumerate() {
             if self.columns[k] {

@@ -516,6 +516,91 @@ fn fast_path_reads_supplier_names_as_ids_and_leaves_those_to_normalise() {
     }
 }
 
+/// The generated ledger `text` (comma style) with the thousands of its quantities, prices
+/// and amounts of 1,000 and more grouped by `group`; and how many values were grouped.
+fn with_grouping(text: &str, group: &str) -> (String, u64) {
+    let mut out = String::new();
+    let mut numeric = Vec::new();
+    let mut count = 0;
+    for (i, line) in text.lines().enumerate() {
+        let mut f = split_fields(line);
+        if i == 0 {
+            numeric = (0..f.len())
+                .filter(|&c| ["quantity", "unit_price", "amount"].contains(&f[c].as_str()))
+                .collect();
+        } else {
+            for &c in &numeric {
+                let v = &f[c];
+                let (sign, digits) = v.strip_prefix('-').map_or(("", v.as_str()), |d| ("-", d));
+                let int = digits.split('.').next().unwrap_or("");
+                if int.len() > 3 {
+                    let mut g = String::from(sign);
+                    for (k, ch) in int.chars().enumerate() {
+                        if k > 0 && (int.len() - k) % 3 == 0 {
+                            g.push_str(group);
+                        }
+                        g.push(ch);
+                    }
+                    g.push_str(&digits[int.len()..]);
+                    f[c] = g;
+                    count += 1;
+                }
+            }
+        }
+        out.push_str(&f.join(","));
+        out.push('\n');
+    }
+    (out, count)
+}
+
+#[test]
+fn fast_path_reads_thousands_grouped_by_spaces_and_apostrophes() {
+    let dir = temp_dir("fast-grouping");
+    let text = ledger(Shape {
+        rows: 3_000,
+        suppliers: 200,
+        seed: 17,
+        crlf: false,
+        profit: false,
+    });
+    let plain = same_on_threads(&dir, "plain.csv", &text);
+    for (name, group, european) in [
+        ("space", " ", false),
+        ("apostrophe", "'", false),
+        // 1C: no-break spaces, decimal commas.
+        ("nbsp-eu", "\u{a0}", true),
+        ("narrow-eu", "\u{202f}", true),
+    ] {
+        let (grouped, count) = with_grouping(&text, group);
+        assert!(count > 100, "{name}: {count} values grouped");
+        let grouped = if european {
+            eu_style(&grouped)
+        } else {
+            grouped
+        };
+        let cube = same_on_threads(&dir, &format!("{name}.csv"), &grouped);
+        assert_eq!(dump(&cube), dump(&plain), "{name}");
+        let mut c = SpendCube::default();
+        let r = read_ledger(&dir.join(format!("{name}.csv")), &mut c).expect("reads");
+        let noted = r
+            .normalisations
+            .iter()
+            .find(|n| n.what == "thousands separators removed")
+            .map(|n| n.count);
+        assert_eq!(noted, Some(count), "{name}");
+    }
+    // Grouped by the other of `.` and `,` (`1,234.56`, `1.234,56`): such a value may read
+    // two ways, and the general reader decides.
+    for (name, body) in [
+        ("sap", "supplier_id;amount\nS1;1.234,56\nS2;2,50\n"),
+        ("excel", "supplier_id,amount\nS1,\"1,234.56\"\nS2,2.50\n"),
+    ] {
+        let p = dir.join(format!("{name}.csv"));
+        std::fs::write(&p, body).expect("write");
+        falls_back(&p, name);
+    }
+}
+
 #[test]
 fn fast_path_reads_currency_symbols_and_abbreviations_as_their_codes() {
     let dir = temp_dir("fast-currency-words");
@@ -954,8 +1039,10 @@ fn fast_path_leaves_european_files_it_cannot_mirror_to_the_general_reader() {
     let dir = temp_dir("fast-eu-other");
     let header = "supplier_id;supplier_name;date;quantity;amount\n";
     for (name, body) in [
+        // Grouped by the other separator (grouped by spaces is read:
+        // `fast_path_reads_thousands_grouped_by_spaces_and_apostrophes`).
         ("thousands-point", "S1;A;01.02.2025;1;1.234,56\n"),
-        ("thousands-space", "S1;A;01.02.2025;1;1 234,56\n"),
+        ("thousands-space-bad-groups", "S1;A;01.02.2025;1;12 34,56\n"),
         ("decimal-point", "S1;A;01.02.2025;1;19.05\n"),
         ("three-decimal-amount", "S1;A;01.02.2025;1;1,234\n"),
         // Values that read two ways and nothing in the file to decide: the general reader
