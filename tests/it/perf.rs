@@ -485,8 +485,7 @@ fn fast_path_reads_supplier_names_as_ids_and_leaves_those_to_normalise() {
         rows: 3_000,
         suppliers: 200,
         seed: 11,
-        crlf: false,
-        profit: false,
+        ..Shape::default()
     });
     // Names such as `Škodaoffice LLC` and `"ООО ""Ромашка"""`: non-ASCII, quoted,
     // longer than 16 bytes.
@@ -560,8 +559,7 @@ fn fast_path_reads_thousands_grouped_by_spaces_and_apostrophes() {
         rows: 3_000,
         suppliers: 200,
         seed: 17,
-        crlf: false,
-        profit: false,
+        ..Shape::default()
     });
     let plain = same_on_threads(&dir, "plain.csv", &text);
     for (name, group, european) in [
@@ -608,8 +606,7 @@ fn fast_path_reads_currency_symbols_and_abbreviations_as_their_codes() {
         rows: 2_000,
         suppliers: 100,
         seed: 13,
-        crlf: false,
-        profit: false,
+        ..Shape::default()
     });
     let coded = same_on_threads(&dir, "codes.csv", &text);
     // Every line's `EUR` as `€`; and as 1C writes roubles, `руб.` (the file then is in
@@ -739,8 +736,7 @@ fn fast_path_reads_headers_named_as_erps_name_them() {
         rows: 3_000,
         suppliers: 200,
         seed: 5,
-        crlf: false,
-        profit: false,
+        ..Shape::default()
     });
     let canonical = same_on_threads(&dir, "canonical.csv", &comma);
     // The generator's columns: order_id, date, supplier_id, supplier_name, category,
@@ -861,8 +857,7 @@ fn fast_path_reads_date_times_as_the_general_reader_drops_their_time() {
         rows: 3_000,
         suppliers: 200,
         seed: 9,
-        crlf: false,
-        profit: false,
+        ..Shape::default()
     });
     let plain = same_on_threads(&dir, "plain.csv", &comma);
     for (name, text) in [("iso.csv", comma.clone()), ("eu.csv", eu_style(&comma))] {
