@@ -1,6 +1,7 @@
 //! The fast path for large, clean ledgers: one pass over the bytes, both cores.
 //!
-//! It handles the common shape of an ERP export — UTF-8, LF or CRLF line ends, a header
+//! It handles the common shape of an ERP export — UTF-8 (with or without a byte order
+//! mark), LF or CRLF line ends, a header
 //! on the first line whose every column names a field procura knows (by its canonical name
 //! or a synonym the general reader maps, such as `Vendor` or `Контрагент`), RFC 4180 quotes
 //! without newlines inside them, amounts and profits with at most two decimals, quantities
@@ -87,7 +88,15 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
     let n = read_full(&mut file, &mut head).ok()?;
     let head = &head[..n];
     let header_end = memchr::memchr(b'\n', head)?;
-    let layout = Layout::from_header(&head[..header_end])?;
+    // A UTF-8 byte order mark (Excel's "CSV UTF-8" writes one) is not part of the header:
+    // the general reader drops it, and its decision names it.
+    let bom = if head.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let header_line = head.get(bom..header_end)?;
+    let layout = Layout::from_header(header_line)?;
     let first = header_end as u64 + 1;
     if let Some(p) = opts.progress {
         p.fetch_add(first, Ordering::Relaxed); // the header line; the parts count the rest
@@ -130,12 +139,8 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
         })
     };
     let mut whole: Option<Part> = None;
-    let header = std::str::from_utf8(
-        head[..header_end]
-            .strip_suffix(b"\r")
-            .unwrap_or(&head[..header_end]),
-    )
-    .ok()?;
+    let header =
+        std::str::from_utf8(header_line.strip_suffix(b"\r").unwrap_or(header_line)).ok()?;
     let header: Vec<&str> = header.split(char::from(layout.delim)).collect();
     let mut report = FileReport {
         file: path.display().to_string(),

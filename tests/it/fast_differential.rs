@@ -268,6 +268,8 @@ pub(crate) struct Ledger {
     lines: Vec<Line>,
     crlf: bool,
     final_newline: bool,
+    /// A UTF-8 byte order mark first, as Excel's "CSV UTF-8" writes.
+    bom: bool,
 }
 
 /// An index into a pool of `all` values whose first `plain` ones are plain: one in
@@ -341,17 +343,21 @@ pub(crate) fn ledger() -> impl Strategy<Value = Ledger> {
         lines,
         prop_oneof![3 => Just(false), 1 => Just(true)],
         prop_oneof![5 => Just(true), 1 => Just(false)],
+        prop_oneof![4 => Just(false), 1 => Just(true)],
     )
         .prop_map(
-            |(european, columns, synonyms, rotation, group, lines, crlf, final_newline)| Ledger {
-                european,
-                columns,
-                synonyms,
-                rotation,
-                group,
-                lines,
-                crlf,
-                final_newline,
+            |(european, columns, synonyms, rotation, group, lines, crlf, final_newline, bom)| {
+                Ledger {
+                    european,
+                    columns,
+                    synonyms,
+                    rotation,
+                    group,
+                    lines,
+                    crlf,
+                    final_newline,
+                    bom,
+                }
             },
         )
 }
@@ -446,7 +452,8 @@ impl Ledger {
         let turn = self.rotation % names.len();
         names.rotate_left(turn);
         let header = names.join(delim);
-        let mut out = header.clone();
+        let mut out = if self.bom { "\u{feff}" } else { "" }.to_string();
+        out.push_str(&header);
         let mut previous: Option<String> = None;
         for l in &self.lines {
             out.push_str(end);
