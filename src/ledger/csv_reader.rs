@@ -316,7 +316,7 @@ impl<R: Read> Iterator for Pass<'_, R> {
 }
 
 /// A record of delimited text as a row.
-fn text_row(r: TextRecord) -> Row {
+pub(super) fn text_row(r: TextRecord) -> Row {
     Row {
         line: r.line,
         problem: r.unterminated.then(|| {

@@ -1,8 +1,8 @@
 //! The fast path for large, clean ledgers: one pass over the bytes, both cores.
 //!
 //! It handles the common shape of an ERP export — UTF-8 (with or without a byte order
-//! mark), LF or CRLF line ends, a header
-//! on the first line whose every column names a field procura knows (by its canonical name
+//! mark), LF or CRLF line ends, a header on the first line (or below title lines, as
+//! the general reader finds it) whose every column names a field procura knows (by its canonical name
 //! or a synonym the general reader maps, such as `Vendor` or `Контрагент`), RFC 4180 quotes
 //! without newlines inside them, amounts and profits with at most two decimals, quantities
 //! and prices with at most six, supplier ids as the general reader keeps them (any script,
@@ -87,7 +87,7 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
     let mut head = vec![0u8; 1 << 16];
     let n = read_full(&mut file, &mut head).ok()?;
     let head = &head[..n];
-    let header_end = memchr::memchr(b'\n', head)?;
+    let line_end = memchr::memchr(b'\n', head)?;
     // A UTF-8 byte order mark (Excel's "CSV UTF-8" writes one) is not part of the header:
     // the general reader drops it, and its decision names it.
     let bom = if head.starts_with(b"\xEF\xBB\xBF") {
@@ -95,8 +95,15 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
     } else {
         0
     };
-    let header_line = head.get(bom..header_end)?;
-    let layout = Layout::from_header(header_line)?;
+    // The header is the first line, or comes after title lines (1C, SAP list output).
+    let (layout, preamble, header_start, header_end) =
+        match Layout::from_header(head.get(bom..line_end)?) {
+            Some(layout) => (layout, Vec::new(), bom, line_end),
+            None => Preamble::find(path, head, bom)?,
+        };
+    let header_line = head.get(header_start..header_end)?;
+    // Lines before the data: the preamble's and the header.
+    let header_lines = preamble.len() as u64 + 1;
     let first = header_end as u64 + 1;
     if let Some(p) = opts.progress {
         p.fetch_add(first, Ordering::Relaxed); // the header line; the parts count the rest
@@ -144,13 +151,26 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
     let header: Vec<&str> = header.split(char::from(layout.delim)).collect();
     let mut report = FileReport {
         file: path.display().to_string(),
-        rows_read: 1,
+        rows_read: header_lines,
         rows_header: 1,
-        decisions: head_decisions(head, n < (1 << 16), layout.delim)?,
+        decisions: head_decisions(head, n < (1 << 16), layout.delim, header_lines)?,
         ..FileReport::default()
     };
+    for (line, row) in (1..).zip(&preamble) {
+        match row {
+            None => report.rows_blank += 1,
+            Some(text) => {
+                report.rows_preamble += 1;
+                report.list_skipped(super::SkippedRow {
+                    line,
+                    reason: super::SkipReason::Preamble,
+                    text: text.clone(),
+                });
+            }
+        }
+    }
     report.skipped.push(super::SkippedRow {
-        line: 1,
+        line: header_lines,
         reason: super::SkipReason::Header,
         // The general reader's preview: the first four non-empty cells.
         text: super::escaped(
@@ -173,9 +193,9 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
             });
         }
     }
-    // Lines of the first record of the part: the header is line 1, and every record is
-    // one line (no blank lines, no newlines in quotes).
-    let mut first_line = 2u64;
+    // Lines of the first record of the part: the data follow the header, and every record
+    // is one line (no blank lines, no newlines in quotes).
+    let mut first_line = header_lines + 1;
     let mut currencies: std::collections::BTreeMap<String, (u64, i64, u8)> = Default::default();
     let mut total = (0i64, 0u8);
     let mut proofs: [Option<(u64, String)>; Field::ALL.len()] = Default::default();
@@ -459,7 +479,7 @@ impl Dates {
 /// first bytes (`whole`: they are the whole file): the encoding, and the delimiter with how
 /// many of the first records agree; the header is line 1. `None` when the general reader's
 /// sniffer would pick another delimiter.
-fn head_decisions(head: &[u8], whole: bool, delim: u8) -> Option<Vec<String>> {
+fn head_decisions(head: &[u8], whole: bool, delim: u8, header_line: u64) -> Option<Vec<String>> {
     use super::locale::{encoding, sniff};
     let text = if whole {
         head
@@ -486,8 +506,62 @@ fn head_decisions(head: &[u8], whole: bool, delim: u8) -> Option<Vec<String>> {
             "delimiter: {} ({matching} of the first {records} records have {} fields)",
             sniffed.delimiter, sniffed.fields
         ),
-        "header row at line 1".to_string(),
+        format!("header row at line {header_line}"),
     ])
+}
+
+/// The lines above a header that is not on the first line: titles (`Закупки товаров и
+/// услуг`, `Период: …`) and blank lines, one per record. Each is `None` when blank, else
+/// the general reader's preview of it.
+struct Preamble;
+
+impl Preamble {
+    /// Finds the header below title lines as the general reader does (its own
+    /// `find_header` over its own records of the head), when the header is one this path
+    /// reads and every line above it is one record. Gives the layout, the lines above
+    /// the header, and where the header line starts and ends in `head`.
+    #[allow(clippy::type_complexity)]
+    fn find(
+        path: &Path,
+        head: &[u8],
+        bom: usize,
+    ) -> Option<(Layout, Vec<Option<String>>, usize, usize)> {
+        use super::locale::sniff;
+        let end = memchr::memrchr(b'\n', head)?;
+        let text = std::str::from_utf8(head.get(bom..=end)?).ok()?;
+        let delim = sniff::sniff(text).ok()?.delimiter.as_char();
+        if !matches!(delim, ',' | ';') {
+            return None;
+        }
+        let rows: Vec<super::rows::Row> = super::records::split(text, delim)
+            .into_iter()
+            .map(super::csv_reader::text_row)
+            .collect();
+        let (ix, _) = super::rows::find_header(path, rows.iter(), &Default::default()).ok()?;
+        // One line per record up to the header, and a line after it in the head.
+        if ix == 0
+            || ix + 1 >= rows.len()
+            || rows
+                .iter()
+                .take(ix + 1)
+                .enumerate()
+                .any(|(i, r)| r.line != i as u64 + 1 || r.problem.is_some())
+        {
+            return None;
+        }
+        let start = memchr::memchr_iter(b'\n', head).nth(ix - 1)? + 1;
+        let line_end = start + memchr::memchr(b'\n', head.get(start..)?)?;
+        let layout = Layout::from_header(head.get(start..line_end)?)?;
+        if layout.delim != delim as u8 {
+            return None;
+        }
+        let preamble = rows
+            .iter()
+            .take(ix)
+            .map(|r| (!r.is_blank()).then(|| r.preview()))
+            .collect();
+        Some((layout, preamble, start, line_end))
+    }
 }
 
 /// Reads until `buf` is full or the reader ends; returns the bytes read.

@@ -74,7 +74,7 @@ pub(crate) struct Row {
 
 impl Row {
     /// Empty, delimiters only, or a ruling line of SAP list output (`-----`, `=====`).
-    fn is_blank(&self) -> bool {
+    pub(super) fn is_blank(&self) -> bool {
         self.problem.is_none()
             && self.cells.iter().all(|c| {
                 c.text()
@@ -88,7 +88,7 @@ impl Row {
     }
 
     /// The first non-empty cells, for showing a skipped row.
-    fn preview(&self) -> String {
+    pub(super) fn preview(&self) -> String {
         let parts: Vec<String> = self
             .cells
             .iter()
@@ -590,7 +590,11 @@ fn skip(report: &mut FileReport, row: &Row, reason: SkipReason) {
 /// The header is the first row that names at least two fields, one of them required; with
 /// none, the first non-blank row is taken so that the error lists what it holds. Gives the
 /// header's index among the rows, and the row.
-fn find_header<I>(file: &Path, rows: I, options: &ReadOptions) -> Result<(usize, Row), LedgerError>
+pub(super) fn find_header<I>(
+    file: &Path,
+    rows: I,
+    options: &ReadOptions,
+) -> Result<(usize, Row), LedgerError>
 where
     I: Iterator,
     I::Item: Borrow<Row>,

@@ -205,6 +205,20 @@ const CURRENCIES: &[&str] = &[
     "EUR", "USD", "€", "руб.", "eur", "", "EUR ", "XXX", "Total", "\"EUR\"", "$", "RUB",
 ];
 
+/// Title lines above the header (1C's report title and period, SAP's list heading).
+const TITLES: &[&str] = &[
+    "Purchases 2025",
+    "Период: 01.03.2025 - 31.03.2025",
+    "",
+    "\"Report, all suppliers\"",
+    "sep=;",
+    "supplier_id,amount",
+    "\"two\nlines\"",
+    "Total",
+    "-----",
+    "S1,1.50",
+];
+
 /// The optional columns, in the order they are written after the supplier id.
 const OPTIONAL: [&str; 9] = [
     "order_id",
@@ -270,6 +284,8 @@ pub(crate) struct Ledger {
     final_newline: bool,
     /// A UTF-8 byte order mark first, as Excel's "CSV UTF-8" writes.
     bom: bool,
+    /// Title lines above the header: indices into [`TITLES`].
+    titles: Vec<usize>,
 }
 
 /// An index into a pool of `all` values whose first `plain` ones are plain: one in
@@ -344,9 +360,24 @@ pub(crate) fn ledger() -> impl Strategy<Value = Ledger> {
         prop_oneof![3 => Just(false), 1 => Just(true)],
         prop_oneof![5 => Just(true), 1 => Just(false)],
         prop_oneof![4 => Just(false), 1 => Just(true)],
+        prop_oneof![
+            2 => Just(Vec::new()),
+            1 => proptest::collection::vec(pick(4, TITLES.len(), 8), 1..4),
+        ],
     )
         .prop_map(
-            |(european, columns, synonyms, rotation, group, lines, crlf, final_newline, bom)| {
+            |(
+                european,
+                columns,
+                synonyms,
+                rotation,
+                group,
+                lines,
+                crlf,
+                final_newline,
+                bom,
+                titles,
+            )| {
                 Ledger {
                     european,
                     columns,
@@ -357,6 +388,7 @@ pub(crate) fn ledger() -> impl Strategy<Value = Ledger> {
                     crlf,
                     final_newline,
                     bom,
+                    titles,
                 }
             },
         )
@@ -453,6 +485,10 @@ impl Ledger {
         names.rotate_left(turn);
         let header = names.join(delim);
         let mut out = if self.bom { "\u{feff}" } else { "" }.to_string();
+        for &t in &self.titles {
+            out.push_str(TITLES[t]);
+            out.push_str(end);
+        }
         out.push_str(&header);
         let mut previous: Option<String> = None;
         for l in &self.lines {

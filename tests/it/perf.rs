@@ -600,6 +600,44 @@ fn fast_path_reads_thousands_grouped_by_spaces_and_apostrophes() {
 }
 
 #[test]
+fn fast_path_reads_title_lines_above_the_header() {
+    let dir = temp_dir("fast-preamble");
+    let text = ledger(Shape {
+        rows: 3_000,
+        suppliers: 200,
+        seed: 19,
+        ..Shape::default()
+    });
+    let plain = same_on_threads(&dir, "plain.csv", &text);
+    let titled = format!("Purchases 2025\n\"Report, all suppliers\",,\n\n{text}");
+    let cube = same_on_threads(&dir, "titled.csv", &titled);
+    assert_eq!(dump(&cube), dump(&plain));
+    // 1C's title and period above a European-style ledger, CRLF.
+    let eu = eu_style(&text).replace('\n', "\r\n");
+    let c1 = format!("Закупки товаров и услуг\r\nПериод: 01.01.2025 - 31.12.2025\r\n\r\n{eu}");
+    same_on_threads(&dir, "1c.csv", &c1);
+    // The 1C fixture in UTF-8, without its total row.
+    let fixture = crate::common::fixture("exports/1c_windows1251.csv");
+    let bytes = std::fs::read(fixture).expect("fixture");
+    let (utf8, _, _) = encoding_rs::WINDOWS_1251.decode(&bytes);
+    let no_total: String = utf8
+        .split_inclusive('\n')
+        .filter(|l| !l.starts_with("Итого"))
+        .collect();
+    same_on_threads(&dir, "1c-fixture.csv", &no_total);
+    // Excel's `sep=` line is a decision of its own; a title with a newline in quotes
+    // spans two lines: the general reader's.
+    for (name, top) in [
+        ("sep", "sep=,\n"),
+        ("quoted-newline", "\"Purchases\n2025\"\n"),
+    ] {
+        let p = dir.join(format!("{name}.csv"));
+        std::fs::write(&p, format!("{top}{text}")).expect("write");
+        falls_back(&p, name);
+    }
+}
+
+#[test]
 fn fast_path_reads_currency_symbols_and_abbreviations_as_their_codes() {
     let dir = temp_dir("fast-currency-words");
     let text = ledger(Shape {
