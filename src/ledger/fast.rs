@@ -2,7 +2,8 @@
 //!
 //! It handles the common shape of an ERP export — UTF-8 (with or without a byte order
 //! mark), LF or CRLF line ends, a header on the first line (or below title lines, as
-//! the general reader finds it) whose every column names a field procura knows (by its canonical name
+//! the general reader finds it; total rows and blank lines after the data are read as it
+//! reads them too) whose every column names a field procura knows (by its canonical name
 //! or a synonym the general reader maps, such as `Vendor` or `Контрагент`), RFC 4180 quotes
 //! without newlines inside them, amounts and profits with at most two decimals, quantities
 //! and prices with at most six, supplier ids as the general reader keeps them (any script,
@@ -19,10 +20,9 @@
 //! decimal proof, the date format and its proof), per-currency totals, supplier
 //! identities, exact duplicates, quantity × price warnings, the thousands separators
 //! removed, the decimal commas read and the times of day dropped. A file where one of these
-//! could differ (a cell such as `Total`, an id Excel turned into an exponent, values that
-//! read two ways with no proof in the file, thousands grouped by `.` or `,`, ISO and dotted
-//! dates mixed)
-//! is not handled. Whenever it meets anything else (a non-UTF-8 byte, an unknown header, a
+//! could differ (a cell such as `Total` above the last data line, an id Excel turned into
+//! an exponent, values that read two ways with no proof in the file, thousands grouped by
+//! `.` or `,`, ISO and dotted dates mixed) is not handled. Whenever it meets anything else (a non-UTF-8 byte, an unknown header, a
 //! quoted newline, a bad or unusual value, a blank line, a short row) it answers "not
 //! handled" ([`None`]) and the caller runs the general reader, which reads messy files and
 //! reports errors with their position. The fast path therefore never produces an error of
@@ -105,8 +105,16 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
     // Lines before the data: the preamble's and the header.
     let header_lines = preamble.len() as u64 + 1;
     let first = header_end as u64 + 1;
+    let header =
+        std::str::from_utf8(header_line.strip_suffix(b"\r").unwrap_or(header_line)).ok()?;
+    let header: Vec<&str> = header.split(char::from(layout.delim)).collect();
+    // Total rows and blank lines at the end (1C's `Итого`) are the general reader's rows,
+    // classified by it; the data end where they start.
+    let tail = Tail::find(&mut file, len, first, &layout, &header)?;
+    let body_end = tail.start;
     if let Some(p) = opts.progress {
-        p.fetch_add(first, Ordering::Relaxed); // the header line; the parts count the rest
+        // The lines above the data and below them; the parts count the rest.
+        p.fetch_add(first + (len - body_end), Ordering::Relaxed);
     }
 
     let threads = match opts.threads {
@@ -116,12 +124,12 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
     };
     let mut bounds = vec![first];
     for t in 1..threads {
-        let at = first + (len.saturating_sub(first)) * t as u64 / threads as u64;
+        let at = first + (body_end.saturating_sub(first)) * t as u64 / threads as u64;
         let start = next_order_start(path, at.max(first), &layout)?;
         let prev = *bounds.last()?;
-        bounds.push(start.max(prev));
+        bounds.push(start.max(prev).min(body_end.max(first)));
     }
-    bounds.push(len.max(first));
+    bounds.push(body_end.max(first));
 
     let parts: Vec<Option<Part>> = if bounds.len() == 2 {
         vec![scan(path, bounds[0], bounds[1], &layout, opts.progress)]
@@ -146,9 +154,6 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
         })
     };
     let mut whole: Option<Part> = None;
-    let header =
-        std::str::from_utf8(header_line.strip_suffix(b"\r").unwrap_or(header_line)).ok()?;
-    let header: Vec<&str> = header.split(char::from(layout.delim)).collect();
     let mut report = FileReport {
         file: path.display().to_string(),
         rows_read: header_lines,
@@ -312,6 +317,7 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
     if let Some(c) = layout.column[Field::Date as usize] {
         report.decisions.extend(dates.decision(c, header.get(c)?)?);
     }
+    tail.report(&mut report, first_line, total, &proofs, layout.decimal);
     // The general reader notes normalisations in order of first appearance: on one line
     // the number columns in [`NUMERIC`] order (in each value the grouping before the
     // decimal comma), then the date. Each is put with its first line and that rank.
@@ -561,6 +567,151 @@ impl Preamble {
             .map(|r| (!r.is_blank()).then(|| r.preview()))
             .collect();
         Some((layout, preamble, start, line_end))
+    }
+}
+
+/// The last lines of a file when they are total rows or blank lines, as the general
+/// reader classifies them: they are listed and checked after the data.
+struct Tail {
+    /// Where the first of them starts (the file's length when there are none).
+    start: u64,
+    /// Each in file order: `None` when blank, else a total row's preview and amount text.
+    rows: Vec<Option<(String, String)>>,
+}
+
+impl Tail {
+    /// The bytes read from the end to look for them.
+    const WINDOW: u64 = 1 << 16;
+
+    /// Accounts for the lines (the first at `line`) in `report` as the general reader
+    /// does: blank lines counted; total rows listed and their amounts checked against the
+    /// amounts used above them (`total`: hundredths and scale), the decision and any
+    /// warning written after the data's. The amount column's decimal separator is the
+    /// file's when a value proves it, else the point, as the general reader decides.
+    fn report(
+        &self,
+        report: &mut FileReport,
+        line: u64,
+        total: (i64, u8),
+        proofs: &[Option<(u64, String)>; Field::ALL.len()],
+        decimal: u8,
+    ) {
+        use super::locale::number::{NumberFormat, parse_number};
+        let format = match (proofs[Field::Amount as usize].is_some(), decimal) {
+            (true, b',') => NumberFormat::COMMA,
+            _ => NumberFormat::POINT,
+        };
+        let grand = to_decimal(total.0, total.1);
+        // The amounts since the previous total row: all of them for the first.
+        let mut since_previous = grand;
+        let (mut agree, mut checked) = (0u64, 0u64);
+        for (line, row) in (line..).zip(&self.rows) {
+            report.rows_read += 1;
+            let Some((preview, stated)) = row else {
+                report.rows_blank += 1;
+                continue;
+            };
+            report.rows_total += 1;
+            report.list_skipped(super::SkippedRow {
+                line,
+                reason: super::SkipReason::Total,
+                text: preview.clone(),
+            });
+            let subtotal = std::mem::take(&mut since_previous);
+            if stated.trim().is_empty() {
+                continue;
+            }
+            let Ok(stated) = parse_number(stated, format).map(|n| n.value) else {
+                continue;
+            };
+            checked += 1;
+            if stated == subtotal || stated == grand {
+                agree += 1;
+            } else {
+                report.warn(super::RowWarning {
+                    line,
+                    message: format!(
+                        "the total row says {} but the rows used above it add up to {} ({} since the previous total row): rows may be missing or misread",
+                        stated.normalize(),
+                        grand.normalize(),
+                        subtotal.normalize()
+                    ),
+                });
+            }
+        }
+        if checked > 0 {
+            report.decisions.push(format!(
+                "total rows: {agree} of {checked} with an amount agree with the rows above them"
+            ));
+        }
+    }
+
+    /// Reads the file's last lines (at most [`Tail::WINDOW`] bytes, after the header);
+    /// `None` when the window holds nothing but such lines (where they start is not known)
+    /// or bytes that are not UTF-8.
+    ///
+    /// A line is taken as one record: were it part of a record with a newline in quotes,
+    /// that record's first line, above, is in the data, whose scan refuses the file.
+    fn find(
+        file: &mut File,
+        len: u64,
+        first: u64,
+        layout: &Layout,
+        header: &[&str],
+    ) -> Option<Tail> {
+        use super::rows::{Kind, row_kind};
+        let from = len.saturating_sub(Self::WINDOW).max(first);
+        file.seek(SeekFrom::Start(from)).ok()?;
+        let mut bytes = vec![0u8; usize::try_from(len - from).ok()?];
+        file.read_exact(&mut bytes).ok()?;
+        let mut rows = Vec::new();
+        if bytes.is_empty() {
+            return Some(Tail { start: len, rows });
+        }
+        let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+        let amount = layout.column[Field::Amount as usize];
+        // Lines from the back; the last one may have no newline.
+        let mut end = bytes.len() - usize::from(bytes.last() == Some(&b'\n'));
+        loop {
+            let start = match memchr::memrchr(b'\n', &bytes[..end]) {
+                Some(nl) => nl + 1,
+                // The window's first line is whole only when the window starts the data.
+                None if from == first => 0,
+                None => return None,
+            };
+            let line = &bytes[start..end];
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            let text = std::str::from_utf8(line).ok()?;
+            let record = super::records::split(text, char::from(layout.delim))
+                .into_iter()
+                .next()
+                .map(super::csv_reader::text_row);
+            let row = match record.as_ref().map(|r| (r, row_kind(&header, amount, r))) {
+                None => None, // an empty line
+                Some((_, Kind::Blank)) => None,
+                Some((r, Kind::Skipped(super::SkipReason::Total))) => {
+                    let stated = amount
+                        .and_then(|c| r.cells.get(c))
+                        .map(|c| c.text().into_owned())
+                        .unwrap_or_default();
+                    Some((r.preview(), stated))
+                }
+                Some(_) => {
+                    rows.reverse();
+                    let start = match rows.is_empty() {
+                        true => len,
+                        false => from + end as u64 + 1,
+                    };
+                    return Some(Tail { start, rows });
+                }
+            };
+            rows.push(row);
+            if start == 0 {
+                rows.reverse();
+                return Some(Tail { start: from, rows });
+            }
+            end = start - 1;
+        }
     }
 }
 

@@ -43,7 +43,7 @@ pub(crate) enum Cell {
 
 impl Cell {
     /// The cell as text, trimmed.
-    fn text(&self) -> Cow<'_, str> {
+    pub(super) fn text(&self) -> Cow<'_, str> {
         match self {
             Cell::Empty => Cow::Borrowed(""),
             Cell::Text(s) => Cow::Borrowed(s.trim()),
@@ -154,11 +154,22 @@ struct Plan<'a> {
 }
 
 /// What a row after the header is, before it is parsed.
-enum Kind {
+pub(super) enum Kind {
     Blank,
     Skipped(SkipReason),
     /// A purchase line (or a row to reject): parsed.
     Data,
+}
+
+/// What a row after the header `header` (with the amount in `amount_column`) is, as
+/// this reader classifies it with default options: for the fast path's last lines.
+pub(super) fn row_kind(header: &[String], amount_column: Option<usize>, row: &Row) -> Kind {
+    Layout {
+        header,
+        amount_column,
+        named_columns: header.iter().filter(|h| !h.is_empty()).count(),
+    }
+    .kind(row, &ReadOptions::default())
 }
 
 /// What the rows after the header are classified by.

@@ -265,6 +265,9 @@ enum Shape {
     Header,
     /// Delimiters and nothing else.
     Delimiters,
+    /// A total row (`Итого`, `Total` in the supplier column) with the amounts so far, none,
+    /// or another amount.
+    Total,
 }
 
 /// A ledger: its style, columns, lines and line ends.
@@ -286,6 +289,8 @@ pub(crate) struct Ledger {
     bom: bool,
     /// Title lines above the header: indices into [`TITLES`].
     titles: Vec<usize>,
+    /// Lines after the data, as 1C ends its reports: total rows and blank lines.
+    ending: Vec<Shape>,
 }
 
 /// An index into a pool of `all` values whose first `plain` ones are plain: one in
@@ -320,6 +325,7 @@ fn line(odds: u32) -> impl Strategy<Value = Line> {
             1 => Just(Shape::Long),
             1 => Just(Shape::Header),
             1 => Just(Shape::Delimiters),
+            1 => Just(Shape::Total),
         ],
     );
     (ids, numbers, rest).prop_map(
@@ -364,6 +370,13 @@ pub(crate) fn ledger() -> impl Strategy<Value = Ledger> {
             2 => Just(Vec::new()),
             1 => proptest::collection::vec(pick(4, TITLES.len(), 8), 1..4),
         ],
+        prop_oneof![
+            2 => Just(Vec::new()),
+            1 => proptest::collection::vec(
+                prop_oneof![3 => Just(Shape::Total), 1 => Just(Shape::Blank), 1 => Just(Shape::Delimiters)],
+                1..4,
+            ),
+        ],
     )
         .prop_map(
             |(
@@ -377,6 +390,7 @@ pub(crate) fn ledger() -> impl Strategy<Value = Ledger> {
                 final_newline,
                 bom,
                 titles,
+                ending,
             )| {
                 Ledger {
                     european,
@@ -389,6 +403,7 @@ pub(crate) fn ledger() -> impl Strategy<Value = Ledger> {
                     final_newline,
                     bom,
                     titles,
+                    ending,
                 }
             },
         )
@@ -491,15 +506,38 @@ impl Ledger {
         }
         out.push_str(&header);
         let mut previous: Option<String> = None;
-        for l in &self.lines {
+        // The amounts written so far, for total rows that agree with them.
+        let mut sum = rust_decimal::Decimal::ZERO;
+        let ending = self.ending.iter().map(|&shape| (shape, None));
+        let lines = self.lines.iter().map(|l| (l.shape, Some(l)));
+        for (k, (shape, l)) in lines.chain(ending).enumerate() {
             out.push_str(end);
-            let row = match l.shape {
-                Shape::Blank => String::new(),
-                Shape::Header => header.clone(),
-                Shape::Delimiters => delim.repeat(names.len() - 1),
-                Shape::Repeat if previous.is_some() => previous.clone().unwrap_or_default(),
-                _ => {
+            let row = match (shape, l) {
+                (Shape::Blank, _) => String::new(),
+                (Shape::Header, _) => header.clone(),
+                (Shape::Delimiters, _) => delim.repeat(names.len() - 1),
+                (Shape::Total, _) => {
+                    let mut cells = vec![String::new(); names.len()];
+                    cells[0] = ["Итого", "Total"][k % 2].to_string();
+                    cells[1] = match k % 4 {
+                        0 | 1 => grouped(
+                            &styled(&sum.to_string(), self.european),
+                            GROUPS[self.group],
+                            self.european,
+                        ),
+                        2 => String::new(),
+                        _ => styled("1.00", self.european),
+                    };
+                    cells.rotate_left(turn);
+                    cells.join(delim)
+                }
+                (_, None) => String::new(),
+                (Shape::Repeat, _) if previous.is_some() => previous.clone().unwrap_or_default(),
+                (_, Some(l)) => {
                     let mut cells = self.cells(l);
+                    if let Ok(a) = self.amount(l).parse::<rust_decimal::Decimal>() {
+                        sum = sum.checked_add(a).unwrap_or(sum);
+                    }
                     cells.rotate_left(turn);
                     match l.shape {
                         Shape::Short => {
@@ -520,16 +558,21 @@ impl Ledger {
         out
     }
 
+    /// A line's amount, with a decimal point.
+    fn amount(&self, l: &Line) -> String {
+        match l.amount {
+            Some(a) => AMOUNTS[a].to_string(),
+            None => product(QUANTITIES[l.quantity], PRICES[l.price])
+                .filter(|_| self.columns[5] && self.columns[6])
+                .unwrap_or_else(|| AMOUNTS[l.price % 5].to_string()),
+        }
+    }
+
     fn cells(&self, l: &Line) -> Vec<String> {
         let eu = self.european;
         let quantity = QUANTITIES[l.quantity];
         let price = PRICES[l.price];
-        let amount = match l.amount {
-            Some(a) => AMOUNTS[a].to_string(),
-            None => product(quantity, price)
-                .filter(|_| self.columns[5] && self.columns[6])
-                .unwrap_or_else(|| AMOUNTS[l.price % 5].to_string()),
-        };
+        let amount = self.amount(l);
         let date = match eu {
             false => ISO_DATES[l.date],
             true => DOTTED_DATES[l.date],

@@ -616,15 +616,12 @@ fn fast_path_reads_title_lines_above_the_header() {
     let eu = eu_style(&text).replace('\n', "\r\n");
     let c1 = format!("Закупки товаров и услуг\r\nПериод: 01.01.2025 - 31.12.2025\r\n\r\n{eu}");
     same_on_threads(&dir, "1c.csv", &c1);
-    // The 1C fixture in UTF-8, without its total row.
+    // The 1C fixture in UTF-8: title, period, header, date-times, grouped thousands,
+    // `руб.`, and its total row.
     let fixture = crate::common::fixture("exports/1c_windows1251.csv");
     let bytes = std::fs::read(fixture).expect("fixture");
     let (utf8, _, _) = encoding_rs::WINDOWS_1251.decode(&bytes);
-    let no_total: String = utf8
-        .split_inclusive('\n')
-        .filter(|l| !l.starts_with("Итого"))
-        .collect();
-    same_on_threads(&dir, "1c-fixture.csv", &no_total);
+    same_on_threads(&dir, "1c-fixture.csv", &utf8);
     // Excel's `sep=` line is a decision of its own; a title with a newline in quotes
     // spans two lines: the general reader's.
     for (name, top) in [
@@ -635,6 +632,55 @@ fn fast_path_reads_title_lines_above_the_header() {
         std::fs::write(&p, format!("{top}{text}")).expect("write");
         falls_back(&p, name);
     }
+}
+
+#[test]
+fn fast_path_reads_total_rows_and_blank_lines_at_the_end() {
+    let dir = temp_dir("fast-tail");
+    let text = ledger(Shape {
+        rows: 3_000,
+        suppliers: 200,
+        seed: 23,
+        ..Shape::default()
+    });
+    let mut g = SpendCube::default();
+    std::fs::write(dir.join("plain.csv"), &text).expect("write");
+    let r = read_ledger(&dir.join("plain.csv"), &mut g).expect("reads");
+    let sum = r.amount_total.to_string();
+    // order_id,date,supplier_id,supplier_name,category,item_id,quantity,unit_price,amount,currency
+    let total = |word: &str, amount: &str| format!("{word},,,,,,,,{amount},\n");
+    for (name, end) in [
+        ("agrees", total("Total", &sum)),
+        ("disagrees", total("Total", "1.00")),
+        ("no-amount", total("Total", "")),
+        (
+            "blank-lines",
+            format!("\n,,,,,,,,,\n{}\n", total("Итого", &sum)),
+        ),
+        (
+            "two-totals",
+            format!("{}{}", total("Subtotal", &sum), total("Total", &sum)),
+        ),
+        ("not-a-number", total("Total", "n/a")),
+        ("no-newline", total("Total", &sum).trim_end().to_string()),
+    ] {
+        same_on_threads(&dir, &format!("{name}.csv"), &format!("{text}{end}"));
+    }
+    // A total row in the middle stays the general reader's; so does a file whose last
+    // 64 KiB are all blank lines.
+    let lines: Vec<&str> = text.lines().collect();
+    let middle = format!(
+        "{}\n{}{}\n",
+        lines[..1500].join("\n"),
+        total("Total", "1.00"),
+        lines[1500..].join("\n")
+    );
+    let p = dir.join("middle.csv");
+    std::fs::write(&p, middle).expect("write");
+    falls_back(&p, "middle");
+    let p = dir.join("blank-window.csv");
+    std::fs::write(&p, format!("{text}{}", "\n".repeat(70_000))).expect("write");
+    falls_back(&p, "blank-window");
 }
 
 #[test]
