@@ -1,7 +1,8 @@
 //! The fast path for large, clean ledgers: one pass over the bytes, both cores.
 //!
 //! It handles the common shape of an ERP export — UTF-8 (with or without a byte order
-//! mark), LF or CRLF line ends, a header on the first line (or below title lines, as
+//! mark) or a single-byte code page the general reader's encoding scan chooses (1C's
+//! windows-1251, decoded a block at a time), LF or CRLF line ends, a header on the first line (or below title lines, as
 //! the general reader finds it; total rows and blank lines after the data are read as it
 //! reads them too) whose every column names a field procura knows (by its canonical name
 //! or a synonym the general reader maps, such as `Vendor` or `Контрагент`), RFC 4180 quotes
@@ -84,9 +85,24 @@ pub struct FastOptions<'a> {
 pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube, FileReport)> {
     let mut file = File::open(path).ok()?;
     let len = file.metadata().ok()?.len();
-    let mut head = vec![0u8; 1 << 16];
-    let n = read_full(&mut file, &mut head).ok()?;
-    let head = &head[..n];
+    let mut raw_head = vec![0u8; 1 << 16];
+    let n = read_full(&mut file, &mut raw_head).ok()?;
+    raw_head.truncate(n);
+    // Text in a single-byte code page (1C's windows-1251) is read decoded, once a pass
+    // over the whole file has chosen that code page as the general reader's first pass
+    // does (and with its decision); UTF-8 is read as it is.
+    let code_page = match is_utf8_head(&raw_head) {
+        true => None,
+        false => Some(CodePage::detect(path)?),
+    };
+    let decoded_head;
+    let head: &[u8] = match &code_page {
+        None => &raw_head,
+        Some(c) => {
+            decoded_head = c.decode(&raw_head);
+            decoded_head.as_bytes()
+        }
+    };
     let line_end = memchr::memchr(b'\n', head)?;
     // A UTF-8 byte order mark (Excel's "CSV UTF-8" writes one) is not part of the header:
     // the general reader drops it, and its decision names it.
@@ -104,13 +120,21 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
     let header_line = head.get(header_start..header_end)?;
     // Lines before the data: the preamble's and the header.
     let header_lines = preamble.len() as u64 + 1;
-    let first = header_end as u64 + 1;
+    // Where the data start in the file: after the header's newline (the same newline in
+    // a code page's bytes as in their decoded text).
+    let first = match &code_page {
+        None => header_end as u64 + 1,
+        Some(_) => {
+            let nth = usize::try_from(header_lines - 1).ok()?;
+            memchr::memchr_iter(b'\n', &raw_head).nth(nth)? as u64 + 1
+        }
+    };
     let header =
         std::str::from_utf8(header_line.strip_suffix(b"\r").unwrap_or(header_line)).ok()?;
     let header: Vec<&str> = header.split(char::from(layout.delim)).collect();
     // Total rows and blank lines at the end (1C's `Итого`) are the general reader's rows,
     // classified by it; the data end where they start.
-    let tail = Tail::find(&mut file, len, first, &layout, &header)?;
+    let tail = Tail::find(&mut file, len, first, &layout, &header, code_page.as_ref())?;
     let body_end = tail.start;
     if let Some(p) = opts.progress {
         // The lines above the data and below them; the parts count the rest.
@@ -131,8 +155,16 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
     }
     bounds.push(body_end.max(first));
 
+    let code_page = code_page.as_ref();
     let parts: Vec<Option<Part>> = if bounds.len() == 2 {
-        vec![scan(path, bounds[0], bounds[1], &layout, opts.progress)]
+        vec![scan(
+            path,
+            bounds[0],
+            bounds[1],
+            &layout,
+            opts.progress,
+            code_page,
+        )]
     } else {
         // The first part is read on this thread: its tables are freed into this thread's
         // allocator arena, where the analysis reuses them (a spawned thread's arena keeps
@@ -144,10 +176,10 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
                 .skip(1)
                 .map(|w| {
                     let (a, b) = (w[0], w[1]);
-                    s.spawn(move || scan(path, a, b, layout, opts.progress))
+                    s.spawn(move || scan(path, a, b, layout, opts.progress, code_page))
                 })
                 .collect();
-            let first = scan(path, bounds[0], bounds[1], layout, opts.progress);
+            let first = scan(path, bounds[0], bounds[1], layout, opts.progress, code_page);
             std::iter::once(first)
                 .chain(handles.into_iter().map(|h| h.join().ok().flatten()))
                 .collect()
@@ -158,7 +190,13 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
         file: path.display().to_string(),
         rows_read: header_lines,
         rows_header: 1,
-        decisions: head_decisions(head, n < (1 << 16), layout.delim, header_lines)?,
+        decisions: head_decisions(
+            head,
+            n < (1 << 16),
+            layout.delim,
+            header_lines,
+            code_page.as_ref().map(|c| &c.detection),
+        )?,
         ..FileReport::default()
     };
     for (line, row) in (1..).zip(&preamble) {
@@ -485,7 +523,13 @@ impl Dates {
 /// first bytes (`whole`: they are the whole file): the encoding, and the delimiter with how
 /// many of the first records agree; the header is line 1. `None` when the general reader's
 /// sniffer would pick another delimiter.
-fn head_decisions(head: &[u8], whole: bool, delim: u8, header_line: u64) -> Option<Vec<String>> {
+fn head_decisions(
+    head: &[u8],
+    whole: bool,
+    delim: u8,
+    header_line: u64,
+    code_page: Option<&super::locale::encoding::Detection>,
+) -> Option<Vec<String>> {
     use super::locale::{encoding, sniff};
     let text = if whole {
         head
@@ -507,7 +551,10 @@ fn head_decisions(head: &[u8], whole: bool, delim: u8, header_line: u64) -> Opti
         return None;
     }
     Some(vec![
-        format!("encoding: {}", decoded.detection),
+        match code_page {
+            Some(detection) => format!("encoding: {detection}"),
+            None => format!("encoding: {}", decoded.detection),
+        },
         format!(
             "delimiter: {} ({matching} of the first {records} records have {} fields)",
             sniffed.delimiter, sniffed.fields
@@ -658,6 +705,7 @@ impl Tail {
         first: u64,
         layout: &Layout,
         header: &[&str],
+        code_page: Option<&CodePage>,
     ) -> Option<Tail> {
         use super::rows::{Kind, row_kind};
         let from = len.saturating_sub(Self::WINDOW).max(first);
@@ -681,8 +729,11 @@ impl Tail {
             };
             let line = &bytes[start..end];
             let line = line.strip_suffix(b"\r").unwrap_or(line);
-            let text = std::str::from_utf8(line).ok()?;
-            let record = super::records::split(text, char::from(layout.delim))
+            let text = match code_page {
+                None => std::borrow::Cow::Borrowed(std::str::from_utf8(line).ok()?),
+                Some(c) => std::borrow::Cow::Owned(c.decode(line)),
+            };
+            let record = super::records::split(&text, char::from(layout.delim))
                 .into_iter()
                 .next()
                 .map(super::csv_reader::text_row);
@@ -713,6 +764,97 @@ impl Tail {
             end = start - 1;
         }
     }
+}
+
+/// Whether the first bytes of a file are UTF-8 (a character cut at the end of them
+/// included).
+fn is_utf8_head(head: &[u8]) -> bool {
+    match std::str::from_utf8(head) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none(),
+    }
+}
+
+/// A single-byte code page the general reader chose for a file, with its decision.
+struct CodePage {
+    table: &'static encoding_rs::Encoding,
+    detection: super::locale::encoding::Detection,
+}
+
+impl CodePage {
+    /// Runs the general reader's encoding scan over the whole file; `None` unless it
+    /// chooses a single-byte code page (no byte order mark, no error).
+    fn detect(path: &Path) -> Option<CodePage> {
+        let mut scan = super::locale::encoding::ByteScan::new(None);
+        let mut file = File::open(path).ok()?;
+        let mut block = vec![0u8; BLOCK];
+        loop {
+            let n = read_full(&mut file, &mut block).ok()?;
+            if n == 0 {
+                break;
+            }
+            scan.feed(&block[..n]);
+        }
+        let (detection, skip) = scan.finish().ok()?;
+        let table = detection.encoding.single_byte_table()?;
+        (skip == 0).then_some(CodePage { table, detection })
+    }
+
+    /// The text of `bytes`: every byte is one character.
+    fn decode(&self, bytes: &[u8]) -> String {
+        self.table.decode_without_bom_handling(bytes).0.into_owned()
+    }
+}
+
+/// [`scan`] for a file in a code page: the part's bytes, exactly `[start, end)`, are
+/// decoded a block at a time (a byte is a character, so a block decodes on its own) and
+/// the text is scanned as a UTF-8 file's bytes are.
+fn scan_decoded(
+    path: &Path,
+    start: u64,
+    end: u64,
+    layout: &Layout,
+    progress: Option<&AtomicU64>,
+    code_page: &CodePage,
+) -> Option<Part> {
+    let mut f = File::open(path).ok()?;
+    f.seek(SeekFrom::Start(start)).ok()?;
+    let mut part = Part::new(layout);
+    let mut raw = vec![0u8; BLOCK];
+    let mut buf: Vec<u8> = Vec::with_capacity(2 * BLOCK);
+    let mut left = end.saturating_sub(start);
+    loop {
+        let want = usize::try_from(left.min(BLOCK as u64)).ok()?;
+        let n = read_full(&mut f, &mut raw[..want]).ok()?;
+        left -= n as u64;
+        if let Some(p) = progress {
+            p.fetch_add(n as u64, Ordering::Relaxed);
+        }
+        let eof = left == 0 || n < want;
+        buf.extend_from_slice(
+            code_page
+                .table
+                .decode_without_bom_handling(&raw[..n])
+                .0
+                .as_bytes(),
+        );
+        if buf.len() > MAX_BUFFER {
+            return None;
+        }
+        // The range ends where the bytes read end: no record beyond it is in `buf`.
+        match scan_buffer(&buf, 0, u64::MAX, eof, layout, &mut part)? {
+            Scanned::Done => break,
+            Scanned::Consumed(used) => {
+                if eof {
+                    break;
+                }
+                part.keep_order_lines(&buf)?;
+                buf.drain(..used);
+            }
+        }
+    }
+    part.settle_identities()?;
+    Some(part)
 }
 
 /// Reads until `buf` is full or the reader ends; returns the bytes read.
@@ -1428,6 +1570,21 @@ impl Extra {
 }
 
 impl Part {
+    /// An empty part of a file laid out as `layout`.
+    fn new(layout: &Layout) -> Part {
+        let mut part = Part {
+            last_supplier: u128::MAX,
+            last_category: u128::MAX,
+            last_currency: u128::MAX,
+            last_order: u128::MAX,
+            ..Part::default()
+        };
+        if layout.column[Field::Currency as usize].is_none() {
+            part.extra.currency_ix = part.extra.currency("");
+        }
+        part
+    }
+
     /// A new cell of `key`.
     fn new_cell(&mut self, key: (u32, u32, u32)) -> Option<u32> {
         let ix = u32::try_from(self.cells.len()).ok()?;
@@ -2905,19 +3062,14 @@ fn scan(
     end: u64,
     layout: &Layout,
     progress: Option<&AtomicU64>,
+    code_page: Option<&CodePage>,
 ) -> Option<Part> {
+    if let Some(c) = code_page {
+        return scan_decoded(path, start, end, layout, progress, c);
+    }
     let mut f = File::open(path).ok()?;
     f.seek(SeekFrom::Start(start)).ok()?;
-    let mut part = Part {
-        last_supplier: u128::MAX,
-        last_category: u128::MAX,
-        last_currency: u128::MAX,
-        last_order: u128::MAX,
-        ..Part::default()
-    };
-    if layout.column[Field::Currency as usize].is_none() {
-        part.extra.currency_ix = part.extra.currency("");
-    }
+    let mut part = Part::new(layout);
     let mut buf = vec![0u8; BLOCK];
     let mut filled = 0;
     let mut base = start;

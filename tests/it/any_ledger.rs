@@ -32,7 +32,7 @@ proptest! {
     fn any_ledger_is_analysed_and_rendered_or_refused_with_a_reason(l in ledger()) {
         let dir = temp_dir("any-ledger");
         let path = dir.join("ledger.csv");
-        std::fs::write(&path, l.text()).expect("write ledger");
+        std::fs::write(&path, l.bytes()).expect("write ledger");
         let inputs = Inputs {
             ledgers: vec![path],
             lenient: true,

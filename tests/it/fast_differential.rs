@@ -291,7 +291,17 @@ pub(crate) struct Ledger {
     titles: Vec<usize>,
     /// Lines after the data, as 1C ends its reports: total rows and blank lines.
     ending: Vec<Shape>,
+    /// The file's encoding: UTF-8, or a code page ([`PAGES`]) in which a character it
+    /// cannot write becomes `?`, as an export writes it.
+    page: usize,
 }
+
+/// The encodings files are written in: UTF-8, and the code pages 1C and Windows use.
+const PAGES: [&encoding_rs::Encoding; 3] = [
+    encoding_rs::UTF_8,
+    encoding_rs::WINDOWS_1251,
+    encoding_rs::WINDOWS_1252,
+];
 
 /// An index into a pool of `all` values whose first `plain` ones are plain: one in
 /// `odds + 1` is drawn from the whole pool.
@@ -377,6 +387,7 @@ pub(crate) fn ledger() -> impl Strategy<Value = Ledger> {
                 1..4,
             ),
         ],
+        prop_oneof![4 => Just(0usize), 1 => Just(1usize), 1 => Just(2usize)],
     )
         .prop_map(
             |(
@@ -391,6 +402,7 @@ pub(crate) fn ledger() -> impl Strategy<Value = Ledger> {
                 bom,
                 titles,
                 ending,
+                page,
             )| {
                 Ledger {
                     european,
@@ -404,6 +416,7 @@ pub(crate) fn ledger() -> impl Strategy<Value = Ledger> {
                     bom,
                     titles,
                     ending,
+                    page,
                 }
             },
         )
@@ -483,6 +496,27 @@ fn styled(number: &str, european: bool) -> String {
 }
 
 impl Ledger {
+    /// The file's bytes: its text in its encoding (a code page has no byte order mark).
+    pub(crate) fn bytes(&self) -> Vec<u8> {
+        let text = self.text();
+        let page = PAGES[self.page];
+        if page == encoding_rs::UTF_8 {
+            return text.into_bytes();
+        }
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let writable: String = text
+            .chars()
+            .map(|c| {
+                let mut b = [0u8; 4];
+                match page.encode(c.encode_utf8(&mut b)).2 {
+                    true => '?',
+                    false => c,
+                }
+            })
+            .collect();
+        page.encode(&writable).0.into_owned()
+    }
+
     pub(crate) fn text(&self) -> String {
         let delim = if self.european { ";" } else { "," };
         let end = if self.crlf { "\r\n" } else { "\n" };
@@ -608,7 +642,7 @@ proptest! {
         let dir = temp_dir("fast-differential");
         let path = dir.join("ledger.csv");
         let text = l.text();
-        std::fs::write(&path, &text).expect("write ledger");
+        std::fs::write(&path, l.bytes()).expect("write ledger");
         let mut want = SpendCube::default();
         let general = read_ledger(&path, &mut want);
         for threads in [1, 2, 3] {

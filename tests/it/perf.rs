@@ -176,23 +176,25 @@ fn falls_back(p: &Path, name: &str) {
 fn fast_path_leaves_what_it_does_not_read_to_the_general_reader() {
     let dir = temp_dir("fast-other");
     let header = "supplier_id,supplier_name,amount\n";
+    let late = "S1,A,1\n".repeat(12_000);
     for (name, body) in [
         ("quoted-newline", "S1,\"A\nB\",10\n"),
         ("three-decimals", "S1,A,1.234\n"),
         ("bad-amount", "S1,A,12a\n"),
         ("short-row", "S1,A\n"),
         ("blank-line", "S1,A,1\n\nS2,B,2\n"),
-        ("latin1", "S1,M\u{fc}ller,1\n"),
+        // A byte that is not UTF-8 after a start that is: the head was taken for UTF-8
+        // (a file in a code page is recognised from its start).
+        ("latin1-late", late.as_str()),
         ("spaces", "S1 ,A,1\n"),
         ("plus", "S1,A,+1\n"),
         ("lone-cr", "S1,A,1\rS2,B,2\n"),
         ("quote-inside", "S1,A\"B,1\n"),
     ] {
         let mut bytes = format!("{header}{body}").into_bytes();
-        if name == "latin1" {
-            // ü as ISO-8859-1: not UTF-8.
-            let at = bytes.iter().position(|&b| b == 0xc3).expect("ü");
-            bytes.splice(at..at + 2, [0xfc]);
+        if name == "latin1-late" {
+            // ü as ISO-8859-1, after 84 KB of ASCII.
+            bytes.extend_from_slice(b"S2,M\xfcller,1\n");
         }
         let p = dir.join(format!("{name}.csv"));
         std::fs::write(&p, bytes).expect("write");
@@ -681,6 +683,57 @@ fn fast_path_reads_total_rows_and_blank_lines_at_the_end() {
     let p = dir.join("blank-window.csv");
     std::fs::write(&p, format!("{text}{}", "\n".repeat(70_000))).expect("write");
     falls_back(&p, "blank-window");
+}
+
+#[test]
+fn fast_path_reads_code_page_exports_as_the_general_reader_decodes_them() {
+    // The 1C fixture as it is: windows-1251, title and period, date-times, grouped
+    // thousands, `руб.`, a total row.
+    let fixture = crate::common::fixture("exports/1c_windows1251.csv");
+    for threads in [1, 2, 3] {
+        assert_eq!(dump(&fast(&fixture, threads)), dump(&general(&fixture)));
+    }
+    // A generated ledger (Cyrillic, Latin-1 and Czech names among its suppliers) in each
+    // code page, under 1C's title lines and over its total row; a name a code page cannot
+    // write becomes `?`, as an export would write it.
+    let dir = temp_dir("fast-code-pages");
+    let text = eu_style(&ledger(Shape {
+        rows: 3_000,
+        suppliers: 200,
+        seed: 29,
+        ..Shape::default()
+    }));
+    for (name, page, title, total) in [
+        (
+            "1251",
+            encoding_rs::WINDOWS_1251,
+            "Закупки товаров и услуг",
+            "Итого",
+        ),
+        ("1250", encoding_rs::WINDOWS_1250, "Nákupy", "Total"),
+        ("1252", encoding_rs::WINDOWS_1252, "Einkäufe", "Summe"),
+    ] {
+        let c1 = format!("{title}\nPeriod: 01.01.2025 - 31.12.2025\n\n{text}{total};;;;;;;;;\n");
+        let encodable: String = c1
+            .chars()
+            .map(|c| {
+                let mut b = [0u8; 4];
+                let (_, _, lossy) = page.encode(c.encode_utf8(&mut b));
+                if lossy { '?' } else { c }
+            })
+            .collect();
+        let (bytes, _, _) = page.encode(&encodable);
+        let p = dir.join(format!("{name}.csv"));
+        std::fs::write(&p, &bytes).expect("write");
+        let want = dump(&general(&p));
+        for threads in [1, 2, 3, 7] {
+            assert_eq!(
+                dump(&fast(&p, threads)),
+                want,
+                "{name} on {threads} threads"
+            );
+        }
+    }
 }
 
 #[test]

@@ -70,7 +70,7 @@ impl Encoding {
 
     /// The encoding_rs table for the single-byte code pages; `None` for the Unicode forms,
     /// which are decoded by hand so that errors carry offsets.
-    fn single_byte_table(self) -> Option<&'static encoding_rs::Encoding> {
+    pub(crate) fn single_byte_table(self) -> Option<&'static encoding_rs::Encoding> {
         match self {
             Encoding::Windows1250 => Some(encoding_rs::WINDOWS_1250),
             Encoding::Windows1251 => Some(encoding_rs::WINDOWS_1251),
