@@ -672,24 +672,15 @@ impl Tail {
                 continue;
             };
             checked += 1;
-            if stated == subtotal || stated == grand {
-                agree += 1;
-            } else {
-                report.warn(super::RowWarning {
-                    line,
-                    message: format!(
-                        "the total row says {} but the rows used above it add up to {} ({} since the previous total row): rows may be missing or misread",
-                        stated.normalize(),
-                        grand.normalize(),
-                        subtotal.normalize()
-                    ),
-                });
+            match super::rows::total_disagrees(line, stated, grand, subtotal) {
+                None => agree += 1,
+                Some(w) => report.warn(w),
             }
         }
         if checked > 0 {
-            report.decisions.push(format!(
-                "total rows: {agree} of {checked} with an amount agree with the rows above them"
-            ));
+            report
+                .decisions
+                .push(super::rows::totals_decision(agree, checked));
         }
     }
 

@@ -1132,18 +1132,9 @@ impl TotalCheck {
         };
         let grand = self.grand;
         self.checked += 1;
-        if stated == subtotal || stated == grand {
-            self.agree += 1;
-        } else {
-            self.warnings.push(RowWarning {
-                line: row.line,
-                message: format!(
-                    "the total row says {} but the rows used above it add up to {} ({} since the previous total row): rows may be missing or misread",
-                    stated.normalize(),
-                    grand.normalize(),
-                    subtotal.normalize()
-                ),
-            });
+        match total_disagrees(row.line, stated, grand, subtotal) {
+            None => self.agree += 1,
+            Some(w) => self.warnings.push(w),
         }
     }
 
@@ -1152,12 +1143,36 @@ impl TotalCheck {
             report.warn(w);
         }
         if self.checked > 0 {
-            report.decisions.push(format!(
-                "total rows: {} of {} with an amount agree with the rows above them",
-                self.agree, self.checked
-            ));
+            report
+                .decisions
+                .push(totals_decision(self.agree, self.checked));
         }
     }
+}
+
+/// The warning for a total row (at `line`) stating `stated` when the used rows above it
+/// add up to `grand`, and to `subtotal` since the previous total row; `None` when it
+/// agrees with either.
+pub(super) fn total_disagrees(
+    line: u64,
+    stated: Decimal,
+    grand: Decimal,
+    subtotal: Decimal,
+) -> Option<RowWarning> {
+    (stated != subtotal && stated != grand).then(|| RowWarning {
+        line,
+        message: format!(
+            "the total row says {} but the rows used above it add up to {} ({} since the previous total row): rows may be missing or misread",
+            stated.normalize(),
+            grand.normalize(),
+            subtotal.normalize()
+        ),
+    })
+}
+
+/// The decision on a file's total rows: how many of those with an amount agree.
+pub(super) fn totals_decision(agree: u64, checked: u64) -> String {
+    format!("total rows: {agree} of {checked} with an amount agree with the rows above them")
 }
 
 /// Why a row's number of fields does not fit the header: fewer than the named columns, or
