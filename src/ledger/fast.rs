@@ -103,7 +103,6 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
             decoded_head.as_bytes()
         }
     };
-    let line_end = memchr::memchr(b'\n', head)?;
     // A UTF-8 byte order mark (Excel's "CSV UTF-8" writes one) is not part of the header:
     // the general reader drops it, and its decision names it.
     let bom = if head.starts_with(b"\xEF\xBB\xBF") {
@@ -112,11 +111,12 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
         0
     };
     // The header is the first line, or comes after title lines (1C, SAP list output).
-    let (layout, preamble, header_start, header_end) =
-        match Layout::from_header(head.get(bom..line_end)?) {
-            Some(layout) => (layout, Vec::new(), bom, line_end),
-            None => Preamble::find(path, head, bom)?,
-        };
+    let HeaderAt {
+        layout,
+        preamble,
+        start: header_start,
+        end: header_end,
+    } = HeaderAt::find(path, head, bom)?;
     let header_line = head.get(header_start..header_end)?;
     // Lines before the data: the preamble's and the header.
     let header_lines = preamble.len() as u64 + 1;
@@ -563,22 +563,36 @@ fn head_decisions(
     ])
 }
 
-/// The lines above a header that is not on the first line: titles (`Закупки товаров и
-/// услуг`, `Период: …`) and blank lines, one per record. Each is `None` when blank, else
-/// the general reader's preview of it.
-struct Preamble;
+/// A header found in a file's first bytes.
+struct HeaderAt {
+    layout: Layout,
+    /// The lines above it: titles (`Закупки товаров и услуг`, `Период: …`) and blank
+    /// lines, one per record; each `None` when blank, else the general reader's preview.
+    preamble: Vec<Option<String>>,
+    /// Where the header line starts and ends (its newline) in the head.
+    start: usize,
+    end: usize,
+}
 
-impl Preamble {
-    /// Finds the header below title lines as the general reader does (its own
-    /// `find_header` over its own records of the head), when the header is one this path
-    /// reads and every line above it is one record. Gives the layout, the lines above
-    /// the header, and where the header line starts and ends in `head`.
-    #[allow(clippy::type_complexity)]
-    fn find(
-        path: &Path,
-        head: &[u8],
-        bom: usize,
-    ) -> Option<(Layout, Vec<Option<String>>, usize, usize)> {
+impl HeaderAt {
+    /// The header on the first line (after a byte order mark of `bom` bytes), if this
+    /// path reads it; else the header below title lines, found as the general reader
+    /// finds it (its own `find_header` over its own records of the head) when this path
+    /// reads it and every line above it is one record.
+    fn find(path: &Path, head: &[u8], bom: usize) -> Option<HeaderAt> {
+        let end = memchr::memchr(b'\n', head)?;
+        match Layout::from_header(head.get(bom..end)?) {
+            Some(layout) => Some(HeaderAt {
+                layout,
+                preamble: Vec::new(),
+                start: bom,
+                end,
+            }),
+            None => Self::below_titles(path, head, bom),
+        }
+    }
+
+    fn below_titles(path: &Path, head: &[u8], bom: usize) -> Option<HeaderAt> {
         use super::locale::sniff;
         let end = memchr::memrchr(b'\n', head)?;
         let text = std::str::from_utf8(head.get(bom..=end)?).ok()?;
@@ -613,7 +627,12 @@ impl Preamble {
             .take(ix)
             .map(|r| (!r.is_blank()).then(|| r.preview()))
             .collect();
-        Some((layout, preamble, start, line_end))
+        Some(HeaderAt {
+            layout,
+            preamble,
+            start,
+            end: line_end,
+        })
     }
 }
 
@@ -1541,11 +1560,10 @@ struct PairSeen {
 }
 
 impl Extra {
-    /// Notes a number of field `f` at `row` read with its thousands grouped; `true`.
-    fn note_grouped(&mut self, f: Field, row: u64) -> bool {
+    /// Notes a number of field `f` at `row` read with its thousands grouped.
+    fn note_grouped(&mut self, f: Field, row: u64) {
         self.grouped_count += 1;
         self.grouped[f as usize].get_or_insert(row);
-        true
     }
 
     /// The index of a currency's totals, added when new.
@@ -2296,10 +2314,11 @@ impl Part {
             let text = &buf[s.range()];
             let (v, grouped) = match parse_number(text, layout.decimal) {
                 Some(v) => (v, false),
-                None => (
-                    parse_number_grouped(text, layout.decimal)?,
-                    self.extra.note_grouped(f, row),
-                ),
+                None => {
+                    let v = parse_number_grouped(text, layout.decimal)?;
+                    self.extra.note_grouped(f, row);
+                    (v, true)
+                }
             };
             let x = &mut self.extra;
             x.decimals += u64::from(v.1 > 0);
