@@ -12,7 +12,8 @@
 //! or abbreviation the general reader reads (`EUR`, `€`, `руб.`), in one of two styles:
 //! `,` delimiter with decimal points, or (European Excel, 1C) `;` delimiter with decimal
 //! commas (`19,05`), numbers optionally with their thousands grouped by spaces (1C's
-//! `54 600,00` with no-break spaces) or apostrophes (`1'200`); dates ISO (`2025-03-07`) or
+//! `54 600,00` with no-break spaces), apostrophes (`1'200`) or the other of `.` and `,`
+//! (SAP's `1.234,56`, US Excel's `"1,234.56"`); dates ISO (`2025-03-07`) or
 //! `dd.mm.yyyy`
 //! (`07.03.2025`), one style per file, optionally with a time of day after a space
 //! (`2025-03-07 09:30:00`, 1C's `07.03.2025 0:00:00`) — and produces exactly the spend
@@ -22,8 +23,8 @@
 //! identities, exact duplicates, quantity × price warnings, the thousands separators
 //! removed, the decimal commas read and the times of day dropped. A file where one of these
 //! could differ (a cell such as `Total` above the last data line, an id Excel turned into
-//! an exponent, values that read two ways with no proof in the file, thousands grouped by
-//! `.` or `,`, ISO and dotted dates mixed) is not handled. Whenever it meets anything else (a non-UTF-8 byte, an unknown header, a
+//! an exponent, values that read two ways with no proof in the file, ISO and dotted dates
+//! mixed) is not handled. Whenever it meets anything else (a non-UTF-8 byte, an unknown header, a
 //! quoted newline, a bad or unusual value, a blank line, a short row) it answers "not
 //! handled" ([`None`]) and the caller runs the general reader, which reads messy files and
 //! reports errors with their position. The fast path therefore never produces an error of
@@ -247,6 +248,7 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
     let mut timed: (u64, Option<u64>) = (0, None);
     let mut ambiguous: [Option<u64>; Field::ALL.len()] = Default::default();
     let mut decimals = 0u64;
+    let mut first_decimal: [Option<u64>; Field::ALL.len()] = Default::default();
     let mut grouped: [Option<u64>; Field::ALL.len()] = Default::default();
     let mut grouped_count = 0u64;
     let mut magnitude = [0u128; 2];
@@ -289,6 +291,9 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
             *a = a.or(b.map(|r| first_line + r));
         }
         decimals += x.decimals;
+        for (d, r) in first_decimal.iter_mut().zip(x.first_decimal) {
+            *d = d.or(r.map(|r| first_line + r));
+        }
         for (g, r) in grouped.iter_mut().zip(x.grouped) {
             *g = g.or(r.map(|r| first_line + r));
         }
@@ -355,7 +360,9 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
     if let Some(c) = layout.column[Field::Date as usize] {
         report.decisions.extend(dates.decision(c, header.get(c)?)?);
     }
-    tail.report(&mut report, first_line, total, &proofs, layout.decimal);
+    let amount = Field::Amount as usize;
+    let decided = proofs[amount].is_some() || ambiguous[amount].is_some();
+    tail.report(&mut report, first_line, total, decided, layout.decimal);
     // The general reader notes normalisations in order of first appearance: on one line
     // the number columns in [`NUMERIC`] order (in each value the grouping before the
     // decimal comma), then the date. Each is put with its first line and that rank.
@@ -378,16 +385,8 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
         ));
     }
     if layout.decimal == b',' && decimals > 0 {
-        // Each value written with a decimal comma is one the general reader notes; the
-        // first is the first proof or value read two ways.
-        let at = |f: Field| {
-            let proof = proofs[f as usize].as_ref().map(|(line, _)| *line);
-            match (proof, ambiguous[f as usize]) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            }
-        };
-        let (first_line, rank) = first(&at)?;
+        // Each value written with a decimal comma is one the general reader notes.
+        let (first_line, rank) = first(&|f| first_decimal[f as usize])?;
         noted.push((
             (first_line, 2 * rank + 1),
             super::Normalisation {
@@ -653,17 +652,19 @@ impl Tail {
     /// does: blank lines counted; total rows listed and their amounts checked against the
     /// amounts used above them (`total`: hundredths and scale), the decision and any
     /// warning written after the data's. The amount column's decimal separator is the
-    /// file's when a value proves it, else the point, as the general reader decides.
+    /// file's when the column is `decided` (a value in it proves the separator, or reads
+    /// two ways and follows the file's proof), else the point, as the general reader
+    /// decides.
     fn report(
         &self,
         report: &mut FileReport,
         line: u64,
         total: (i64, u8),
-        proofs: &[Option<(u64, String)>; Field::ALL.len()],
+        decided: bool,
         decimal: u8,
     ) {
         use super::locale::number::{NumberFormat, parse_number};
-        let format = match (proofs[Field::Amount as usize].is_some(), decimal) {
+        let format = match (decided, decimal) {
             (true, b',') => NumberFormat::COMMA,
             _ => NumberFormat::POINT,
         };
@@ -1430,8 +1431,9 @@ struct Extra {
     /// Per field: the first row whose value reads two ways (`1.500`, `1,500`).
     ambiguous: [Option<u64>; Field::ALL.len()],
     /// Number values written with a decimal separator (the general reader notes each
-    /// decimal comma it reads).
+    /// decimal comma it reads), and per field the first row with one.
     decimals: u64,
+    first_decimal: [Option<u64>; Field::ALL.len()],
     /// Per field: the first row with a number whose thousands are grouped (`54 600,00`);
     /// and such numbers in all (the general reader notes each).
     grouped: [Option<u64>; Field::ALL.len()],
@@ -1564,6 +1566,29 @@ impl Extra {
     fn note_grouped(&mut self, f: Field, row: u64) {
         self.grouped_count += 1;
         self.grouped[f as usize].get_or_insert(row);
+    }
+
+    /// Counts a number of field `f` at `row` written with a decimal separator.
+    #[inline]
+    fn note_decimal(&mut self, f: Field, row: u64) {
+        self.decimals += 1;
+        self.first_decimal[f as usize].get_or_insert(row);
+    }
+
+    /// Keeps what a value of field `f` at `row` says about the column's decimal
+    /// separator: the first proof, and the first value that reads two ways.
+    #[inline]
+    fn weigh(&mut self, f: Field, row: u64, reads: Reads, text: &[u8]) -> Option<()> {
+        match reads {
+            Reads::TwoWays => {
+                self.ambiguous[f as usize].get_or_insert(row);
+            }
+            Reads::OneWay if self.proofs[f as usize].is_none() => {
+                self.proofs[f as usize] = Some((row, String::from_utf8(text.to_vec()).ok()?));
+            }
+            Reads::OneWay | Reads::Same => {}
+        }
+        Some(())
     }
 
     /// The index of a currency's totals, added when new.
@@ -1862,7 +1887,12 @@ impl Part {
             self.has_profit = true;
         }
         let x = &mut self.extra;
-        x.decimals += u64::from(amount_scale > 0) + u64::from(profit.is_some_and(|p| p.1 > 0));
+        if amount_scale > 0 {
+            x.note_decimal(Field::Amount, row);
+        }
+        if profit.is_some_and(|p| p.1 > 0) {
+            x.note_decimal(Field::Profit, row);
+        }
         x.total = x.total.checked_add(amount)?;
         x.magnitude[0] += u128::from(amount.unsigned_abs());
         if let Some((p, _)) = profit {
@@ -2312,23 +2342,18 @@ impl Part {
                 continue;
             }
             let text = &buf[s.range()];
-            let (v, grouped) = match parse_number(text, layout.decimal) {
-                Some(v) => (v, false),
+            let (v, reads) = match parse_number(text, layout.decimal) {
+                Some(v) => (v, plain_reads(text, v.1)),
                 None => {
                     let v = parse_number_grouped(text, layout.decimal)?;
                     self.extra.note_grouped(f, row);
-                    (v, true)
+                    v
                 }
             };
-            let x = &mut self.extra;
-            x.decimals += u64::from(v.1 > 0);
-            // A grouped number reads one way only: the other separator would mix two
-            // kinds of grouping.
-            if v.1 == 3 && !grouped && reads_both_ways(text) {
-                x.ambiguous[f as usize].get_or_insert(row);
-            } else if v.1 > 0 && x.proofs[f as usize].is_none() {
-                x.proofs[f as usize] = Some((row, String::from_utf8(text.to_vec()).ok()?));
+            if v.1 > 0 {
+                self.extra.note_decimal(f, row);
             }
+            self.extra.weigh(f, row, reads, text)?;
             got[k] = Some(v);
         }
         let [Some((q, qs)), Some((p, ps))] = got else {
@@ -2371,8 +2396,9 @@ impl Part {
     /// grouped ([`parse_money_grouped`]) and noted; `None` when it is not that either.
     #[cold]
     fn grouped_money(&mut self, text: &[u8], sep: u8, f: Field, row: u64) -> Option<(i64, u8)> {
-        let v = parse_money_grouped(text, sep)?;
+        let (v, reads) = parse_money_grouped(text, sep)?;
         self.extra.note_grouped(f, row);
+        self.extra.weigh(f, row, reads, text)?;
         Some(v)
     }
 
@@ -2623,14 +2649,54 @@ fn parse_money(b: &[u8], sep: u8) -> Option<(i64, u8)> {
     Some((if neg { -v } else { v }, scale))
 }
 
-/// A number with its thousands grouped as the general reader ungroups them, in the
-/// unambiguous kinds: spaces (plain, no-break U+00A0, narrow no-break U+202F, thin U+2009)
-/// or apostrophes (`'`, `’`), one kind per number, groups of three after a first group of
-/// one to three digits not starting with `0`; then optionally `sep` and decimals. At
-/// least one separator. Gives the digits as an integer (at most 15 of them), the number
-/// of integer digits and of decimals; `None` for anything else (a number grouped by the
-/// other of `.` and `,` reads two ways and is left to the general reader).
-fn ungroup(b: &[u8], sep: u8) -> Option<(bool, i64, usize, usize)> {
+/// A number with its thousands grouped as the general reader ungroups them: by spaces
+/// (plain, no-break U+00A0, narrow no-break U+202F, thin U+2009), apostrophes (`'`, `’`)
+/// or the other of `.` and `,` (SAP's and German Excel's `1.234,56`, US Excel's
+/// `"1,234.56"`), one kind per number, groups of three after a first group of one to
+/// three digits not starting with `0`; then optionally `sep` and decimals. At least one
+/// separator, at most 15 integer digits; `None` for anything else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Grouped {
+    /// The digits as an integer, signed.
+    value: i64,
+    int_digits: usize,
+    decimals: usize,
+    /// Grouped by the other of `.` and `,` (rather than by spaces or apostrophes).
+    by_other: bool,
+    /// Thousands separators.
+    separators: usize,
+}
+
+impl Grouped {
+    /// How the general reader's decimal inference reads the number: with decimals it
+    /// reads only with `sep` (the other reading mixes separators); grouped by the other
+    /// separator once and without decimals (`1.234`) it reads two ways (1234, or 1.234);
+    /// twice (`1.234.567`), only one way (two decimal separators are not a number); by
+    /// spaces or apostrophes without decimals, the same either way.
+    fn reads(&self) -> Reads {
+        match (self.decimals, self.by_other, self.separators) {
+            (1.., _, _) | (0, true, 2..) => Reads::OneWay,
+            (0, true, _) => Reads::TwoWays,
+            (0, false, _) => Reads::Same,
+        }
+    }
+}
+
+/// What a number says about the decimal separator, as the general reader's inference
+/// weighs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reads {
+    /// Either separator gives the same number (no separator, or spaces grouping it).
+    Same,
+    /// Only the file's separator reads it: it proves the column's separator.
+    OneWay,
+    /// Both read it, as different numbers: the column's proof (or the file's) decides.
+    TwoWays,
+}
+
+/// Reads a number with its thousands grouped ([`Grouped`]).
+fn ungroup(b: &[u8], sep: u8) -> Option<Grouped> {
+    let other = if sep == b',' { b'.' } else { b',' };
     let (neg, rest) = match b.first()? {
         b'-' => (true, &b[1..]),
         _ => (false, b),
@@ -2646,7 +2712,7 @@ fn ungroup(b: &[u8], sep: u8) -> Option<(bool, i64, usize, usize)> {
     let mut digits = 0usize; // all digits read
     let mut group = 0usize; // digits in the current group
     let mut groups = 0usize;
-    let mut kind = None; // 0: spaces, 1: apostrophes
+    let mut kind = None; // 0: spaces, 1: apostrophes, 2: the other separator
     let mut i = 0;
     while i < int.len() {
         let c = int[i];
@@ -2666,6 +2732,7 @@ fn ungroup(b: &[u8], sep: u8) -> Option<(bool, i64, usize, usize)> {
             [0xE2, 0x80, 0xAF | 0x89, ..] => (0, 3),
             [b'\'', ..] => (1, 1),
             [0xE2, 0x80, 0x99, ..] => (1, 3),
+            [c, ..] if *c == other => (2, 1),
             _ => return None,
         };
         if *kind.get_or_insert(k) != k {
@@ -2696,32 +2763,33 @@ fn ungroup(b: &[u8], sep: u8) -> Option<(bool, i64, usize, usize)> {
     if neg && v == 0 {
         return None;
     }
-    Some((
-        neg,
-        if neg { -v } else { v },
-        digits - frac.len(),
-        frac.len(),
-    ))
+    Some(Grouped {
+        value: if neg { -v } else { v },
+        int_digits: digits - frac.len(),
+        decimals: frac.len(),
+        by_other: kind == Some(2),
+        separators: groups,
+    })
 }
 
 /// [`parse_money`] for an amount with its thousands grouped ([`ungroup`]): at most two
-/// decimals.
-fn parse_money_grouped(b: &[u8], sep: u8) -> Option<(i64, u8)> {
-    let (_, v, _, decimals) = ungroup(b, sep)?;
-    let hundredths = match decimals {
-        0 => v.checked_mul(100)?,
-        1 => v.checked_mul(10)?,
-        2 => v,
+/// decimals; with how it reads.
+fn parse_money_grouped(b: &[u8], sep: u8) -> Option<((i64, u8), Reads)> {
+    let g = ungroup(b, sep)?;
+    let hundredths = match g.decimals {
+        0 => g.value.checked_mul(100)?,
+        1 => g.value.checked_mul(10)?,
+        2 => g.value,
         _ => return None,
     };
-    Some((hundredths, decimals as u8))
+    Some(((hundredths, g.decimals as u8), g.reads()))
 }
 
 /// [`parse_number`] for a quantity or price with its thousands grouped ([`ungroup`]): at
-/// most twelve integer digits and six decimals.
-fn parse_number_grouped(b: &[u8], sep: u8) -> Option<(i64, u8)> {
-    let (_, v, int_digits, decimals) = ungroup(b, sep)?;
-    (int_digits <= 12 && decimals <= 6).then_some((v, decimals as u8))
+/// most twelve integer digits and six decimals; with how it reads.
+fn parse_number_grouped(b: &[u8], sep: u8) -> Option<((i64, u8), Reads)> {
+    let g = ungroup(b, sep)?;
+    (g.int_digits <= 12 && g.decimals <= 6).then_some(((g.value, g.decimals as u8), g.reads()))
 }
 
 /// Parses a quantity or price `-?digits(.digits)?` (with `sep`, `.` or `,`, as the decimal
@@ -2766,6 +2834,17 @@ fn reads_both_ways(text: &[u8]) -> bool {
     let int = text.strip_prefix(b"-").unwrap_or(text);
     // Digits, the separator, three decimals.
     (5..=7).contains(&int.len()) && !int.starts_with(b"0")
+}
+
+/// How a number [`parse_number`] read with `scale` decimals reads under the general
+/// reader's inference ([`Reads`]).
+#[inline]
+fn plain_reads(text: &[u8], scale: u8) -> Reads {
+    match scale {
+        3 if reads_both_ways(text) => Reads::TwoWays,
+        1.. => Reads::OneWay,
+        0 => Reads::Same,
+    }
 }
 
 /// The ISO form (`YYYY-MM-DD`) of a valid `DD.MM.YYYY` date (two-digit day and month,
@@ -3284,6 +3363,25 @@ mod tests {
         e.finish().expect("one value cannot conflict")
     }
 
+    /// Fails unless the general reader's evidence from one value is what `reads` says,
+    /// with `decimal` the separator a proof proves.
+    fn same_reading(
+        evidence: crate::ledger::locale::number::DecimalInference,
+        decimal: crate::ledger::locale::number::DecimalSep,
+        reads: Reads,
+    ) -> Result<(), proptest::test_runner::TestCaseError> {
+        use crate::ledger::locale::number::DecimalInference;
+        match evidence {
+            DecimalInference::Decided { decimal: d, .. } => {
+                proptest::prop_assert_eq!(d, decimal);
+                proptest::prop_assert_eq!(reads, Reads::OneWay);
+            }
+            DecimalInference::Ambiguous { .. } => proptest::prop_assert_eq!(reads, Reads::TwoWays),
+            DecimalInference::Indifferent => proptest::prop_assert_eq!(reads, Reads::Same),
+        }
+        Ok(())
+    }
+
     proptest::proptest! {
         /// A value the fast path reads is, for the general reader, a proof of the
         /// separator, a value that reads two ways, or one that reads the same either way,
@@ -3295,7 +3393,7 @@ mod tests {
             frac in "[0-9]{0,6}",
             comma in proptest::bool::ANY,
         ) {
-            use crate::ledger::locale::number::{DecimalInference, DecimalSep};
+            use crate::ledger::locale::number::DecimalSep;
             let sep = if comma { b',' } else { b'.' };
             let mut text = format!("{}{int}", if neg { "-" } else { "" });
             if !frac.is_empty() {
@@ -3308,16 +3406,7 @@ mod tests {
                 return Ok(());
             };
             let want = if comma { DecimalSep::Comma } else { DecimalSep::Point };
-            match general_evidence(&text) {
-                DecimalInference::Decided { decimal, .. } => {
-                    proptest::prop_assert_eq!(decimal, want);
-                    proptest::prop_assert!(scale > 0 && !(scale == 3 && reads_both_ways(text.as_bytes())));
-                }
-                DecimalInference::Ambiguous { .. } => {
-                    proptest::prop_assert!(scale == 3 && reads_both_ways(text.as_bytes()));
-                }
-                DecimalInference::Indifferent => proptest::prop_assert_eq!(scale, 0),
-            }
+            same_reading(general_evidence(&text), want, plain_reads(text.as_bytes(), scale))?;
             if let Some((_, money_scale)) = parse_money(text.as_bytes(), sep) {
                 // Money has at most two decimals: each is a proof.
                 proptest::prop_assert_eq!(money_scale, scale);
@@ -3334,7 +3423,7 @@ mod tests {
             frac in "[0-9]{0,7}",
             comma in proptest::bool::ANY,
         ) {
-            use crate::ledger::locale::number::{DecimalInference, DecimalSep, NumberFormat, parse_number as general};
+            use crate::ledger::locale::number::{DecimalSep, NumberFormat, parse_number as general};
             let sep = if comma { ',' } else { '.' };
             let mut text = format!("{}{int}", if neg { "-" } else { "" });
             if !frac.is_empty() {
@@ -3343,19 +3432,14 @@ mod tests {
             }
             let format = if comma { NumberFormat::COMMA } else { NumberFormat::POINT };
             let want = general(&text, format).map(|n| n.value);
-            if let Some((v, scale)) = parse_number_grouped(text.as_bytes(), sep as u8) {
+            if let Some(((v, scale), reads)) = parse_number_grouped(text.as_bytes(), sep as u8) {
                 proptest::prop_assert_eq!(Ok(Decimal::new(v, u32::from(scale))), want.clone());
                 let decimal = if comma { DecimalSep::Comma } else { DecimalSep::Point };
-                match general_evidence(&text) {
-                    DecimalInference::Decided { decimal: d, .. } => {
-                        proptest::prop_assert_eq!(d, decimal);
-                        proptest::prop_assert!(scale > 0);
-                    }
-                    DecimalInference::Indifferent => proptest::prop_assert_eq!(scale, 0),
-                    DecimalInference::Ambiguous { .. } => proptest::prop_assert!(false, "{text} read two ways"),
-                }
+                same_reading(general_evidence(&text), decimal, reads)?;
             }
-            if let Some((h, scale)) = parse_money_grouped(text.as_bytes(), sep as u8) {
+            if let Some(((h, scale), reads)) = parse_money_grouped(text.as_bytes(), sep as u8) {
+                let decimal = if comma { DecimalSep::Comma } else { DecimalSep::Point };
+                same_reading(general_evidence(&text), decimal, reads)?;
                 let got = to_decimal(h, scale);
                 proptest::prop_assert_eq!(Ok(got), want.clone());
                 // The same scale as the general reader's value, which the sums keep.
@@ -3368,24 +3452,48 @@ mod tests {
     fn grouped_numbers_take_one_kind_of_separator_in_groups_of_three() {
         assert_eq!(
             parse_money_grouped(b"54 600,00", b','),
-            Some((5_460_000, 2))
+            Some(((5_460_000, 2), Reads::OneWay))
         );
         assert_eq!(
             parse_money_grouped("-1\u{a0}234\u{a0}567.5".as_bytes(), b'.'),
-            Some((-123_456_750, 1))
+            Some(((-123_456_750, 1), Reads::OneWay))
         );
-        assert_eq!(parse_number_grouped(b"1'200", b'.'), Some((1200, 0)));
+        assert_eq!(
+            parse_number_grouped(b"1'200", b'.'),
+            Some(((1200, 0), Reads::Same))
+        );
         assert_eq!(
             parse_number_grouped(b"1 200,125", b','),
-            Some((1_200_125, 3))
+            Some(((1_200_125, 3), Reads::OneWay))
         );
+        // SAP's and German Excel's grouping, and US Excel's.
+        assert_eq!(
+            parse_money_grouped(b"-1.234.567,89", b','),
+            Some(((-123_456_789, 2), Reads::OneWay))
+        );
+        assert_eq!(
+            parse_money_grouped(b"1,234.5", b'.'),
+            Some(((123_450, 1), Reads::OneWay))
+        );
+        assert_eq!(
+            parse_number_grouped(b"1.000", b','),
+            Some(((1000, 0), Reads::TwoWays))
+        );
+        assert_eq!(
+            parse_number_grouped(b"1,000,000", b'.'),
+            Some(((1_000_000, 0), Reads::OneWay))
+        );
+        assert_eq!(
+            parse_money_grouped(b"1.234", b','),
+            Some(((123_400, 0), Reads::TwoWays))
+        );
+        assert_eq!(parse_number_grouped(b"1,000.5", b','), None);
         for not in [
             &b"1200"[..],             // no separator: the plain reader's
             b"12 00",                 // a group of two
             b"1234 567",              // a first group of four
             b"0 123",                 // a first group starting with 0
             b"1 234'567",             // two kinds
-            b"1.234,56",              // grouped by the other separator: the general reader's
             b"1 234,",                // a separator with no decimals
             b" 1 234",                // white space around
             b"1 234,567",             // three decimals: not money

@@ -449,7 +449,7 @@ fn product(q: &str, p: &str) -> Option<String> {
 
 /// Thousands separators as exports write them: none, spaces (1C's no-break space, the
 /// narrow one of French locales), Swiss apostrophes, and the other of `.` and `,` (SAP's
-/// `1.234,56`), which the fast path leaves to the general reader.
+/// `1.234,56`; US Excel's `"1,234.56"`, quoted in a comma-delimited file).
 const GROUPS: [&str; 6] = ["", " ", "\u{a0}", "\u{202f}", "'", "other"];
 
 /// `number` (in the ledger's style) with its thousands grouped by `group`; as it is when
@@ -477,6 +477,10 @@ fn grouped(number: &str, group: &str, european: bool) -> String {
         out.push(c);
     }
     out.push_str(tail);
+    if group == "," {
+        // The delimiter: an export quotes the value.
+        return format!("\"{out}\"");
+    }
     out
 }
 

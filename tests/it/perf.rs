@@ -543,7 +543,8 @@ fn with_grouping(text: &str, group: &str) -> (String, u64) {
                         g.push(ch);
                     }
                     g.push_str(&digits[int.len()..]);
-                    f[c] = g;
+                    // A value holding the delimiter is quoted, as exports write it.
+                    f[c] = if group == "," { format!("\"{g}\"") } else { g };
                     count += 1;
                 }
             }
@@ -555,7 +556,7 @@ fn with_grouping(text: &str, group: &str) -> (String, u64) {
 }
 
 #[test]
-fn fast_path_reads_thousands_grouped_by_spaces_and_apostrophes() {
+fn fast_path_reads_thousands_grouped_as_exports_group_them() {
     let dir = temp_dir("fast-grouping");
     let text = ledger(Shape {
         rows: 3_000,
@@ -567,14 +568,19 @@ fn fast_path_reads_thousands_grouped_by_spaces_and_apostrophes() {
     for (name, group, european) in [
         ("space", " ", false),
         ("apostrophe", "'", false),
+        // US Excel: `"1,234.56"`, quoted in a comma-delimited file.
+        ("excel-us", ",", false),
         // 1C: no-break spaces, decimal commas.
         ("nbsp-eu", "\u{a0}", true),
         ("narrow-eu", "\u{202f}", true),
+        // SAP and German Excel: `1.234,56` (written as `~` until the decimal point has
+        // become a comma).
+        ("sap-eu", "~", true),
     ] {
         let (grouped, count) = with_grouping(&text, group);
         assert!(count > 100, "{name}: {count} values grouped");
         let grouped = if european {
-            eu_style(&grouped)
+            eu_style(&grouped).replace('~', ".")
         } else {
             grouped
         };
@@ -589,16 +595,38 @@ fn fast_path_reads_thousands_grouped_by_spaces_and_apostrophes() {
             .map(|n| n.count);
         assert_eq!(noted, Some(count), "{name}");
     }
-    // Grouped by the other of `.` and `,` (`1,234.56`, `1.234,56`): such a value may read
-    // two ways, and the general reader decides.
-    for (name, body) in [
-        ("sap", "supplier_id;amount\nS1;1.234,56\nS2;2,50\n"),
-        ("excel", "supplier_id,amount\nS1,\"1,234.56\"\nS2,2.50\n"),
+    // Grouped by the other of `.` and `,`, a value that reads two ways (`1.234`: 1234, or
+    // 1.234) follows its column's proof or the file's; `1.234.567` proves the separator
+    // without decimals.
+    for (name, body, spend) in [
+        (
+            "sap-integer",
+            "supplier_id;amount\nS1;1.234\nS2;2,50\n",
+            "1236.50",
+        ),
+        (
+            "sap-millions",
+            "supplier_id;quantity;amount\nS1;1.000;1.234.567\nS2;1.000.000;2\n",
+            "1234569",
+        ),
+        (
+            "excel-integer",
+            "supplier_id,amount\nS1,\"1,234\"\nS2,2.50\n",
+            "1236.50",
+        ),
+        (
+            "sap-quantity",
+            "supplier_id;quantity;unit_price;amount\nS1;1.000;1,50;1.500,00\n",
+            "1500.00",
+        ),
     ] {
-        let p = dir.join(format!("{name}.csv"));
-        std::fs::write(&p, body).expect("write");
-        falls_back(&p, name);
+        let cube = same_on_threads(&dir, &format!("{name}.csv"), body);
+        assert_eq!(cube.total_spend().to_string(), spend, "{name}");
     }
+    // With no proof anywhere, the general reader asks which separator is meant.
+    let p = dir.join("sap-undecided.csv");
+    std::fs::write(&p, "supplier_id;amount\nS1;1.234\nS2;2\n").expect("write");
+    falls_back(&p, "sap-undecided");
 }
 
 #[test]
@@ -1176,9 +1204,9 @@ fn fast_path_leaves_european_files_it_cannot_mirror_to_the_general_reader() {
     let dir = temp_dir("fast-eu-other");
     let header = "supplier_id;supplier_name;date;quantity;amount\n";
     for (name, body) in [
-        // Grouped by the other separator (grouped by spaces is read:
-        // `fast_path_reads_thousands_grouped_by_spaces_and_apostrophes`).
-        ("thousands-point", "S1;A;01.02.2025;1;1.234,56\n"),
+        // Thousands in groups other than three (grouped numbers are read:
+        // `fast_path_reads_thousands_grouped_as_exports_group_them`).
+        ("thousands-point-bad-groups", "S1;A;01.02.2025;1;1.23,56\n"),
         ("thousands-space-bad-groups", "S1;A;01.02.2025;1;12 34,56\n"),
         ("decimal-point", "S1;A;01.02.2025;1;19.05\n"),
         ("three-decimal-amount", "S1;A;01.02.2025;1;1,234\n"),
