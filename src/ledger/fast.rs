@@ -84,17 +84,49 @@ pub struct FastOptions<'a> {
 /// Reads a ledger file with the fast path. `None` means "not handled": the file has
 /// something the fast path does not read, and the general reader must read it instead.
 pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube, FileReport)> {
+    let before = opts.progress.map(|p| p.load(Ordering::Relaxed));
+    if let Some(read) = read_as(path, opts, None) {
+        return Some(read);
+    }
+    // A file in a code page whose first 64 KiB are ASCII (a Czech ledger whose first
+    // suppliers' names are plain) was taken for UTF-8 and handed back at its first other
+    // byte: when the file is not UTF-8, it is read again in the code page the general
+    // reader chooses. A UTF-8 file handed back for another reason costs one more pass
+    // over its bytes before the general reader's.
+    let mut head = vec![0u8; HEAD];
+    let n = read_full(&mut File::open(path).ok()?, &mut head).ok()?;
+    if !is_utf8_head(head.get(..n)?) || is_utf8_file(path)? {
+        return None;
+    }
+    if let (Some(p), Some(before)) = (opts.progress, before) {
+        p.store(before, Ordering::Relaxed);
+    }
+    read_as(path, opts, Some(CodePage::detect(path)?))
+}
+
+/// Bytes read from the start of a file to find its encoding and header.
+const HEAD: usize = 1 << 16;
+
+/// [`read_ledger_fast`] with the text read as UTF-8 or in `code_page`; `None`: as UTF-8
+/// when the file's first [`HEAD`] bytes are UTF-8, else in the code page the general
+/// reader's encoding scan chooses.
+fn read_as(
+    path: &Path,
+    opts: FastOptions<'_>,
+    code_page: Option<CodePage>,
+) -> Option<(SpendCube, FileReport)> {
     let mut file = File::open(path).ok()?;
     let len = file.metadata().ok()?.len();
-    let mut raw_head = vec![0u8; 1 << 16];
+    let mut raw_head = vec![0u8; HEAD];
     let n = read_full(&mut file, &mut raw_head).ok()?;
     raw_head.truncate(n);
     // Text in a single-byte code page (1C's windows-1251) is read decoded, once a pass
     // over the whole file has chosen that code page as the general reader's first pass
     // does (and with its decision); UTF-8 is read as it is.
-    let code_page = match is_utf8_head(&raw_head) {
-        true => None,
-        false => Some(CodePage::detect(path)?),
+    let code_page = match (code_page, is_utf8_head(&raw_head)) {
+        (Some(c), _) => Some(c),
+        (None, true) => None,
+        (None, false) => Some(CodePage::detect(path)?),
     };
     let decoded_head;
     let head: &[u8] = match &code_page {
@@ -193,7 +225,7 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
         rows_header: 1,
         decisions: head_decisions(
             head,
-            n < (1 << 16),
+            n < HEAD,
             layout.delim,
             header_lines,
             code_page.as_ref().map(|c| &c.detection),
@@ -783,6 +815,31 @@ fn is_utf8_head(head: &[u8]) -> bool {
     match std::str::from_utf8(head) {
         Ok(_) => true,
         Err(e) => e.error_len().is_none(),
+    }
+}
+
+/// Whether a whole file is UTF-8, checked a block at a time.
+fn is_utf8_file(path: &Path) -> Option<bool> {
+    let mut file = File::open(path).ok()?;
+    let mut buf = vec![0u8; BLOCK];
+    // Bytes of a character cut at the end of the last block, moved to the start.
+    let mut carry = 0;
+    loop {
+        let n = read_full(&mut file, &mut buf[carry..]).ok()?;
+        let filled = carry + n;
+        match std::str::from_utf8(&buf[..filled]) {
+            Ok(_) => carry = 0,
+            // A cut character at the very end of the file is not UTF-8.
+            Err(e) if e.error_len().is_none() && n > 0 => {
+                let valid = e.valid_up_to();
+                buf.copy_within(valid..filled, 0);
+                carry = filled - valid;
+            }
+            Err(_) => return Some(false),
+        }
+        if filled < buf.len() {
+            return Some(carry == 0);
+        }
     }
 }
 

@@ -176,30 +176,28 @@ fn falls_back(p: &Path, name: &str) {
 fn fast_path_leaves_what_it_does_not_read_to_the_general_reader() {
     let dir = temp_dir("fast-other");
     let header = "supplier_id,supplier_name,amount\n";
-    let late = "S1,A,1\n".repeat(12_000);
     for (name, body) in [
         ("quoted-newline", "S1,\"A\nB\",10\n"),
         ("three-decimals", "S1,A,1.234\n"),
         ("bad-amount", "S1,A,12a\n"),
         ("short-row", "S1,A\n"),
         ("blank-line", "S1,A,1\n\nS2,B,2\n"),
-        // A byte that is not UTF-8 after a start that is: the head was taken for UTF-8
-        // (a file in a code page is recognised from its start).
-        ("latin1-late", late.as_str()),
         ("spaces", "S1 ,A,1\n"),
         ("plus", "S1,A,+1\n"),
         ("lone-cr", "S1,A,1\rS2,B,2\n"),
         ("quote-inside", "S1,A\"B,1\n"),
     ] {
-        let mut bytes = format!("{header}{body}").into_bytes();
-        if name == "latin1-late" {
-            // ü as ISO-8859-1, after 84 KB of ASCII.
-            bytes.extend_from_slice(b"S2,M\xfcller,1\n");
-        }
         let p = dir.join(format!("{name}.csv"));
-        std::fs::write(&p, bytes).expect("write");
+        std::fs::write(&p, format!("{header}{body}")).expect("write");
         falls_back(&p, name);
     }
+    // A byte that is not UTF-8 after 84 KB that are (ü in windows-1252): the head was
+    // taken for UTF-8, and the file is read again in its code page, not handed back.
+    let mut bytes = format!("{header}{}", "S1,A,1\n".repeat(12_000)).into_bytes();
+    bytes.extend_from_slice(b"S2,M\xfcller,1\n");
+    let p = dir.join("latin1-late.csv");
+    std::fs::write(&p, bytes).expect("write");
+    assert_eq!(dump(&fast(&p, 1)), dump(&general(&p)));
     // `vendor` is an alias of supplier_id: two columns for one field, the general
     // reader's error.
     let p = dir.join("alias.csv");
@@ -761,6 +759,29 @@ fn fast_path_reads_code_page_exports_as_the_general_reader_decodes_them() {
                 "{name} on {threads} threads"
             );
         }
+    }
+    // A file whose first 64 KiB are ASCII (its first suppliers' names are plain) is taken
+    // for UTF-8 at first, and read again in its code page at its first other byte.
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let mut ascii = 0;
+    for line in &mut lines {
+        if ascii > 80_000 {
+            break;
+        }
+        *line = line
+            .chars()
+            .map(|c| if c.is_ascii() { c } else { 'x' })
+            .collect();
+        ascii += line.len() + 1;
+    }
+    let late = lines.join("\n") + "\n";
+    let (bytes, _, _) = encoding_rs::WINDOWS_1250.encode(&late);
+    assert!(bytes[..1 << 16].is_ascii() && !bytes.is_ascii());
+    let p = dir.join("1250-late.csv");
+    std::fs::write(&p, &bytes).expect("write");
+    let want = dump(&general(&p));
+    for threads in [1, 2, 3, 7] {
+        assert_eq!(dump(&fast(&p, threads)), want, "late on {threads} threads");
     }
 }
 
