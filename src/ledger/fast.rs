@@ -9,9 +9,10 @@
 //! without newlines inside them, amounts and profits with at most two decimals, quantities
 //! and prices with at most six, supplier ids as the general reader keeps them (any script,
 //! in NFC, with no invisible characters or no-break spaces), currencies as a code, symbol
-//! or abbreviation the general reader reads (`EUR`, `€`, `руб.`), in one of two styles:
-//! `,` delimiter with decimal points, or (European Excel, 1C) `;` delimiter with decimal
-//! commas (`19,05`), numbers optionally with their thousands grouped by spaces (1C's
+//! or abbreviation the general reader reads (`EUR`, `€`, `руб.`), in one of three styles:
+//! `,` delimiter with decimal points, (European Excel, 1C) `;` delimiter with decimal
+//! commas (`19,05`), or (SAP's spreadsheet export) tab delimiter with the decimal
+//! separator the first 64 KiB prove, numbers optionally with their thousands grouped by spaces (1C's
 //! `54 600,00` with no-break spaces), apostrophes (`1'200`) or the other of `.` and `,`
 //! (SAP's `1.234,56`, US Excel's `"1,234.56"`); dates ISO (`2025-03-07`) or
 //! `dd.mm.yyyy`
@@ -145,11 +146,12 @@ fn read_as(
     };
     // The header is the first line, or comes after title lines (1C, SAP list output).
     let HeaderAt {
-        layout,
+        mut layout,
         preamble,
         start: header_start,
         end: header_end,
     } = HeaderAt::find(path, head, bom)?;
+    layout.decide_decimal(head.get(header_end..)?);
     let header_line = head.get(header_start..header_end)?;
     // Lines before the data: the preamble's and the header.
     let header_lines = preamble.len() as u64 + 1;
@@ -628,7 +630,7 @@ impl HeaderAt {
         let end = memchr::memrchr(b'\n', head)?;
         let text = std::str::from_utf8(head.get(bom..=end)?).ok()?;
         let delim = sniff::sniff(text).ok()?.delimiter.as_char();
-        if !matches!(delim, ',' | ';') {
+        if !matches!(delim, ',' | ';' | '\t') {
             return None;
         }
         let rows: Vec<super::rows::Row> = super::records::split(text, delim)
@@ -1022,7 +1024,11 @@ impl Layout {
         use super::locale::headers::{Mapping, map_headers};
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         let text = std::str::from_utf8(line).ok()?;
-        let (delim, decimal) = if line.contains(&b';') {
+        // A tab file (SAP's spreadsheet export) says nothing of its decimal separator:
+        // [`Layout::decide_decimal`] reads it from the data.
+        let (delim, decimal) = if line.contains(&b'\t') {
+            (b'\t', b'.')
+        } else if line.contains(&b';') {
             (b';', b',')
         } else {
             (b',', b'.')
@@ -1064,6 +1070,41 @@ impl Layout {
             delim,
             decimal,
         })
+    }
+}
+
+impl Layout {
+    /// The decimal separator of a tab file, from the number cells of the data lines in
+    /// `text` (the head's, after the header): a comma when they prove it as the general
+    /// reader weighs them, else the point. A wrong guess costs only speed: a value the
+    /// other separator proves does not parse, and the file is handed back.
+    fn decide_decimal(&mut self, text: &[u8]) {
+        use super::locale::number::{DecimalInference, DecimalSep, infer_decimal};
+        if self.delim != b'\t' {
+            return;
+        }
+        let end = memchr::memrchr(b'\n', text).unwrap_or(0);
+        let Ok(text) = std::str::from_utf8(&text[..end]) else {
+            return;
+        };
+        let columns: Vec<usize> = NUMERIC
+            .iter()
+            .filter_map(|&f| self.column[f as usize])
+            .collect();
+        let values = text.lines().flat_map(|line| {
+            let cells: Vec<&str> = line.trim_end_matches('\r').split('\t').collect();
+            columns
+                .iter()
+                .filter_map(|&c| cells.get(c).map(|v| v.trim_matches('"')))
+                .collect::<Vec<_>>()
+        });
+        if let Ok(DecimalInference::Decided {
+            decimal: DecimalSep::Comma,
+            ..
+        }) = infer_decimal(values)
+        {
+            self.decimal = b',';
+        }
     }
 }
 
@@ -3314,6 +3355,24 @@ mod tests {
         assert_eq!(to_decimal(400, 2).to_string(), "4.00");
         assert_eq!(to_decimal(450, 1).to_string(), "4.5");
         assert_eq!(to_decimal(-700, 0).to_string(), "-7");
+    }
+
+    #[test]
+    fn a_tab_files_decimal_separator_is_the_one_its_numbers_prove() {
+        let decided = |data: &str| {
+            let mut layout =
+                Layout::from_header(b"supplier_id\tquantity\tamount").expect("a header");
+            assert_eq!(layout.delim, b'\t');
+            layout.decide_decimal(format!("\n{data}").as_bytes());
+            char::from(layout.decimal)
+        };
+        assert_eq!(decided("S1\t1\t1.234,56\nS2\t1\t5\n"), ',');
+        assert_eq!(decided("S1\t2\t19,05\n"), ',');
+        assert_eq!(decided("S1\t2\t19.05\n"), '.');
+        assert_eq!(decided("S1\t\"1,500\"\t1\n"), '.'); // reads two ways: no proof
+        assert_eq!(decided("S1\t1\t7\n"), '.');
+        // The last line may be cut at the end of the head: it is not weighed.
+        assert_eq!(decided("S1\t2\t19.05\nS2\t1\t2,5"), '.');
     }
 
     #[test]

@@ -26,7 +26,7 @@ fn rules() -> &'static RuleSet {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: crate::common::cases(48), ..ProptestConfig::default() })]
 
     #[test]
     fn any_ledger_is_analysed_and_rendered_or_refused_with_a_reason(l in ledger()) {

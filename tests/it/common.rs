@@ -74,3 +74,12 @@ pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     std::fs::write(&p, text).expect("write test file");
     p
 }
+
+/// Cases a property test runs: `default`, or `PROPTEST_CASES` when set (a config that
+/// names its cases would otherwise ignore the variable), for longer hunts.
+pub fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}

@@ -274,6 +274,8 @@ enum Shape {
 #[derive(Debug, Clone)]
 pub(crate) struct Ledger {
     european: bool,
+    /// Tab-delimited (SAP's spreadsheet export), numbers in the ledger's style.
+    tab: bool,
     /// Which optional columns it has.
     columns: [bool; 9],
     /// Header names as ERPs write them instead of the canonical ones.
@@ -367,7 +369,7 @@ pub(crate) fn ledger() -> impl Strategy<Value = Ledger> {
     let odds = prop_oneof![Just(u32::MAX / 64), Just(400u32), Just(60u32)];
     let lines = odds.prop_flat_map(|odds| proptest::collection::vec(line(odds), 0..24));
     (
-        any::<bool>(),
+        (any::<bool>(), prop_oneof![3 => Just(false), 1 => Just(true)]),
         proptest::array::uniform9(prop_oneof![3 => Just(true), 1 => Just(false)]),
         prop_oneof![3 => Just(false), 1 => Just(true)],
         0usize..11,
@@ -391,7 +393,7 @@ pub(crate) fn ledger() -> impl Strategy<Value = Ledger> {
     )
         .prop_map(
             |(
-                european,
+                (european, tab),
                 columns,
                 synonyms,
                 rotation,
@@ -406,6 +408,7 @@ pub(crate) fn ledger() -> impl Strategy<Value = Ledger> {
             )| {
                 Ledger {
                     european,
+                    tab,
                     columns,
                     synonyms,
                     rotation,
@@ -522,7 +525,11 @@ impl Ledger {
     }
 
     pub(crate) fn text(&self) -> String {
-        let delim = if self.european { ";" } else { "," };
+        let delim = match (self.tab, self.european) {
+            (true, _) => "\t",
+            (false, true) => ";",
+            (false, false) => ",",
+        };
         let end = if self.crlf { "\r\n" } else { "\n" };
         let mut names: Vec<&str> = vec![];
         let canonical = ["supplier_id", "amount"];
@@ -638,7 +645,7 @@ impl Ledger {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 384, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: crate::common::cases(384), ..ProptestConfig::default() })]
 
     /// Whenever the fast path reads a file, it reads it as the general reader does.
     #[test]

@@ -628,6 +628,35 @@ fn fast_path_reads_thousands_grouped_as_exports_group_them() {
 }
 
 #[test]
+fn fast_path_reads_tab_delimited_exports_in_either_decimal_style() {
+    let dir = temp_dir("fast-tab");
+    let text = ledger(Shape {
+        rows: 3_000,
+        suppliers: 200,
+        seed: 23,
+        ..Shape::default()
+    });
+    let plain = same_on_threads(&dir, "plain.csv", &text);
+    let eu = eu_style(&text);
+    let (sap, _) = with_grouping(&text, "~");
+    let sap = eu_style(&sap).replace('~', ".");
+    // SAP's spreadsheet export: tabs, and decimal points or commas as the user's settings
+    // write them; the decimal separator is the one the data prove.
+    for (name, body) in [("point", &text), ("comma", &eu), ("sap", &sap)] {
+        let tabbed: String = match name {
+            "point" => body
+                .lines()
+                .map(|l| split_fields(l).join("\t") + "\n")
+                .collect(),
+            _ => body.replace(';', "\t"),
+        };
+        assert!(tabbed.lines().next().is_some_and(|h| h.contains('\t')));
+        let cube = same_on_threads(&dir, &format!("{name}.tsv"), &tabbed);
+        assert_eq!(dump(&cube), dump(&plain), "{name}");
+    }
+}
+
+#[test]
 fn fast_path_reads_title_lines_above_the_header() {
     let dir = temp_dir("fast-preamble");
     let text = ledger(Shape {
