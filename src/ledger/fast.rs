@@ -14,7 +14,9 @@
 //! commas (`19,05`), or (SAP's spreadsheet export) tab delimiter with the decimal
 //! separator the first 64 KiB prove, numbers optionally with their thousands grouped by spaces (1C's
 //! `54 600,00` with no-break spaces), apostrophes (`1'200`) or the other of `.` and `,`
-//! (SAP's `1.234,56`, US Excel's `"1,234.56"`); dates ISO (`2025-03-07`) or
+//! (SAP's `1.234,56`, US Excel's `"1,234.56"`), negatives written with a leading `-`, a
+//! trailing one (SAP's `1.234,56-`), in parentheses (`(45.00)`) or with the Unicode minus;
+//! dates ISO (`2025-03-07`) or
 //! `dd.mm.yyyy`
 //! (`07.03.2025`), one style per file, optionally with a time of day after a space
 //! (`2025-03-07 09:30:00`, 1C's `07.03.2025 0:00:00`) — and produces exactly the spend
@@ -285,6 +287,8 @@ fn read_as(
     let mut first_decimal: [Option<u64>; Field::ALL.len()] = Default::default();
     let mut grouped: [Option<u64>; Field::ALL.len()] = Default::default();
     let mut grouped_count = 0u64;
+    let mut signs = [0u64; Sign::NOTES.len()];
+    let mut first_sign = [[None; Field::ALL.len()]; Sign::NOTES.len()];
     let mut magnitude = [0u128; 2];
     let mut pairs: Vec<PartPairs> = Vec::new();
     for part in parts {
@@ -332,6 +336,12 @@ fn read_as(
             *g = g.or(r.map(|r| first_line + r));
         }
         grouped_count += x.grouped_count;
+        for k in 0..Sign::NOTES.len() {
+            signs[k] += x.signs[k];
+            for (s, r) in first_sign[k].iter_mut().zip(x.first_sign[k]) {
+                *s = s.or(r.map(|r| first_line + r));
+            }
+        }
         for (m, part) in magnitude.iter_mut().zip(x.magnitude) {
             *m += part;
         }
@@ -398,8 +408,8 @@ fn read_as(
     let decided = proofs[amount].is_some() || ambiguous[amount].is_some();
     tail.report(&mut report, first_line, total, decided, layout.decimal);
     // The general reader notes normalisations in order of first appearance: on one line
-    // the number columns in [`NUMERIC`] order (in each value the grouping before the
-    // decimal comma), then the date. Each is put with its first line and that rank.
+    // the number columns in [`NUMERIC`] order (in each value the sign, the grouping, then
+    // the decimal comma), then the date. Each is put with its first line and that rank.
     let mut noted: Vec<((u64, usize), super::Normalisation)> = Vec::new();
     // The first line among `lines` (per field) and the first field on it, in NUMERIC order.
     let first = |lines: &dyn Fn(Field) -> Option<u64>| -> Option<(u64, usize)> {
@@ -407,10 +417,23 @@ fn read_as(
         let rank = NUMERIC.iter().position(|&f| lines(f) == Some(line))?;
         Some((line, rank))
     };
+    for (k, what) in Sign::NOTES.iter().enumerate() {
+        if signs[k] > 0 {
+            let (first_line, rank) = first(&|f| first_sign[k][f as usize])?;
+            noted.push((
+                (first_line, 3 * rank),
+                super::Normalisation {
+                    what: what.to_string(),
+                    count: signs[k],
+                    first_line,
+                },
+            ));
+        }
+    }
     if grouped_count > 0 {
         let (first_line, rank) = first(&|f| grouped[f as usize])?;
         noted.push((
-            (first_line, 2 * rank),
+            (first_line, 3 * rank + 1),
             super::Normalisation {
                 what: "thousands separators removed".to_string(),
                 count: grouped_count,
@@ -422,7 +445,7 @@ fn read_as(
         // Each value written with a decimal comma is one the general reader notes.
         let (first_line, rank) = first(&|f| first_decimal[f as usize])?;
         noted.push((
-            (first_line, 2 * rank + 1),
+            (first_line, 3 * rank + 2),
             super::Normalisation {
                 what: "decimal comma read".to_string(),
                 count: decimals,
@@ -1536,6 +1559,10 @@ struct Extra {
     /// and such numbers in all (the general reader notes each).
     grouped: [Option<u64>; Field::ALL.len()],
     grouped_count: u64,
+    /// Per way of writing a negative number ([`Sign`]): such numbers in all, and per field
+    /// the first row with one (the general reader notes each).
+    signs: [u64; Sign::NOTES.len()],
+    first_sign: [[Option<u64>; Field::ALL.len()]; Sign::NOTES.len()],
     /// Whether an ISO date was seen.
     dated: bool,
     /// Whether a `dd.mm.yyyy` date was seen; the first that is day-first only (`13.01.2025`)
@@ -1664,6 +1691,12 @@ impl Extra {
     fn note_grouped(&mut self, f: Field, row: u64) {
         self.grouped_count += 1;
         self.grouped[f as usize].get_or_insert(row);
+    }
+
+    /// Notes a number of field `f` at `row` written negative as `sign` says.
+    fn note_sign(&mut self, sign: Sign, f: Field, row: u64) {
+        self.signs[sign as usize] += 1;
+        self.first_sign[sign as usize][f as usize].get_or_insert(row);
     }
 
     /// Counts a number of field `f` at `row` written with a decimal separator.
@@ -1898,7 +1931,7 @@ impl Part {
         }
         let (amount, amount_scale) = match parse_money(raw(amount_span), layout.decimal) {
             Some(v) => v,
-            None => self.grouped_money(raw(amount_span), layout.decimal, Field::Amount, row)?,
+            None => self.unusual_money(raw(amount_span), layout.decimal, Field::Amount, row)?,
         };
         let profit = if col(Field::Profit) {
             let s = spans[Field::Profit as usize];
@@ -1908,7 +1941,7 @@ impl Part {
             if !s.is_empty() {
                 Some(match parse_money(raw(s), layout.decimal) {
                     Some(v) => v,
-                    None => self.grouped_money(raw(s), layout.decimal, Field::Profit, row)?,
+                    None => self.unusual_money(raw(s), layout.decimal, Field::Profit, row)?,
                 })
             } else {
                 None
@@ -2442,11 +2475,7 @@ impl Part {
             let text = &buf[s.range()];
             let (v, reads) = match parse_number(text, layout.decimal) {
                 Some(v) => (v, plain_reads(text, v.1)),
-                None => {
-                    let v = parse_number_grouped(text, layout.decimal)?;
-                    self.extra.note_grouped(f, row);
-                    v
-                }
+                None => self.unusual_number(text, layout.decimal, f, row)?,
             };
             if v.1 > 0 {
                 self.extra.note_decimal(f, row);
@@ -2490,14 +2519,64 @@ impl Part {
         Some(())
     }
 
-    /// An amount or profit [`parse_money`] does not read, read with its thousands
-    /// grouped ([`parse_money_grouped`]) and noted; `None` when it is not that either.
+    /// An amount or profit [`parse_money`] does not read ([`Part::unusual_value`]), its
+    /// evidence for the column's decimal separator kept.
     #[cold]
-    fn grouped_money(&mut self, text: &[u8], sep: u8, f: Field, row: u64) -> Option<(i64, u8)> {
-        let (v, reads) = parse_money_grouped(text, sep)?;
-        self.extra.note_grouped(f, row);
+    fn unusual_money(&mut self, text: &[u8], sep: u8, f: Field, row: u64) -> Option<(i64, u8)> {
+        let plain = |b: &[u8]| parse_money(b, sep).map(|v| (v, plain_reads(b, v.1)));
+        let (v, reads) =
+            self.unusual_value(text, f, row, plain, |b| parse_money_grouped(b, sep))?;
         self.extra.weigh(f, row, reads, text)?;
         Some(v)
+    }
+
+    /// A quantity or price [`parse_number`] does not read ([`Part::unusual_value`]).
+    #[cold]
+    fn unusual_number(
+        &mut self,
+        text: &[u8],
+        sep: u8,
+        f: Field,
+        row: u64,
+    ) -> Option<((i64, u8), Reads)> {
+        let plain = |b: &[u8]| parse_number(b, sep).map(|v| (v, plain_reads(b, v.1)));
+        self.unusual_value(text, f, row, plain, |b| parse_number_grouped(b, sep))
+    }
+
+    /// A number of field `f` at `row` its `plain` reader does not read: written negative
+    /// otherwise than with a leading `-` ([`unusual_sign`]), or with its thousands grouped
+    /// (its `grouped` reader), or both; each noted as the general reader notes it. The
+    /// digits as an integer and the decimals, and how it reads; `None` when it is none of
+    /// these.
+    fn unusual_value(
+        &mut self,
+        text: &[u8],
+        f: Field,
+        row: u64,
+        plain: impl Fn(&[u8]) -> Option<((i64, u8), Reads)>,
+        grouped: impl Fn(&[u8]) -> Option<((i64, u8), Reads)>,
+    ) -> Option<((i64, u8), Reads)> {
+        let (body, sign) = match unusual_sign(text) {
+            Some((body, sign)) => (body, Some(sign)),
+            None => (text, None),
+        };
+        let ((v, scale), reads) = match plain(body).filter(|_| sign.is_some()) {
+            Some(read) => read,
+            None => {
+                let read = grouped(body)?;
+                self.extra.note_grouped(f, row);
+                read
+            }
+        };
+        match sign {
+            None => Some(((v, scale), reads)),
+            // A negative zero is the general reader's (it reads it as zero).
+            Some(_) if v == 0 => None,
+            Some(sign) => {
+                self.extra.note_sign(sign, f, row);
+                Some(((-v, scale), reads))
+            }
+        }
     }
 
     /// Records the warning of a line whose quantity × price is not its amount.
@@ -2932,6 +3011,46 @@ fn reads_both_ways(text: &[u8]) -> bool {
     let int = text.strip_prefix(b"-").unwrap_or(text);
     // Digits, the separator, three decimals.
     (5..=7).contains(&int.len()) && !int.starts_with(b"0")
+}
+
+/// How a negative number is written besides with a leading `-`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sign {
+    /// SAP's list output: `1.234,56-` (or with `−`, U+2212).
+    TrailingMinus,
+    /// Accounting: `(45.00)`.
+    Parentheses,
+    /// A leading `−` (U+2212).
+    UnicodeMinus,
+}
+
+impl Sign {
+    /// The general reader's note for each, by `Sign as usize`.
+    const NOTES: [&'static str; 3] = [
+        "trailing minus (SAP list output) read as negative",
+        "parentheses read as negative",
+        "Unicode minus sign read as negative",
+    ];
+}
+
+/// The digits of a number written negative otherwise than with a leading `-`
+/// (`1.234,56-`, `(45.00)`, `−5`, `5−`), and how; `None` for anything else (spaces
+/// around the sign, two signs, a currency beside it: the general reader's).
+fn unusual_sign(b: &[u8]) -> Option<(&[u8], Sign)> {
+    const MINUS: &[u8] = "−".as_bytes();
+    let (body, sign) = if let Some(body) = b.strip_suffix(b"-") {
+        (body, Sign::TrailingMinus)
+    } else if let Some(body) = b.strip_suffix(MINUS) {
+        (body, Sign::TrailingMinus)
+    } else if let Some(body) = b.strip_prefix(b"(").and_then(|r| r.strip_suffix(b")")) {
+        (body, Sign::Parentheses)
+    } else if let Some(body) = b.strip_prefix(MINUS) {
+        (body, Sign::UnicodeMinus)
+    } else {
+        return None;
+    };
+    let digit = |b: Option<&u8>| b.is_some_and(u8::is_ascii_digit);
+    (digit(body.first()) && digit(body.last())).then_some((body, sign))
 }
 
 /// How a number [`parse_number`] read with `scale` decimals reads under the general
@@ -3561,6 +3680,79 @@ mod tests {
                 // The same scale as the general reader's value, which the sums keep.
                 proptest::prop_assert_eq!(Some(got.scale()), want.ok().map(|w| w.scale()));
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// A number written negative otherwise than with a leading `-` reads, without its
+        /// sign, to the general reader's value negated, with the note the general reader
+        /// writes for it.
+        #[test]
+        fn unusual_signs_read_as_the_general_reader_reads_them(
+            open in "[(−]?",
+            int in "[1-9][0-9]{0,2}(([ .,'][0-9]{3}){0,2}|[0-9]{0,3})",
+            frac in "([.,][0-9]{1,3})?",
+            close in "[)−-]?",
+            comma in proptest::bool::ANY,
+        ) {
+            use crate::ledger::locale::number::{NumberFormat, parse_number as general};
+            let text = format!("{open}{int}{frac}{close}");
+            let sep = if comma { b',' } else { b'.' };
+            let Some((body, sign)) = unusual_sign(text.as_bytes()) else {
+                return Ok(());
+            };
+            let read = parse_money(body, sep)
+                .or_else(|| parse_money_grouped(body, sep).map(|(v, _)| v));
+            let Some((v, scale)) = read else {
+                return Ok(());
+            };
+            let format = if comma { NumberFormat::COMMA } else { NumberFormat::POINT };
+            let want = general(&text, format).map(|n| n.value);
+            proptest::prop_assert_eq!(Ok(to_decimal(-v, scale)), want, "{}", text);
+            // The general reader's choice of note (rows.rs).
+            let t = text.as_str();
+            let note = if t.ends_with(['-', '−']) {
+                Sign::TrailingMinus
+            } else if t.starts_with('(') {
+                Sign::Parentheses
+            } else {
+                Sign::UnicodeMinus
+            };
+            proptest::prop_assert_eq!(sign, note);
+        }
+    }
+
+    #[test]
+    fn unusual_signs_are_read_only_when_plain() {
+        let minus = "\u{2212}";
+        assert_eq!(
+            unusual_sign(b"1.234,56-"),
+            Some((&b"1.234,56"[..], Sign::TrailingMinus))
+        );
+        assert_eq!(
+            unusual_sign(format!("5{minus}").as_bytes()),
+            Some((&b"5"[..], Sign::TrailingMinus))
+        );
+        assert_eq!(
+            unusual_sign(b"(45.00)"),
+            Some((&b"45.00"[..], Sign::Parentheses))
+        );
+        assert_eq!(
+            unusual_sign(format!("{minus}5").as_bytes()),
+            Some((&b"5"[..], Sign::UnicodeMinus))
+        );
+        for not in [
+            &b"-5-"[..],
+            b"5 -",
+            b"( 5)",
+            b"(5",
+            b"5)",
+            b"-",
+            b"()",
+            b"-5",
+            b"5",
+        ] {
+            assert_eq!(unusual_sign(not), None, "{}", String::from_utf8_lossy(not));
         }
     }
 

@@ -628,6 +628,60 @@ fn fast_path_reads_thousands_grouped_as_exports_group_them() {
 }
 
 #[test]
+fn fast_path_reads_negatives_written_as_sap_and_accountants_write_them() {
+    let dir = temp_dir("fast-signs");
+    let text = ledger(Shape {
+        rows: 5_000,
+        suppliers: 200,
+        seed: 31,
+        ..Shape::default()
+    });
+    let plain = same_on_threads(&dir, "plain.csv", &text);
+    let eu = eu_style(&text);
+    // Every negative number, rewritten: SAP's trailing minus (in the European style),
+    // accounting parentheses, and the Unicode minus sign before or after.
+    for (name, body, delim, note) in [
+        (
+            "trailing",
+            &eu,
+            ';',
+            "trailing minus (SAP list output) read as negative",
+        ),
+        ("parentheses", &text, ',', "parentheses read as negative"),
+        ("unicode", &text, ',', "Unicode minus sign read as negative"),
+    ] {
+        let mut count = 0u64;
+        let rewritten: String = body
+            .lines()
+            .map(|line| {
+                let cells: Vec<String> = line
+                    .split(delim)
+                    .map(|cell| match cell.strip_prefix('-') {
+                        Some(digits) if digits.starts_with(|c: char| c.is_ascii_digit()) => {
+                            count += 1;
+                            match name {
+                                "trailing" => format!("{digits}-"),
+                                "parentheses" => format!("({digits})"),
+                                _ => format!("\u{2212}{digits}"),
+                            }
+                        }
+                        _ => cell.to_string(),
+                    })
+                    .collect();
+                cells.join(&delim.to_string()) + "\n"
+            })
+            .collect();
+        assert!(count > 20, "{name}: {count} negatives");
+        let cube = same_on_threads(&dir, &format!("{name}.csv"), &rewritten);
+        assert_eq!(dump(&cube), dump(&plain), "{name}");
+        let mut c = SpendCube::default();
+        let r = read_ledger(&dir.join(format!("{name}.csv")), &mut c).expect("reads");
+        let noted = r.normalisations.iter().find(|n| n.what == note);
+        assert_eq!(noted.map(|n| n.count), Some(count), "{name}");
+    }
+}
+
+#[test]
 fn fast_path_reads_tab_delimited_exports_in_either_decimal_style() {
     let dir = temp_dir("fast-tab");
     let text = ledger(Shape {
