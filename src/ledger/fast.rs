@@ -18,8 +18,9 @@
 //! trailing one (SAP's `1.234,56-`), in parentheses (`(45.00)`) or with the Unicode minus;
 //! dates ISO (`2025-03-07`) or
 //! `dd.mm.yyyy`
-//! (`07.03.2025`), one style per file, optionally with a time of day after a space
-//! (`2025-03-07 09:30:00`, 1C's `07.03.2025 0:00:00`) — and produces exactly the spend
+//! (`07.03.2025`), one style per file, optionally with a time of day after a space or an
+//! ISO `T` (`2025-03-07 09:30:00`, 1C's `07.03.2025 0:00:00`, `2025-03-07T09:30:00Z`) —
+//! and produces exactly the spend
 //! cube and the [`FileReport`] the general reader produces from the same file: row
 //! accounting, columns, decisions (encoding, delimiter, header, each number column's
 //! decimal proof, the date format and its proof), per-currency totals, supplier
@@ -71,8 +72,8 @@ const MAX_BUFFER: usize = 1 << 30;
 const MIN_PARALLEL_BYTES: u64 = 8 << 20;
 /// Money and numbers are held in hundredths: the fast path takes at most two decimals.
 const SCALE: u32 = 2;
-/// The longest date cell read (`dd.mm.yyyy hh:mm:ss` is 19 bytes).
-const DATE_CELL_BYTES: usize = 24;
+/// The longest date cell read (`yyyy-mm-dd hh:mm:ss.fff+hh:mm` is 29 bytes).
+const DATE_CELL_BYTES: usize = 32;
 
 /// How the fast path runs.
 #[derive(Debug, Clone, Copy, Default)]
@@ -2054,14 +2055,14 @@ impl Part {
 
     /// A date cell other than the last line's (at `row`): checked, its evidence for the
     /// column's date format kept, and the period widened. ISO dates and `dd.mm.yyyy`
-    /// dates are read, each optionally followed by one space and a time of day (`9:30`,
-    /// `09:30:00`: dropped, as the general reader drops it); the period is kept in ISO
-    /// form, whose bytes order as the dates do.
+    /// dates are read, each optionally followed by one space or an ISO `T` and a time of
+    /// day (`9:30`, `09:30:00`, `9:30 PM`, `09:30:00Z`: dropped, as the general reader
+    /// drops it); the period is kept in ISO form, whose bytes order as the dates do.
     #[cold]
     fn date(&mut self, cell: &[u8], row: u64) -> Option<()> {
         let (d, timed) = match cell.split_at_checked(10) {
             Some((d, [])) => (d, false),
-            Some((d, [b' ', time @ ..])) if is_plain_time(time) => (d, true),
+            Some((d, [b' ' | b'T', time @ ..])) if is_plain_time(time) => (d, true),
             _ => return None,
         };
         let d: &[u8; 10] = d.try_into().ok()?;
@@ -3075,10 +3076,13 @@ fn dotted_to_iso(d: &[u8; 10]) -> Option<[u8; 10]> {
 }
 
 /// Whether `time` is a time of day the general reader drops from a date-time: `H:MM` or
-/// `H:MM:SS` (hours one or two digits) in range; anything else (AM/PM, fractions, offsets,
-/// spaces) is left to it.
+/// `H:MM:SS` in range, optionally with fractions of a second, AM/PM, `Z` or a UTC offset,
+/// as it reads them; ASCII with no space at either end (more spaces are its to trim).
 fn is_plain_time(time: &[u8]) -> bool {
-    time.iter().all(|b| b.is_ascii_digit() || *b == b':')
+    let spaced = |b: Option<&u8>| b.is_some_and(u8::is_ascii_whitespace);
+    time.is_ascii()
+        && !spaced(time.first())
+        && !spaced(time.last())
         && std::str::from_utf8(time).is_ok_and(super::locale::date::is_time_of_day)
 }
 
