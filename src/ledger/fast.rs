@@ -1073,9 +1073,6 @@ impl Layout {
         let mut column = [None; Field::ALL.len()];
         let mut role = vec![NONE; cells.len()];
         for (f, c) in map.iter() {
-            if f == Field::PriceUnit {
-                return None; // amounts per price unit: the general reader's business
-            }
             column[f as usize] = Some(c);
             *role.get_mut(c)? = f as u8;
         }
@@ -2450,8 +2447,9 @@ impl Part {
         Some(())
     }
 
-    /// Quantity and price: the decimal proofs of their columns, and the general reader's
-    /// check that quantity × price is the amount, on integers.
+    /// Quantity, price and price unit: the decimal proofs of their columns, and the
+    /// general reader's check that quantity × price (÷ price unit) is the amount, on
+    /// integers when the price unit is 1.
     #[inline]
     fn extension(
         &mut self,
@@ -2461,8 +2459,9 @@ impl Part {
         row: u64,
         amount: (i64, u8),
     ) -> Option<()> {
-        let mut got = [None, None];
-        for (k, f) in [Field::Quantity, Field::UnitPrice].into_iter().enumerate() {
+        let mut got = [None, None, None];
+        let fields = [Field::Quantity, Field::UnitPrice, Field::PriceUnit];
+        for (k, f) in fields.into_iter().enumerate() {
             if layout.column[f as usize].is_none() {
                 continue;
             }
@@ -2484,9 +2483,20 @@ impl Part {
             self.extra.weigh(f, row, reads, text)?;
             got[k] = Some(v);
         }
-        let [Some((q, qs)), Some((p, ps))] = got else {
+        let unit = match got[2] {
+            // The general reader rejects the line: it is its to read.
+            Some((u, _)) if u <= 0 => return None,
+            // SAP's price per 100 or per 1,000 units (a unit of 1 is no unit).
+            Some((u, us)) if i128::from(u) != POW10[usize::from(us)] => Some((u, us)),
+            _ => None,
+        };
+        let [Some((q, qs)), Some((p, ps)), _] = got else {
             return Some(());
         };
+        if let Some(unit) = unit {
+            self.per_unit(row, (q, qs), (p, ps), unit, amount);
+            return Some(());
+        }
         let (a, sa) = amount;
         // The common line: quantity × price written with two decimals between them is
         // exactly the amount (in hundredths), in 64 bits with no overflow possible.
@@ -2577,6 +2587,26 @@ impl Part {
                 self.extra.note_sign(sign, f, row);
                 Some(((-v, scale), reads))
             }
+        }
+    }
+
+    /// The general reader's check of a line with a price unit other than 1, on its
+    /// `Decimal`s (its own function: a division by 12 rounds as it rounds).
+    #[cold]
+    fn per_unit(
+        &mut self,
+        row: u64,
+        (q, qs): (i64, u8),
+        (p, ps): (i64, u8),
+        (u, us): (i64, u8),
+        (a, sa): (i64, u8),
+    ) {
+        let d = |v: i64, scale: u8| Decimal::new(v, u32::from(scale));
+        let warning =
+            super::rows::extension_warning(to_decimal(a, sa), d(q, qs), d(p, ps), Some(d(u, us)));
+        if let Some(message) = warning {
+            self.extra.warning_count += 1;
+            push_listed(&mut self.extra.warnings, (row, message));
         }
     }
 

@@ -1201,32 +1201,40 @@ fn check_extension(
     line: u64,
     report: &mut FileReport,
 ) {
+    if let Some(message) = extension_warning(amount, quantity, price, price_unit) {
+        report.warn(RowWarning { line, message });
+    }
+}
+
+/// The warning of [`check_extension`], if the line earns one: the rule in one place for
+/// both readers (the fast path applies it to lines with a price unit other than 1).
+pub(super) fn extension_warning(
+    amount: Decimal,
+    quantity: Decimal,
+    price: Decimal,
+    price_unit: Option<Decimal>,
+) -> Option<String> {
     let unit = price_unit.unwrap_or(Decimal::ONE);
-    let Some(expected) = quantity
+    let expected = quantity
         .checked_mul(price)
-        .and_then(|v| v.checked_div(unit))
-    else {
-        return;
-    };
+        .and_then(|v| v.checked_div(unit))?;
     let half_ulp = |d: Decimal| Decimal::new(5, d.scale() + 1);
     let tolerance = half_ulp(amount) + quantity.abs() * half_ulp(price) / unit;
     // Magnitudes: ERPs differ in which of quantity and amount carry a credit's sign.
-    if (expected.abs() - amount.abs()).abs() > tolerance {
-        let per = match price_unit {
-            Some(u) if u != Decimal::ONE => format!(" per {}", u.normalize()),
-            _ => String::new(),
-        };
-        report.warn(RowWarning {
-            line,
-            message: format!(
-                "quantity {} × price {}{per} = {} but the amount is {}",
-                quantity.normalize(),
-                price.normalize(),
-                expected.normalize(),
-                amount.normalize()
-            ),
-        });
+    if (expected.abs() - amount.abs()).abs() <= tolerance {
+        return None;
     }
+    let per = match price_unit {
+        Some(u) if u != Decimal::ONE => format!(" per {}", u.normalize()),
+        _ => String::new(),
+    };
+    Some(format!(
+        "quantity {} × price {}{per} = {} but the amount is {}",
+        quantity.normalize(),
+        price.normalize(),
+        expected.normalize(),
+        amount.normalize()
+    ))
 }
 
 /// The amount, profit and currency of a line as added to the cube, and the rate it was

@@ -236,7 +236,7 @@ const TITLES: &[&str] = &[
 ];
 
 /// The optional columns, in the order they are written after the supplier id.
-const OPTIONAL: [&str; 9] = [
+const OPTIONAL: [&str; 10] = [
     "order_id",
     "date",
     "supplier_name",
@@ -246,6 +246,12 @@ const OPTIONAL: [&str; 9] = [
     "unit_price",
     "currency",
     "profit",
+    "price_unit",
+];
+
+/// Price units (SAP's `Preiseinheit`: the price is for this many units).
+const UNITS: &[&str] = &[
+    "1", "100", "", "1000", "12", "0", "-1", "abc", "1,000", "0.5",
 ];
 
 /// One generated line: an index into each pool, and what else happens to it.
@@ -261,6 +267,8 @@ struct Line {
     /// `None`: the amount is quantity × price (when both are numbers).
     amount: Option<usize>,
     profit: usize,
+    /// Index into [`UNITS`].
+    unit: usize,
     date: usize,
     currency: usize,
     shape: Shape,
@@ -293,7 +301,7 @@ pub(crate) struct Ledger {
     /// Tab-delimited (SAP's spreadsheet export), numbers in the ledger's style.
     tab: bool,
     /// Which optional columns it has.
-    columns: [bool; 9],
+    columns: [bool; 10],
     /// Header names as ERPs write them instead of the canonical ones.
     synonyms: bool,
     /// The columns are written rotated left by this many places.
@@ -341,6 +349,7 @@ fn line(odds: u32) -> impl Strategy<Value = Line> {
         pick(6, PRICES.len(), odds),
         prop_oneof![6 => Just(None), 1 => pick(5, AMOUNTS.len(), odds).prop_map(Some)],
         pick(3, PROFITS.len(), odds),
+        pick(3, UNITS.len(), odds),
     );
     let rest = (
         pick(5, ISO_DATES.len().min(DOTTED_DATES.len()), odds),
@@ -359,7 +368,7 @@ fn line(odds: u32) -> impl Strategy<Value = Line> {
     (ids, numbers, rest).prop_map(
         |(
             (order, supplier, name, category, item),
-            (quantity, price, amount, profit),
+            (quantity, price, amount, profit, unit),
             (date, currency, shape),
         )| Line {
             order,
@@ -371,6 +380,7 @@ fn line(odds: u32) -> impl Strategy<Value = Line> {
             price,
             amount,
             profit,
+            unit,
             date,
             currency,
             shape,
@@ -386,7 +396,12 @@ pub(crate) fn ledger() -> impl Strategy<Value = Ledger> {
     let lines = odds.prop_flat_map(|odds| proptest::collection::vec(line(odds), 0..24));
     (
         (any::<bool>(), prop_oneof![3 => Just(false), 1 => Just(true)]),
-        proptest::array::uniform9(prop_oneof![3 => Just(true), 1 => Just(false)]),
+        proptest::array::uniform10(prop_oneof![3 => Just(true), 1 => Just(false)])
+            // A price unit column in about one ledger of seven.
+            .prop_map(|mut c| {
+                c[9] &= c[0] && !c[3];
+                c
+            }),
         prop_oneof![3 => Just(false), 1 => Just(true)],
         0usize..11,
         prop_oneof![3 => Just(0usize), 1 => 0..GROUPS.len()],
@@ -443,7 +458,7 @@ pub(crate) fn ledger() -> impl Strategy<Value = Ledger> {
 
 /// Header names ERPs use for the fields (the general reader's synonyms), in the order
 /// supplier id, amount, then [`OPTIONAL`].
-const SYNONYMS: [&str; 11] = [
+const SYNONYMS: [&str; 12] = [
     "Vendor",
     "Untaxed Amount",
     "Order Reference",
@@ -455,15 +470,21 @@ const SYNONYMS: [&str; 11] = [
     "Unit Price",
     "Currency",
     "Margin",
+    "Preiseinheit",
 ];
 
-/// `q × p` rounded to cents as ERPs write amounts, or `None` when either is not a plain
-/// number.
-fn product(q: &str, p: &str) -> Option<String> {
+/// `q × p` (÷ the price unit) rounded to cents as ERPs write amounts, or `None` when
+/// either is not a plain number.
+fn product(q: &str, p: &str, unit: Option<rust_decimal::Decimal>) -> Option<String> {
     use rust_decimal::Decimal;
     let q: Decimal = q.parse().ok()?;
     let p: Decimal = p.parse().ok()?;
-    Some(format!("{:.2}", q.checked_mul(p)?.round_dp(2)))
+    let v = q.checked_mul(p)?;
+    let v = match unit {
+        Some(u) if !u.is_zero() => v.checked_div(u)?,
+        _ => v,
+    };
+    Some(format!("{:.2}", v.round_dp(2)))
 }
 
 /// Thousands separators as exports write them: none, spaces (1C's no-break space, the
@@ -623,10 +644,15 @@ impl Ledger {
     fn amount(&self, l: &Line) -> String {
         match l.amount {
             Some(a) => AMOUNTS[a].to_string(),
-            None => product(QUANTITIES[l.quantity], PRICES[l.price])
+            None => product(QUANTITIES[l.quantity], PRICES[l.price], self.unit(l))
                 .filter(|_| self.columns[5] && self.columns[6])
                 .unwrap_or_else(|| AMOUNTS[l.price % 5].to_string()),
         }
+    }
+
+    /// The line's price unit when the ledger has the column and it is a number.
+    fn unit(&self, l: &Line) -> Option<rust_decimal::Decimal> {
+        UNITS[l.unit].parse().ok().filter(|_| self.columns[9])
     }
 
     fn cells(&self, l: &Line) -> Vec<String> {
@@ -650,6 +676,7 @@ impl Ledger {
             number(price),
             CURRENCIES[l.currency].to_string(),
             number(PROFITS[l.profit]),
+            number(UNITS[l.unit]),
         ];
         for (k, v) in optional.into_iter().enumerate() {
             if self.columns[k] {

@@ -682,6 +682,58 @@ fn fast_path_reads_negatives_written_as_sap_and_accountants_write_them() {
 }
 
 #[test]
+fn fast_path_reads_prices_per_price_unit_as_sap_writes_them() {
+    use rust_decimal::Decimal;
+    let dir = temp_dir("fast-price-unit");
+    let text = ledger(Shape {
+        rows: 3_000,
+        suppliers: 200,
+        seed: 37,
+        ..Shape::default()
+    });
+    let plain = same_on_threads(&dir, "plain.csv", &text);
+    // SAP's `Preiseinheit`: the price is for 100, 1,000 or 12 units; some lines give 1
+    // or nothing. The amounts stay: quantity × price ÷ unit is the same.
+    let mut out = String::new();
+    let mut price_col = 0;
+    for (i, line) in text.lines().enumerate() {
+        let mut f = split_fields(line);
+        if i == 0 {
+            price_col = f
+                .iter()
+                .position(|h| h == "unit_price")
+                .expect("a price column");
+            f.push("price_unit".to_string());
+        } else {
+            let unit = ["100", "1", "", "1000", "12"][i % 5];
+            let times: Decimal = unit.parse().unwrap_or(Decimal::ONE);
+            if let Ok(p) = f[price_col].parse::<Decimal>() {
+                f[price_col] = (p * times).normalize().to_string();
+            }
+            f.push(unit.to_string());
+        }
+        out.push_str(&f.join(","));
+        out.push('\n');
+    }
+    let cube = same_on_threads(&dir, "per-unit.csv", &out);
+    assert_eq!(dump(&cube), dump(&plain));
+    // A price per 12 that does not give the amount is warned about as the general reader
+    // warns (`same_on_threads` compares the reports whole); a unit of 0 is its to reject.
+    let body = "supplier_id,quantity,unit_price,price_unit,amount\nS1,5,10.00,12,4.17\nS2,5,10.00,12,4.00\nS3,1,100,100,1.00\n";
+    same_on_threads(&dir, "per-12.csv", body);
+    let mut c = SpendCube::default();
+    let r = read_ledger(&dir.join("per-12.csv"), &mut c).expect("reads");
+    assert_eq!(r.warning_count, 1, "{:?}", r.warnings);
+    let p = dir.join("unit-0.csv");
+    std::fs::write(
+        &p,
+        "supplier_id,quantity,unit_price,price_unit,amount\nS1,1,1.00,0,1.00\n",
+    )
+    .expect("write");
+    falls_back(&p, "unit-0");
+}
+
+#[test]
 fn fast_path_reads_tab_delimited_exports_in_either_decimal_style() {
     let dir = temp_dir("fast-tab");
     let text = ledger(Shape {
@@ -1076,13 +1128,6 @@ fn fast_path_reads_headers_named_as_erps_name_them() {
             "\u{feff} Vendor,Untaxed Amount",
             "supplier_id,amount",
             "S1,1.50",
-        ),
-        // Amounts per price unit.
-        (
-            "price-unit",
-            "Vendor,Untaxed Amount,Price Unit",
-            "supplier_id,amount,quantity",
-            "S1,1.50,1",
         ),
     ] {
         let p = dir.join(format!("{name}-control.csv"));
