@@ -12,15 +12,14 @@
 //! or abbreviation the general reader reads (`EUR`, `€`, `руб.`), in one of three styles:
 //! `,` delimiter with decimal points, (European Excel, 1C) `;` delimiter with decimal
 //! commas (`19,05`), or (SAP's spreadsheet export) tab delimiter with the decimal
-//! separator the first 64 KiB prove, numbers optionally with their thousands grouped by spaces (1C's
-//! `54 600,00` with no-break spaces), apostrophes (`1'200`) or the other of `.` and `,`
-//! (SAP's `1.234,56`, US Excel's `"1,234.56"`), negatives written with a leading `-`, a
-//! trailing one (SAP's `1.234,56-`), in parentheses (`(45.00)`) or with the Unicode minus;
-//! dates ISO (`2025-03-07`) or
-//! `dd.mm.yyyy`
-//! (`07.03.2025`), one style per file, optionally with a time of day after a space or an
-//! ISO `T` (`2025-03-07 09:30:00`, 1C's `07.03.2025 0:00:00`, `2025-03-07T09:30:00Z`) —
-//! and produces exactly the spend
+//! separator the first 64 KiB prove; numbers optionally with their thousands grouped by
+//! spaces (1C's `54 600,00` with no-break spaces), apostrophes (`1'200`) or the other of
+//! `.` and `,` (SAP's `1.234,56`, US Excel's `"1,234.56"`), negatives written with a
+//! leading `-`, a trailing one (SAP's `1.234,56-`), in parentheses (`(45.00)`) or with
+//! the Unicode minus; an optional price unit (SAP's `Preiseinheit`); dates ISO
+//! (`2025-03-07`) or `dd.mm.yyyy` (`07.03.2025`), one style per file, optionally with a
+//! time of day after a space or an ISO `T` (`2025-03-07 09:30:00`, 1C's
+//! `07.03.2025 0:00:00`, `2025-03-07T09:30:00Z`) — and produces exactly the spend
 //! cube and the [`FileReport`] the general reader produces from the same file: row
 //! accounting, columns, decisions (encoding, delimiter, header, each number column's
 //! decimal proof, the date format and its proof), per-currency totals, supplier
@@ -28,10 +27,10 @@
 //! removed, the decimal commas read and the times of day dropped. A file where one of these
 //! could differ (a cell such as `Total` above the last data line, an id Excel turned into
 //! an exponent, values that read two ways with no proof in the file, ISO and dotted dates
-//! mixed) is not handled. Whenever it meets anything else (a non-UTF-8 byte, an unknown header, a
-//! quoted newline, a bad or unusual value, a blank line, a short row) it answers "not
-//! handled" ([`None`]) and the caller runs the general reader, which reads messy files and
-//! reports errors with their position. The fast path therefore never produces an error of
+//! mixed) is not handled. Whenever it meets anything else (a byte its encoding does not
+//! read, an unknown header, a quoted newline, a bad or unusual value, a blank line, a
+//! short row) it answers "not handled" ([`None`]) and the caller runs the general reader,
+//! which reads messy files and reports errors with their position. The fast path therefore never produces an error of
 //! its own.
 //!
 //! How it is fast:
@@ -1092,9 +1091,7 @@ impl Layout {
             decimal,
         })
     }
-}
 
-impl Layout {
     /// The decimal separator of a tab file, from the number cells of the data lines in
     /// `text` (the head's, after the header): a comma when they prove it as the general
     /// reader weighs them, else the point. A wrong guess costs only speed: a value the
@@ -1112,12 +1109,15 @@ impl Layout {
             .iter()
             .filter_map(|&f| self.column[f as usize])
             .collect();
-        let values = text.lines().flat_map(|line| {
-            let cells: Vec<&str> = line.trim_end_matches('\r').split('\t').collect();
+        // The cells as the general reader splits and unquotes them.
+        let rows: Vec<super::rows::Row> = super::records::split(text, '\t')
+            .into_iter()
+            .map(super::csv_reader::text_row)
+            .collect();
+        let values = rows.iter().flat_map(|row| {
             columns
                 .iter()
-                .filter_map(|&c| cells.get(c).map(|v| v.trim_matches('"')))
-                .collect::<Vec<_>>()
+                .filter_map(|&c| row.cells.get(c).map(|cell| cell.text()))
         });
         if let Ok(DecimalInference::Decided {
             decimal: DecimalSep::Comma,
@@ -1922,31 +1922,29 @@ impl Part {
         let raw = |s: Span| &buf[s.range()];
         let row = self.rows;
 
-        // Numbers need no unescaping (a quoted number is not handled).
+        // Numbers need no unescaping (a number with `""` inside is not handled).
         let amount_span = spans[Field::Amount as usize];
         if amount_span.escaped {
             return None;
         }
-        let (amount, amount_scale) = match parse_money(raw(amount_span), layout.decimal) {
-            Some(v) => v,
-            None => self.unusual_money(raw(amount_span), layout.decimal, Field::Amount, row)?,
-        };
+        let amount_text = raw(amount_span);
+        let ((amount, amount_scale), amount_reads) =
+            self.money(amount_text, layout.decimal, Field::Amount, row)?;
+        let profit_span = spans[Field::Profit as usize];
         let profit = if col(Field::Profit) {
-            let s = spans[Field::Profit as usize];
-            if s.escaped {
+            if profit_span.escaped {
                 return None;
             }
-            if !s.is_empty() {
-                Some(match parse_money(raw(s), layout.decimal) {
-                    Some(v) => v,
-                    None => self.unusual_money(raw(s), layout.decimal, Field::Profit, row)?,
-                })
+            if !profit_span.is_empty() {
+                Some(self.money(raw(profit_span), layout.decimal, Field::Profit, row)?)
             } else {
                 None
             }
         } else {
             None
         };
+        let profit_reads = profit.map(|(_, reads)| reads);
+        let profit = profit.map(|(v, _)| v);
         if col(Field::Date) {
             let d = raw(spans[Field::Date as usize]);
             if !d.is_empty() {
@@ -2032,17 +2030,9 @@ impl Part {
         c.1 += 1;
         c.2 = c.2.checked_add(amount)?;
         c.3 = c.3.max(amount_scale);
-        if amount_scale > 0 && x.proofs[Field::Amount as usize].is_none() {
-            x.proofs[Field::Amount as usize] =
-                Some((row, String::from_utf8(raw(amount_span).to_vec()).ok()?));
-        }
-        if let Some((_, scale)) = profit
-            && scale > 0
-            && x.proofs[Field::Profit as usize].is_none()
-        {
-            let s = spans[Field::Profit as usize];
-            x.proofs[Field::Profit as usize] =
-                Some((row, String::from_utf8(raw(s).to_vec()).ok()?));
+        x.weigh(Field::Amount, row, amount_reads, amount_text)?;
+        if let Some(reads) = profit_reads {
+            x.weigh(Field::Profit, row, reads, raw(profit_span))?;
         }
         self.duplicate(buf, line, cell_ix, amount, row, layout.delim);
         self.extension(buf, spans, layout, row, (amount, amount_scale))?;
@@ -2493,8 +2483,8 @@ impl Part {
         let [Some((q, qs)), Some((p, ps)), _] = got else {
             return Some(());
         };
-        if let Some(unit) = unit {
-            self.per_unit(row, (q, qs), (p, ps), unit, amount);
+        if unit.is_some() {
+            self.check_on_decimals(row, (q, qs), (p, ps), unit, amount);
             return Some(());
         }
         let (a, sa) = amount;
@@ -2525,20 +2515,34 @@ impl Part {
             .checked_mul(5 * POW10[14 - (qs + ps + 1)])?
             .checked_add(half_ulp_amount)?;
         if (expected.abs() - amount14.abs()).abs() > tolerance {
-            self.mismatch(row, (q, qs), (p, ps), product, (a, sa))?;
+            // The warning's text, from the general reader's own rule.
+            let (qs, ps) = (u8::try_from(qs).ok()?, u8::try_from(ps).ok()?);
+            self.check_on_decimals(row, (q, qs), (p, ps), None, (a, sa));
         }
         Some(())
     }
 
-    /// An amount or profit [`parse_money`] does not read ([`Part::unusual_value`]), its
-    /// evidence for the column's decimal separator kept.
+    /// An amount or profit of field `f` at `row`, in hundredths with its scale, and how
+    /// it reads.
+    #[inline]
+    fn money(&mut self, text: &[u8], sep: u8, f: Field, row: u64) -> Option<((i64, u8), Reads)> {
+        match parse_money(text, sep) {
+            Some(v) => Some((v, plain_reads(text, v.1))),
+            None => self.unusual_money(text, sep, f, row),
+        }
+    }
+
+    /// An amount or profit [`parse_money`] does not read ([`Part::unusual_value`]).
     #[cold]
-    fn unusual_money(&mut self, text: &[u8], sep: u8, f: Field, row: u64) -> Option<(i64, u8)> {
+    fn unusual_money(
+        &mut self,
+        text: &[u8],
+        sep: u8,
+        f: Field,
+        row: u64,
+    ) -> Option<((i64, u8), Reads)> {
         let plain = |b: &[u8]| parse_money(b, sep).map(|v| (v, plain_reads(b, v.1)));
-        let (v, reads) =
-            self.unusual_value(text, f, row, plain, |b| parse_money_grouped(b, sep))?;
-        self.extra.weigh(f, row, reads, text)?;
-        Some(v)
+        self.unusual_value(text, f, row, plain, |b| parse_money_grouped(b, sep))
     }
 
     /// A quantity or price [`parse_number`] does not read ([`Part::unusual_value`]).
@@ -2571,7 +2575,8 @@ impl Part {
             Some((body, sign)) => (body, Some(sign)),
             None => (text, None),
         };
-        let ((v, scale), reads) = match plain(body).filter(|_| sign.is_some()) {
+        // Without an unusual sign, `plain` has already failed on the text.
+        let ((v, scale), reads) = match sign.and_then(|_| plain(body)) {
             Some(read) => read,
             None => {
                 let read = grouped(body)?;
@@ -2590,53 +2595,26 @@ impl Part {
         }
     }
 
-    /// The general reader's check of a line with a price unit other than 1, on its
-    /// `Decimal`s (its own function: a division by 12 rounds as it rounds).
+    /// The general reader's check that quantity × price (÷ price unit) is the amount, on
+    /// the line's `Decimal`s with its own function (a division by 12 rounds as it rounds),
+    /// and the warning it gives recorded: for a line with a price unit other than 1, and
+    /// for one the integer check found off.
     #[cold]
-    fn per_unit(
+    fn check_on_decimals(
         &mut self,
         row: u64,
         (q, qs): (i64, u8),
         (p, ps): (i64, u8),
-        (u, us): (i64, u8),
+        unit: Option<(i64, u8)>,
         (a, sa): (i64, u8),
     ) {
         let d = |v: i64, scale: u8| Decimal::new(v, u32::from(scale));
-        let warning =
-            super::rows::extension_warning(to_decimal(a, sa), d(q, qs), d(p, ps), Some(d(u, us)));
+        let unit = unit.map(|(u, us)| d(u, us));
+        let warning = super::rows::extension_warning(to_decimal(a, sa), d(q, qs), d(p, ps), unit);
         if let Some(message) = warning {
             self.extra.warning_count += 1;
             push_listed(&mut self.extra.warnings, (row, message));
         }
-    }
-
-    /// Records the warning of a line whose quantity × price is not its amount.
-    #[cold]
-    fn mismatch(
-        &mut self,
-        row: u64,
-        (q, qs): (i64, usize),
-        (p, ps): (i64, usize),
-        product: i128,
-        (a, sa): (i64, u8),
-    ) -> Option<()> {
-        let quantity = Decimal::new(q, u32::try_from(qs).ok()?).normalize();
-        let price = Decimal::new(p, u32::try_from(ps).ok()?).normalize();
-        let expected = Decimal::try_from_i128_with_scale(product, u32::try_from(qs + ps).ok()?)
-            .ok()?
-            .normalize();
-        let amount = to_decimal(a, sa).normalize();
-        self.extra.warning_count += 1;
-        push_listed(
-            &mut self.extra.warnings,
-            (
-                row,
-                format!(
-                    "quantity {quantity} × price {price} = {expected} but the amount is {amount}"
-                ),
-            ),
-        );
-        Some(())
     }
 
     /// Queues a record (its fields at `spans`, the whole line at `line`): its item's slot
@@ -2861,8 +2839,8 @@ fn parse_money(b: &[u8], sep: u8) -> Option<(i64, u8)> {
 /// (plain, no-break U+00A0, narrow no-break U+202F, thin U+2009), apostrophes (`'`, `’`)
 /// or the other of `.` and `,` (SAP's and German Excel's `1.234,56`, US Excel's
 /// `"1,234.56"`), one kind per number, groups of three after a first group of one to
-/// three digits not starting with `0`; then optionally `sep` and decimals. At least one
-/// separator, at most 15 integer digits; `None` for anything else.
+/// three digits not starting with `0`; then optionally the decimal separator and
+/// decimals. At least one separator, at most 15 integer digits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Grouped {
     /// The digits as an integer, signed.
@@ -2902,7 +2880,8 @@ enum Reads {
     TwoWays,
 }
 
-/// Reads a number with its thousands grouped ([`Grouped`]).
+/// Reads a number with its thousands grouped ([`Grouped`]), `sep` its decimal separator;
+/// `None` for anything else.
 fn ungroup(b: &[u8], sep: u8) -> Option<Grouped> {
     let other = if sep == b',' { b'.' } else { b',' };
     let (neg, rest) = match b.first()? {
