@@ -2449,38 +2449,20 @@ impl Part {
         row: u64,
         amount: (i64, u8),
     ) -> Option<()> {
-        let mut got = [None, None, None];
-        let fields = [Field::Quantity, Field::UnitPrice, Field::PriceUnit];
-        for (k, f) in fields.into_iter().enumerate() {
-            if layout.column[f as usize].is_none() {
-                continue;
-            }
-            let s = spans[f as usize];
-            if s.escaped {
-                return None;
-            }
-            if s.is_empty() {
-                continue;
-            }
-            let text = &buf[s.range()];
-            let (v, reads) = match parse_number(text, layout.decimal) {
-                Some(v) => (v, plain_reads(text, v.1)),
-                None => self.unusual_number(text, layout.decimal, f, row)?,
-            };
-            if v.1 > 0 {
-                self.extra.note_decimal(f, row);
-            }
-            self.extra.weigh(f, row, reads, text)?;
-            got[k] = Some(v);
-        }
-        let unit = match got[2] {
+        // Three calls, not a loop filling an array of options: the array's
+        // initialisation stalled every line on a store-to-load forward (a quarter of this
+        // function's time).
+        let quantity = self.number_cell(buf, spans, layout, Field::Quantity, row)?;
+        let price = self.number_cell(buf, spans, layout, Field::UnitPrice, row)?;
+        let unit = self.number_cell(buf, spans, layout, Field::PriceUnit, row)?;
+        let unit = match unit {
             // The general reader rejects the line: it is its to read.
             Some((u, _)) if u <= 0 => return None,
             // SAP's price per 100 or per 1,000 units (a unit of 1 is no unit).
             Some((u, us)) if i128::from(u) != POW10[usize::from(us)] => Some((u, us)),
             _ => None,
         };
-        let [Some((q, qs)), Some((p, ps)), _] = got else {
+        let (Some((q, qs)), Some((p, ps))) = (quantity, price) else {
             return Some(());
         };
         if unit.is_some() {
@@ -2520,6 +2502,40 @@ impl Part {
             self.check_on_decimals(row, (q, qs), (p, ps), None, (a, sa));
         }
         Some(())
+    }
+
+    /// The number in field `f` (quantity, price or price unit) of the line at `row`, its
+    /// decimals noted and weighed: `Some(None)` when the ledger has no such column or the
+    /// cell is empty, `None` when the line is the general reader's.
+    #[inline(always)]
+    fn number_cell(
+        &mut self,
+        buf: &[u8],
+        spans: &Spans,
+        layout: &Layout,
+        f: Field,
+        row: u64,
+    ) -> Option<Option<(i64, u8)>> {
+        if layout.column[f as usize].is_none() {
+            return Some(None);
+        }
+        let s = spans[f as usize];
+        if s.escaped {
+            return None;
+        }
+        if s.is_empty() {
+            return Some(None);
+        }
+        let text = &buf[s.range()];
+        let (v, reads) = match parse_number(text, layout.decimal) {
+            Some(v) => (v, plain_reads(text, v.1)),
+            None => self.unusual_number(text, layout.decimal, f, row)?,
+        };
+        if v.1 > 0 {
+            self.extra.note_decimal(f, row);
+        }
+        self.extra.weigh(f, row, reads, text)?;
+        Some(Some(v))
     }
 
     /// An amount or profit of field `f` at `row`, in hundredths with its scale, and how
