@@ -16,18 +16,20 @@
 //! spaces (1C's `54 600,00` with no-break spaces), apostrophes (`1'200`) or the other of
 //! `.` and `,` (SAP's `1.234,56`, US Excel's `"1,234.56"`), negatives written with a
 //! leading `-`, a trailing one (SAP's `1.234,56-`), in parentheses (`(45.00)`) or with
-//! the Unicode minus; an optional price unit (SAP's `Preiseinheit`); dates ISO
-//! (`2025-03-07`) or `dd.mm.yyyy` (`07.03.2025`), one style per file, optionally with a
-//! time of day after a space or an ISO `T` (`2025-03-07 09:30:00`, 1C's
-//! `07.03.2025 0:00:00`, `2025-03-07T09:30:00Z`) — and produces exactly the spend
+//! the Unicode minus; an optional price unit (SAP's `Preiseinheit`); dates year-first
+//! (`2025-03-07`, `2025/3/7`) or year-last with day and month in the order the column
+//! proves (`07.03.2025`, US `3/7/2025`, British `07/03/2025`, `07-03-2025`), not both in
+//! one file, optionally with a time of day after a space or an ISO `T`
+//! (`2025-03-07 09:30:00`, 1C's `07.03.2025 0:00:00`, `2025-03-07T09:30:00Z`,
+//! `3/7/2025 9:30 AM`) — and produces exactly the spend
 //! cube and the [`FileReport`] the general reader produces from the same file: row
 //! accounting, columns, decisions (encoding, delimiter, header, each number column's
 //! decimal proof, the date format and its proof), per-currency totals, supplier
 //! identities, exact duplicates, quantity × price warnings, the thousands separators
 //! removed, the decimal commas read and the times of day dropped. A file where one of these
 //! could differ (a cell such as `Total` above the last data line, an id Excel turned into
-//! an exponent, values that read two ways with no proof in the file, ISO and dotted dates
-//! mixed) is not handled. Whenever it meets anything else (a byte its encoding does not
+//! an exponent, values that read two ways with no proof in the file, year-first and
+//! year-last dates mixed) is not handled. Whenever it meets anything else (a byte its encoding does not
 //! read, an unknown header, a quoted newline, a bad or unusual value, a blank line, a
 //! short row) it answers "not handled" ([`None`]) and the caller runs the general reader,
 //! which reads messy files and reports errors with their position. The fast path therefore never produces an error of
@@ -279,7 +281,7 @@ fn read_as(
     let mut currencies: std::collections::BTreeMap<String, (u64, i64, u8)> = Default::default();
     let mut total = (0i64, 0u8);
     let mut proofs: [Option<(u64, String)>; Field::ALL.len()] = Default::default();
-    let mut dates = Dates::default();
+    let mut dates = DateSeen::default();
     // Date cells with a time of day, and the first one's line.
     let mut timed: (u64, Option<u64>) = (0, None);
     let mut ambiguous: [Option<u64>; Field::ALL.len()] = Default::default();
@@ -318,11 +320,7 @@ fn read_as(
                 *p = q.map(|(r, v)| (first_line + r, v));
             }
         }
-        dates.iso |= x.dated;
-        dates.dotted |= x.dotted;
-        let at = |seen: Option<(u64, String)>| seen.map(|(r, v)| (first_line + r, v));
-        dates.day_first = dates.day_first.or(at(x.day_first));
-        dates.ambiguous = dates.ambiguous.or(at(x.dotted_ambiguous));
+        dates.merge(std::mem::take(&mut x.dates), first_line);
         timed.0 += x.timed;
         timed.1 = timed.1.or(x.first_timed.map(|r| first_line + r));
         for (a, b) in ambiguous.iter_mut().zip(x.ambiguous) {
@@ -396,14 +394,17 @@ fn read_as(
             }
         }
     }
+    // The dates' order gives the period; its decision is written after the numbers'.
+    let (order, date_decision) = match layout.column[Field::Date as usize] {
+        Some(c) => dates.decide(c, header.get(c)?)?,
+        None => (Order::DayFirst, None),
+    };
     let cube = match whole {
-        Some(part) => Some(part.into_cube()?),
+        Some(part) => Some(part.into_cube(order)?),
         None => None,
     };
     number_decisions(&mut report, &layout, &header, &proofs, &ambiguous)?;
-    if let Some(c) = layout.column[Field::Date as usize] {
-        report.decisions.extend(dates.decision(c, header.get(c)?)?);
-    }
+    report.decisions.extend(date_decision);
     let amount = Field::Amount as usize;
     let decided = proofs[amount].is_some() || ambiguous[amount].is_some();
     tail.report(&mut report, first_line, total, decided, layout.decimal);
@@ -527,51 +528,87 @@ fn number_decisions(
     Some(())
 }
 
-/// What the parts saw of the date column, with lines counted from the file's start.
+/// What a date column's cells say about its format, as the general reader's inference
+/// weighs them (`DateEvidenceSoFar`): in a part with rows counted from the part's first,
+/// then over the file with lines.
 #[derive(Debug, Default)]
-struct Dates {
-    /// An ISO date was seen.
-    iso: bool,
-    /// A `dd.mm.yyyy` date was seen.
-    dotted: bool,
-    /// The first dotted date cell that reads only day-first, and its line.
+struct DateSeen {
+    /// A year-first date was seen (`2025-03-07`, `2025/3/7`, `2025.03.07`).
+    year_first: bool,
+    /// A year-last date was seen (`07.03.2025`, `3/7/2025`, `07-03-2025`).
+    year_last: bool,
+    /// The first year-last date cell that reads only day-first (`13.01.2025`,
+    /// `31/12/2025`), only month-first (`12/31/2025`), and both ways as two dates
+    /// (`01/02/2025`), each with its row or line.
     day_first: Option<(u64, String)>,
-    /// The first dotted date cell that reads both day-first and month-first, and its line.
+    month_first: Option<(u64, String)>,
     ambiguous: Option<(u64, String)>,
+    /// Some date that reads both ways is written without dots: only dotted dates have a
+    /// convention (day-first) that decides them.
+    ambiguous_undotted: bool,
 }
 
-impl Dates {
-    /// The general reader's decision on the date column (column `c`, headed `name`), if
-    /// it writes one; `None` (outer) when the column mixes ISO and dotted dates, which
-    /// the general reader decides in ways not mirrored here.
-    fn decision(&self, c: usize, name: &str) -> Option<Option<String>> {
+/// The order of day and month in year-last dates: an index into [`Part::periods`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Order {
+    DayFirst = 0,
+    MonthFirst = 1,
+}
+
+impl DateSeen {
+    /// Takes in what a later part saw, its rows counted from `first_line`.
+    fn merge(&mut self, other: DateSeen, first_line: u64) {
+        let at = |seen: Option<(u64, String)>| seen.map(|(r, v)| (first_line + r, v));
+        self.year_first |= other.year_first;
+        self.year_last |= other.year_last;
+        self.day_first = self.day_first.take().or(at(other.day_first));
+        self.month_first = self.month_first.take().or(at(other.month_first));
+        self.ambiguous = self.ambiguous.take().or(at(other.ambiguous));
+        self.ambiguous_undotted |= other.ambiguous_undotted;
+    }
+
+    /// The order the general reader reads the column's dates in, and the decision it
+    /// writes on the column (column `c`, headed `name`), if it writes one. `None` when it
+    /// refuses the column (dates that prove both orders, or that read two ways with
+    /// nothing to decide them) or decides in ways not mirrored here (year-first and
+    /// year-last dates mixed).
+    fn decide(&self, c: usize, name: &str) -> Option<(Order, Option<String>)> {
         use super::locale::date::DateFormat;
-        let why = match (self.iso, self.dotted) {
+        let (order, format, why) = match (self.year_first, self.year_last) {
             (true, true) => return None,
-            (true, false) => (DateFormat::Iso, "every date is year-first".to_string()),
-            (false, true) => match (&self.day_first, &self.ambiguous) {
-                (Some((line, d)), _) => (
+            (true, false) => (
+                Order::DayFirst,
+                DateFormat::Iso,
+                "every date is year-first".to_string(),
+            ),
+            // No date, or every one reads the same either way (`01.01.2025`): no decision.
+            (false, false) => return Some((Order::DayFirst, None)),
+            (false, true) => match (&self.day_first, &self.month_first, &self.ambiguous) {
+                (Some(_), Some(_), _) => return None,
+                (Some((line, d)), None, _) => (
+                    Order::DayFirst,
                     DateFormat::DayMonthYear,
                     format!("{} at line {line} reads only that way", super::escaped(d)),
                 ),
-                (None, Some((line, d))) => (
+                (None, Some((line, d)), _) => (
+                    Order::MonthFirst,
+                    DateFormat::MonthDayYear,
+                    format!("{} at line {line} reads only that way", super::escaped(d)),
+                ),
+                (None, None, Some(_)) if self.ambiguous_undotted => return None,
+                (None, None, Some((line, d))) => (
+                    Order::DayFirst,
                     DateFormat::DayMonthYear,
                     format!(
                         "dotted dates such as {} at line {line} are day-first",
                         super::escaped(d)
                     ),
                 ),
-                // Every date reads the same either way (`01.01.2025`): no decision.
-                (None, None) => return Some(None),
+                (None, None, None) => return Some((Order::DayFirst, None)),
             },
-            (false, false) => return Some(None),
         };
-        Some(Some(format!(
-            "column {} ({name}): dates as {} ({})",
-            c + 1,
-            why.0,
-            why.1
-        )))
+        let decision = format!("column {} ({name}): dates as {format} ({why})", c + 1);
+        Some((order, Some(decision)))
     }
 }
 
@@ -1493,7 +1530,9 @@ struct Part {
     cell_index: FxHashMap<(u32, u32, u32), u32>,
     has_profit: bool,
     currencies: Vec<String>,
-    period: Option<([u8; 10], [u8; 10])>,
+    /// The first and last date in ISO form (whose bytes order as the dates do), per
+    /// [`Order`] of the year-last dates: the column's order is known only at the end.
+    periods: [Option<([u8; 10], [u8; 10])>; 2],
     rows: u64,
     credit_lines: u64,
     // One-entry caches, keyed by packed field bytes (`u128::MAX`: empty).
@@ -1561,13 +1600,8 @@ struct Extra {
     /// the first row with one (the general reader notes each).
     signs: [u64; Sign::NOTES.len()],
     first_sign: [[Option<u64>; Field::ALL.len()]; Sign::NOTES.len()],
-    /// Whether an ISO date was seen.
-    dated: bool,
-    /// Whether a `dd.mm.yyyy` date was seen; the first that is day-first only (`13.01.2025`)
-    /// and the first that reads two ways (`01.02.2025`), with their rows.
-    dotted: bool,
-    day_first: Option<(u64, String)>,
-    dotted_ambiguous: Option<(u64, String)>,
+    /// What the date cells say about the column's date format.
+    dates: DateSeen,
     /// Date cells with a time of day (the general reader drops the time and notes each),
     /// and the first one's row.
     timed: u64,
@@ -1815,10 +1849,12 @@ impl Part {
                 self.currencies.push(c);
             }
         }
-        self.period = match (self.period, other.period) {
-            (Some((a, b)), Some((x, y))) => Some((a.min(x), b.max(y))),
-            (p, None) | (None, p) => p,
-        };
+        for (mine, theirs) in self.periods.iter_mut().zip(other.periods) {
+            *mine = match (*mine, theirs) {
+                (Some((a, b)), Some((x, y))) => Some((a.min(x), b.max(y))),
+                (p, None) | (None, p) => p,
+            };
+        }
         self.rows += other.rows;
         self.credit_lines += other.credit_lines;
         Some(suppliers)
@@ -1852,8 +1888,9 @@ impl Part {
         )
     }
 
-    /// The spend cube of this part; `None` if a sum does not fit a `Decimal`.
-    fn into_cube(self) -> Option<SpendCube> {
+    /// The spend cube of this part, its period from dates read in `order`; `None` if a
+    /// sum does not fit a `Decimal`.
+    fn into_cube(self, order: Order) -> Option<SpendCube> {
         let mut cube = SpendCube::default();
         let interner = |ids: &Ids| {
             // In index order, which is the order of first appearance.
@@ -1891,7 +1928,7 @@ impl Part {
         cube.has_profit = self.has_profit;
         cube.currencies = self.currencies;
         cube.currencies.sort();
-        cube.period = match self.period {
+        cube.period = match self.periods[order as usize] {
             Some((a, b)) => Some((date_text(&a)?, date_text(&b)?)),
             None => None,
         };
@@ -2041,38 +2078,61 @@ impl Part {
     }
 
     /// A date cell other than the last line's (at `row`): checked, its evidence for the
-    /// column's date format kept, and the period widened. ISO dates and `dd.mm.yyyy`
-    /// dates are read, each optionally followed by one space or an ISO `T` and a time of
-    /// day (`9:30`, `09:30:00`, `9:30 PM`, `09:30:00Z`: dropped, as the general reader
-    /// drops it); the period is kept in ISO form, whose bytes order as the dates do.
+    /// column's date format kept, and the periods widened. A date is year-first
+    /// (`2025-03-07`, `2025/3/7`) or year-last with day and month in either order
+    /// (`07.03.2025`, `3/7/2025`, `07-03-2025`), optionally followed by one space or an ISO
+    /// `T` and a time of day (`9:30`, `09:30:00`, `9:30 PM`, `09:30:00Z`: dropped, as the
+    /// general reader drops it). A year-last date is kept both ways; the column's order
+    /// is known only once every date is seen.
     #[cold]
     fn date(&mut self, cell: &[u8], row: u64) -> Option<()> {
-        let (d, timed) = match cell.split_at_checked(10) {
-            Some((d, [])) => (d, false),
-            Some((d, [b' ' | b'T', time @ ..])) if is_plain_time(time) => (d, true),
+        // The date runs up to a space or an ISO `T`, as the general reader splits it.
+        let end = cell
+            .iter()
+            .position(|&b| b == b' ' || b == b'T')
+            .unwrap_or(cell.len());
+        let (d, timed) = match cell.split_at(end) {
+            (d, []) => (d, false),
+            (d, [_, time @ ..]) if is_plain_time(time) => (d, true),
             _ => return None,
         };
-        let d: &[u8; 10] = d.try_into().ok()?;
-        let iso = if is_iso_date(d) {
-            self.extra.dated = true;
-            *d
-        } else {
-            let iso = dotted_to_iso(d)?;
-            let x = &mut self.extra;
-            x.dotted = true;
-            // Valid day-first, the date reads month-first too unless its first number is
-            // above 12; it reads the same both ways when day and month are equal. The
-            // general reader quotes the whole cell.
-            let (day, month) = (&d[0..2], &d[3..5]);
-            let text = || std::str::from_utf8(cell).map(str::to_string);
-            if day > &b"12"[..] {
-                if x.day_first.is_none() {
-                    x.day_first = Some((row, text().ok()?));
-                }
-            } else if day != month && x.dotted_ambiguous.is_none() {
-                x.dotted_ambiguous = Some((row, text().ok()?));
+        let seen = &mut self.extra.dates;
+        // The cell's ISO form day-first and month-first (the same for a year-first date).
+        let both = match written_date(d)? {
+            WrittenDate::YearFirst(iso) => {
+                seen.year_first = true;
+                [Some(iso), Some(iso)]
             }
-            iso
+            WrittenDate::YearLast {
+                first,
+                second,
+                year,
+                dotted,
+            } => {
+                seen.year_last = true;
+                let day_first = iso_date(year, second, first);
+                let month_first = iso_date(year, first, second);
+                // The general reader quotes the whole cell.
+                let text = || std::str::from_utf8(cell).ok().map(str::to_string);
+                match (day_first, month_first) {
+                    // No date either way: the general reader rejects the line.
+                    (None, None) => return None,
+                    (Some(_), None) if seen.day_first.is_none() => {
+                        seen.day_first = Some((row, text()?));
+                    }
+                    (None, Some(_)) if seen.month_first.is_none() => {
+                        seen.month_first = Some((row, text()?));
+                    }
+                    (Some(a), Some(b)) if a != b => {
+                        seen.ambiguous_undotted |= !dotted;
+                        if seen.ambiguous.is_none() {
+                            seen.ambiguous = Some((row, text()?));
+                        }
+                    }
+                    _ => {}
+                }
+                [day_first, month_first]
+            }
         };
         if timed {
             self.extra.first_timed.get_or_insert(row);
@@ -2080,10 +2140,14 @@ impl Part {
         self.last_date.get_mut(..cell.len())?.copy_from_slice(cell);
         self.last_date_len = cell.len();
         self.last_date_timed = timed;
-        self.period = Some(match self.period {
-            None => (iso, iso),
-            Some((a, b)) => (a.min(iso), b.max(iso)),
-        });
+        for (period, iso) in self.periods.iter_mut().zip(both) {
+            if let Some(iso) = iso {
+                *period = Some(match *period {
+                    None => (iso, iso),
+                    Some((a, b)) => (a.min(iso), b.max(iso)),
+                });
+            }
+        }
         Some(())
     }
 
@@ -3090,13 +3154,66 @@ fn plain_reads(text: &[u8], scale: u8) -> Reads {
     }
 }
 
-/// The ISO form (`YYYY-MM-DD`) of a valid `DD.MM.YYYY` date (two-digit day and month,
-/// as 1C and SAP write them); `None` for anything else.
-fn dotted_to_iso(d: &[u8; 10]) -> Option<[u8; 10]> {
-    if d[2] != b'.' || d[5] != b'.' {
+/// A date as written, before its column's order of day and month is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WrittenDate {
+    /// A valid year-first date, in ISO form.
+    YearFirst([u8; 10]),
+    /// Two numbers of one or two digits (zero-padded here) and a four-digit year; `dotted`
+    /// when separated by dots.
+    YearLast {
+        first: [u8; 2],
+        second: [u8; 2],
+        year: [u8; 4],
+        dotted: bool,
+    },
+}
+
+/// The date part of a date cell as the general reader splits it: three runs of digits
+/// separated by the first of `.`, `/` and `-` (the same one twice), either a four-digit
+/// year and one- or two-digit month and day, or two one- or two-digit numbers and a
+/// four-digit year. `None` for anything else (two-digit years, serials, an invalid
+/// year-first date).
+fn written_date(d: &[u8]) -> Option<WrittenDate> {
+    let sep = *d.iter().find(|b| matches!(b, b'.' | b'/' | b'-'))?;
+    let mut fields = d.split(|&b| b == sep);
+    let (a, b, c) = (fields.next()?, fields.next()?, fields.next()?);
+    if fields.next().is_some() {
         return None;
     }
-    let iso = [d[6], d[7], d[8], d[9], b'-', d[3], d[4], b'-', d[0], d[1]];
+    let digits = |f: &[u8], lengths: std::ops::RangeInclusive<usize>| {
+        lengths.contains(&f.len()) && f.iter().all(u8::is_ascii_digit)
+    };
+    // One or two digits as two.
+    let two = |f: &[u8]| match *f {
+        [x] => [b'0', x],
+        [x, y] => [x, y],
+        _ => [b'0'; 2],
+    };
+    let four = |f: &[u8]| -> Option<[u8; 4]> { f.try_into().ok() };
+    if a.len() == 4 {
+        if !(digits(a, 4..=4) && digits(b, 1..=2) && digits(c, 1..=2)) {
+            return None;
+        }
+        return iso_date(four(a)?, two(b), two(c)).map(WrittenDate::YearFirst);
+    }
+    if !(digits(a, 1..=2) && digits(b, 1..=2) && digits(c, 4..=4)) {
+        return None;
+    }
+    Some(WrittenDate::YearLast {
+        first: two(a),
+        second: two(b),
+        year: four(c)?,
+        dotted: sep == b'.',
+    })
+}
+
+/// The ISO form (`YYYY-MM-DD`) of a valid date; `None` for an invalid one.
+fn iso_date(year: [u8; 4], month: [u8; 2], day: [u8; 2]) -> Option<[u8; 10]> {
+    let [y0, y1, y2, y3] = year;
+    let iso = [
+        y0, y1, y2, y3, b'-', month[0], month[1], b'-', day[0], day[1],
+    ];
     is_iso_date(&iso).then_some(iso)
 }
 
@@ -3601,22 +3718,73 @@ mod tests {
         assert!(!is_iso_date(b"0000-01-01"));
     }
 
+    /// A date part's ISO forms day-first and month-first, as the fast path reads it.
+    fn fast_reads(d: &str) -> [Option<String>; 2] {
+        let text = |iso: Option<[u8; 10]>| iso.map(|i| String::from_utf8_lossy(&i).into_owned());
+        match written_date(d.as_bytes()) {
+            None => [None, None],
+            Some(WrittenDate::YearFirst(iso)) => [text(Some(iso)), text(Some(iso))],
+            Some(WrittenDate::YearLast {
+                first,
+                second,
+                year,
+                ..
+            }) => [
+                text(iso_date(year, second, first)),
+                text(iso_date(year, first, second)),
+            ],
+        }
+    }
+
+    /// The same as the general reader reads it.
+    fn general_reads(d: &str) -> [Option<String>; 2] {
+        use crate::ledger::locale::date::{DateFormat, parse_date};
+        [DateFormat::DayMonthYear, DateFormat::MonthDayYear]
+            .map(|f| parse_date(d, f).ok().map(|date| date.to_string()))
+    }
+
     #[test]
-    fn dotted_dates_are_checked_and_turned_to_iso() {
-        assert_eq!(dotted_to_iso(b"29.02.2024"), Some(*b"2024-02-29"));
-        assert_eq!(dotted_to_iso(b"31.12.2025"), Some(*b"2025-12-31"));
-        for not in [
-            b"29.02.2025",
-            b"32.01.2025",
-            b"01.13.2025",
-            b"00.01.2025",
-            b"01.01.0000",
-            b"2025-01-01",
-            b"01/02/2025",
-            b"1.2.2025  ",
-            b"01.02.20x5",
-        ] {
-            assert_eq!(dotted_to_iso(not), None, "{}", String::from_utf8_lossy(not));
+    fn dates_are_read_both_ways_and_checked() {
+        let reads = |a: Option<&str>, b: Option<&str>| [a.map(String::from), b.map(String::from)];
+        let cases = [
+            // Day-first only, month-first only, both ways, the same either way.
+            ("29.02.2024", reads(Some("2024-02-29"), None)),
+            ("12/31/2025", reads(None, Some("2025-12-31"))),
+            ("3/4/2025", reads(Some("2025-04-03"), Some("2025-03-04"))),
+            ("05-05-2025", reads(Some("2025-05-05"), Some("2025-05-05"))),
+            // Year-first in any of the separators, with short months and days.
+            ("2025/3/4", reads(Some("2025-03-04"), Some("2025-03-04"))),
+            ("2025.03.04", reads(Some("2025-03-04"), Some("2025-03-04"))),
+            // No date either way.
+            ("29.02.2025", reads(None, None)),
+            ("13/13/2025", reads(None, None)),
+            ("00.01.2025", reads(None, None)),
+            ("01.01.0000", reads(None, None)),
+            ("3/4/25", reads(None, None)),
+            ("2025-02-30", reads(None, None)),
+            ("03/04-2025", reads(None, None)),
+            ("1.2.2025.", reads(None, None)),
+            ("01.02.20x5", reads(None, None)),
+            ("45000", reads(None, None)),
+            ("", reads(None, None)),
+        ];
+        for (d, want) in cases {
+            assert_eq!(fast_reads(d), want, "{d}");
+            assert_eq!(general_reads(d), want, "{d} (general reader)");
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever the date part, the fast path reads it as the general reader does, in
+        /// either order of day and month.
+        #[test]
+        fn dates_read_as_the_general_reader_reads_them(d in proptest::prop_oneof![
+            "[0-9]{0,4}[./-]?[0-9]{0,3}[./-]?[0-9]{0,5}",
+            // Near-dates: days and months around their limits, leap years, year 0.
+            "(0?[0-9]|[12][0-9]|3[0-2])[./-](0?[0-9]|1[0-3]|[23][0-9])[./-](19|20|00)[0-9]{2}",
+            "(19|20|00)[0-9]{2}[./-](0?[0-9]|1[0-3])[./-](0?[0-9]|[12][0-9]|3[0-2])",
+        ]) {
+            proptest::prop_assert_eq!(fast_reads(&d), general_reads(&d));
         }
     }
 

@@ -217,6 +217,39 @@ const DOTTED_DATES: &[&str] = &[
     "4.3.2025",
     "05.05.2025",
 ];
+/// US exports (SAP with a US user, Odoo in English, Excel): month first, slashes.
+const MONTH_FIRST_DATES: &[&str] = &[
+    "03/14/2025",
+    "3/4/2025",
+    "12/31/2025",
+    "03/14/2025 9:30 AM",
+    "1/1/2025",
+    "",
+    "14/03/2025",
+    "02/30/2025",
+    "2025/03/04",
+    "03.04.2025",
+    "3/4/25",
+    "03-15-2025",
+    "03/14/2025T09:30:00",
+    "03/14/2025  09:30",
+];
+/// British and French Excel: day first, slashes; and year-first with slashes (Japan, SAP).
+const DAY_FIRST_DATES: &[&str] = &[
+    "14/03/2025",
+    "4/3/2025",
+    "31/12/2025",
+    "2025/03/04",
+    "5/5/2025 14:22",
+    "",
+    "03/14/2025",
+    "31/02/2025",
+    "04.03.2025",
+    "2025.3.4",
+    "04-03-2025",
+];
+/// The date pools a ledger's [`Ledger::dates`] picks from (0: ISO or dotted).
+const DATE_POOLS: [&[&str]; 3] = [ISO_DATES, MONTH_FIRST_DATES, DAY_FIRST_DATES];
 const CURRENCIES: &[&str] = &[
     "EUR", "USD", "€", "руб.", "eur", "", "EUR ", "XXX", "Total", "\"EUR\"", "$", "RUB",
 ];
@@ -300,6 +333,9 @@ pub(crate) struct Ledger {
     european: bool,
     /// Tab-delimited (SAP's spreadsheet export), numbers in the ledger's style.
     tab: bool,
+    /// How dates are written: 0 as the style says (ISO, or dotted when European), 1 from
+    /// [`MONTH_FIRST_DATES`], 2 from [`DAY_FIRST_DATES`].
+    dates: usize,
     /// Which optional columns it has.
     columns: [bool; 10],
     /// Header names as ERPs write them instead of the canonical ones.
@@ -352,7 +388,16 @@ fn line(odds: u32) -> impl Strategy<Value = Line> {
         pick(3, UNITS.len(), odds),
     );
     let rest = (
-        pick(5, ISO_DATES.len().min(DOTTED_DATES.len()), odds),
+        pick(
+            5,
+            DATE_POOLS
+                .iter()
+                .chain([&DOTTED_DATES])
+                .map(|p| p.len())
+                .min()
+                .unwrap_or(5),
+            odds,
+        ),
         pick(5, CURRENCIES.len(), odds),
         prop_oneof![
             odds * 4 => Just(Shape::Plain),
@@ -395,7 +440,11 @@ pub(crate) fn ledger() -> impl Strategy<Value = Ledger> {
     let odds = prop_oneof![Just(u32::MAX / 64), Just(400u32), Just(60u32)];
     let lines = odds.prop_flat_map(|odds| proptest::collection::vec(line(odds), 0..24));
     (
-        (any::<bool>(), prop_oneof![3 => Just(false), 1 => Just(true)]),
+        (
+            any::<bool>(),
+            prop_oneof![3 => Just(false), 1 => Just(true)],
+            prop_oneof![4 => Just(0usize), 1 => Just(1usize), 1 => Just(2usize)],
+        ),
         proptest::array::uniform10(prop_oneof![3 => Just(true), 1 => Just(false)])
             // A price unit column in about one ledger of seven.
             .prop_map(|mut c| {
@@ -424,7 +473,7 @@ pub(crate) fn ledger() -> impl Strategy<Value = Ledger> {
     )
         .prop_map(
             |(
-                (european, tab),
+                (european, tab, dates),
                 columns,
                 synonyms,
                 rotation,
@@ -440,6 +489,7 @@ pub(crate) fn ledger() -> impl Strategy<Value = Ledger> {
                 Ledger {
                     european,
                     tab,
+                    dates,
                     columns,
                     synonyms,
                     rotation,
@@ -660,9 +710,10 @@ impl Ledger {
         let quantity = QUANTITIES[l.quantity];
         let price = PRICES[l.price];
         let amount = self.amount(l);
-        let date = match eu {
-            false => ISO_DATES[l.date],
-            true => DOTTED_DATES[l.date],
+        let date = match (self.dates, eu) {
+            (0, false) => ISO_DATES[l.date],
+            (0, true) => DOTTED_DATES[l.date],
+            (d, _) => DATE_POOLS[d][l.date],
         };
         let number = |n: &str| grouped(&styled(n, eu), GROUPS[self.group], eu);
         let mut cells = vec![SUPPLIERS[l.supplier].to_string(), number(&amount)];

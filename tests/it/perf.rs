@@ -1236,6 +1236,123 @@ fn fast_path_reads_date_times_as_the_general_reader_drops_their_time() {
     }
 }
 
+/// `text` with each ISO date (`2025-03-07` in the date column) rewritten by `write` from
+/// its year, month and day.
+fn with_dates(text: &str, write: impl Fn(&str, &str, &str) -> String) -> String {
+    let mut out = String::new();
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let date = line
+            .split(',')
+            .position(|f| f.len() == 10 && f.as_bytes()[4] == b'-' && f.as_bytes()[7] == b'-');
+        match date {
+            Some(c) if i > 0 => {
+                let mut fields: Vec<String> = line.split(',').map(String::from).collect();
+                let (y, m, d) = (&fields[c][0..4], &fields[c][5..7], &fields[c][8..10]);
+                fields[c] = write(y, m, d);
+                out.push_str(&fields.join(","));
+            }
+            _ => out.push_str(line),
+        }
+    }
+    out
+}
+
+#[test]
+fn fast_path_reads_dates_written_month_first_day_first_and_year_first_with_slashes() {
+    let dir = temp_dir("fast-slashed-dates");
+    let iso = ledger(Shape {
+        rows: 3_000,
+        suppliers: 200,
+        seed: 12,
+        ..Shape::default()
+    });
+    let plain = same_on_threads(&dir, "plain.csv", &iso);
+    let short = |n: &str| n.trim_start_matches('0').to_string();
+    type Write = Box<dyn Fn(&str, &str, &str) -> String>;
+    let styles: [(&str, Write, &str); 5] = [
+        // SAP with a US user, Odoo in English: zero-padded, month first.
+        (
+            "us-padded",
+            Box::new(|y, m, d| format!("{m}/{d}/{y}")),
+            "mm/dd/yyyy",
+        ),
+        // US Excel: no leading zeros.
+        (
+            "us-excel",
+            Box::new(move |y, m, d| format!("{}/{}/{y}", short(m), short(d))),
+            "mm/dd/yyyy",
+        ),
+        // British and French Excel: day first.
+        (
+            "uk",
+            Box::new(|y, m, d| format!("{d}/{m}/{y}")),
+            "dd.mm.yyyy",
+        ),
+        // SAP's other user formats: dashes day first, slashes year first.
+        (
+            "dashed",
+            Box::new(|y, m, d| format!("{d}-{m}-{y}")),
+            "dd.mm.yyyy",
+        ),
+        (
+            "year-first",
+            Box::new(|y, m, d| format!("{y}/{m}/{d}")),
+            "yyyy-mm-dd",
+        ),
+    ];
+    for (name, write, format) in styles {
+        let text = with_dates(&iso, write);
+        assert_ne!(text, iso, "{name}: dates rewritten");
+        // The general reader's report on every split, the same spend and period as the
+        // ISO ledger's, and the order decided as the general reader decides it.
+        let cube = same_on_threads(&dir, &format!("{name}.csv"), &text);
+        assert_eq!(dump(&cube), dump(&plain), "{name}");
+        assert_eq!(cube.period, plain.period, "{name}");
+        let mut c = SpendCube::default();
+        let r = read_ledger(&dir.join(format!("{name}.csv")), &mut c).expect("reads");
+        assert!(
+            r.decisions
+                .iter()
+                .any(|d| d.contains(&format!("dates as {format}"))),
+            "{name}: {:?}",
+            r.decisions
+        );
+    }
+    // A month-first proof late in the file decides the dates before it, on every split.
+    same_on_threads(
+        &dir,
+        "late-proof.csv",
+        "supplier_id,date,amount\nS1,03/04/2025,1.50\nS2,3/5/2025,2.00\nS3,05/05/2025,1.00\nS1,12/31/2025,3.00\n",
+    );
+    // Dates that read the same either way decide nothing.
+    same_on_threads(
+        &dir,
+        "indifferent.csv",
+        "supplier_id,date,amount\nS1,01/01/2025,1.50\nS2,5/5/2025,2.00\n",
+    );
+    // Left to the general reader, which asks for --date-format or rejects the line:
+    // slashed dates with nothing to decide their order, both orders proved, year-first
+    // and year-last mixed, a date in neither order, a two-digit year.
+    for (name, dates) in [
+        ("ambiguous", ["03/04/2025", "04/03/2025"]),
+        ("conflict", ["12/31/2025", "31/12/2025"]),
+        ("mixed", ["2025/03/04", "04.03.2025"]),
+        ("no-date", ["12/31/2025", "02/30/2025"]),
+        ("two-digit-year", ["12/31/2025", "12/31/25"]),
+    ] {
+        let p = dir.join(format!("{name}.csv"));
+        std::fs::write(
+            &p,
+            format!(
+                "supplier_id,date,amount\nS1,{},1.50\nS2,{},2.00\n",
+                dates[0], dates[1]
+            ),
+        )
+        .expect("write");
+        falls_back(&p, name);
+    }
+}
+
 #[test]
 fn fast_path_reads_european_ledgers_with_quotes_credits_and_three_decimals() {
     let dir = temp_dir("fast-eu-edges");
@@ -1382,9 +1499,8 @@ fn fast_path_leaves_european_files_it_cannot_mirror_to_the_general_reader() {
             "mixed-dates",
             "S1;A;2025-02-01;1;1,5\nS2;B;03.02.2025;1;2\n",
         ),
-        ("short-date", "S1;A;1.2.2025;1;1,5\n"),
         ("no-such-day", "S1;A;31.02.2025;1;1,5\n"),
-        ("month-first", "S1;A;02.13.2025;1;1,5\n"),
+        // Slashed dates that read two ways, nothing deciding them.
         ("slashes", "S1;A;01/02/2025;1;1,5\n"),
         ("quoted-newline", "S1;\"A\nB\";01.02.2025;1;1,5\n"),
         ("text-after-quote", "S1;\"A\"B;01.02.2025;1;1,5\n"),
@@ -1393,6 +1509,14 @@ fn fast_path_leaves_european_files_it_cannot_mirror_to_the_general_reader() {
         let p = dir.join(format!("{name}.csv"));
         std::fs::write(&p, format!("{header}{body}")).expect("write");
         falls_back(&p, name);
+    }
+    // Short dotted dates and dotted month-first ones are read as the general reader reads
+    // them (`fast_path_reads_dates_written_month_first_day_first_and_year_first_with_slashes`).
+    for (name, body) in [
+        ("short-date", "S1;A;1.2.2025;1;1,5\n"),
+        ("month-first", "S1;A;02.13.2025;1;1,5\n"),
+    ] {
+        same_on_threads(&dir, &format!("{name}.csv"), &format!("{header}{body}"));
     }
 }
 
