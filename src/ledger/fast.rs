@@ -152,11 +152,9 @@ fn read_as(
     let HeaderAt {
         mut layout,
         preamble,
-        start: header_start,
         end: header_end,
     } = HeaderAt::find(path, head, bom)?;
     layout.decide_decimal(head.get(header_end..)?);
-    let header_line = head.get(header_start..header_end)?;
     // Lines before the data: the preamble's and the header.
     let header_lines = preamble.len() as u64 + 1;
     // Where the data start in the file: after the header's newline (the same newline in
@@ -168,9 +166,7 @@ fn read_as(
             memchr::memchr_iter(b'\n', &raw_head).nth(nth)? as u64 + 1
         }
     };
-    let header =
-        std::str::from_utf8(header_line.strip_suffix(b"\r").unwrap_or(header_line)).ok()?;
-    let header: Vec<&str> = header.split(char::from(layout.delim)).collect();
+    let header: Vec<&str> = layout.names.iter().map(String::as_str).collect();
     // Total rows and blank lines at the end (1C's `Итого`) are the general reader's rows,
     // classified by it; the data end where they start.
     let tail = Tail::find(&mut file, len, first, &layout, &header, code_page.as_ref())?;
@@ -662,8 +658,7 @@ struct HeaderAt {
     /// The lines above it: titles (`Закупки товаров и услуг`, `Период: …`) and blank
     /// lines, one per record; each `None` when blank, else the general reader's preview.
     preamble: Vec<Option<String>>,
-    /// Where the header line starts and ends (its newline) in the head.
-    start: usize,
+    /// Where the header line ends (its newline) in the head.
     end: usize,
 }
 
@@ -678,7 +673,6 @@ impl HeaderAt {
             Some(layout) => Some(HeaderAt {
                 layout,
                 preamble: Vec::new(),
-                start: bom,
                 end,
             }),
             None => Self::below_titles(path, head, bom),
@@ -723,7 +717,6 @@ impl HeaderAt {
         Some(HeaderAt {
             layout,
             preamble,
-            start,
             end: line_end,
         })
     }
@@ -1059,8 +1052,12 @@ fn next_order_start(path: &Path, at: u64, layout: &Layout) -> Option<u64> {
 /// What each column of the file is, from the header.
 #[derive(Debug)]
 struct Layout {
-    /// Per column, the role it plays (`NONE` for columns read only to be skipped).
+    /// The header's names, unquoted.
+    names: Vec<String>,
+    /// Per column, the role it plays (`NONE` for a column procura does not read).
     role: Vec<u8>,
+    /// Some column is one procura does not read.
+    others: bool,
     /// Per field (indexed by `Field as usize`), its column.
     column: [Option<usize>; Field::ALL.len()],
     /// The field delimiter: `,`, or `;` (European and 1C exports).
@@ -1076,8 +1073,9 @@ const NONE: u8 = u8::MAX;
 
 impl Layout {
     /// Maps a header line as the general reader maps it (the synonym table: `supplier_id`,
-    /// `Vendor`, `Kreditor`, `Поставщик`...); `None` unless every column names a field,
-    /// each a different one. The delimiter is the header's: `;` when the line has one, else
+    /// `Vendor`, `Kreditor`, `Поставщик`...); `None` unless it maps (the required fields
+    /// named, no field named twice). Columns it does not map are skipped, as the general
+    /// reader skips them (an ERP export has many: status, company, buyer...). The delimiter is the header's: `;` when the line has one, else
     /// `,` (split at the wrong one, a header's cells do not all name fields; and
     /// [`head_decisions`] checks the sniffer's delimiter against it).
     fn from_header(line: &[u8]) -> Option<Layout> {
@@ -1093,7 +1091,21 @@ impl Layout {
         } else {
             (b',', b'.')
         };
-        let cells: Vec<String> = text.split(char::from(delim)).map(String::from).collect();
+        let cells: Vec<String> = if line.contains(&b'"') {
+            // Quoted names (Odoo and many tools quote every cell): unquoted by the general
+            // reader's own record splitter.
+            let mut records = super::records::split(text, char::from(delim));
+            let record = records
+                .pop()
+                .filter(|r| records.is_empty() && !r.unterminated)?;
+            let fields = record.fields.clone();
+            if super::csv_reader::text_row(record).problem.is_some() {
+                return None;
+            }
+            fields
+        } else {
+            text.split(char::from(delim)).map(String::from).collect()
+        };
         // The general reader's header texts are its cells unquoted and trimmed, after a
         // byte order mark is dropped: a header needing any of that is its to read (the
         // synonym match would fold a BOM's U+FEFF away, and the texts would differ).
@@ -1103,17 +1115,12 @@ impl Layout {
         {
             return None;
         }
-        // A column the general reader skipped and this path read (or the reverse) would
-        // differ: every column must be one field, named once.
         let map = map_headers(&cells, &Mapping::new()).ok()?;
         let mut column = [None; Field::ALL.len()];
         let mut role = vec![NONE; cells.len()];
         for (f, c) in map.iter() {
             column[f as usize] = Some(c);
             *role.get_mut(c)? = f as u8;
-        }
-        if role.contains(&NONE) {
-            return None;
         }
         if Field::ALL
             .iter()
@@ -1122,6 +1129,8 @@ impl Layout {
             return None;
         }
         Some(Layout {
+            names: cells,
+            others: role.contains(&NONE),
             role,
             column,
             delim,
@@ -1550,6 +1559,9 @@ struct Part {
     last_date_timed: bool,
     /// Scratch for unescaping `""` in quoted fields.
     scratch: Vec<u8>,
+    /// Per column, the last cell's bytes in a column procura does not read (empty for
+    /// the others).
+    other_last: Vec<Vec<u8>>,
     /// What the file report needs beyond the cube.
     extra: Extra,
 }
@@ -1779,6 +1791,7 @@ impl Part {
         if layout.column[Field::Currency as usize].is_none() {
             part.extra.currency_ix = part.extra.currency("");
         }
+        part.other_last = vec![Vec::new(); layout.role.len()];
         part
     }
 
@@ -2697,6 +2710,64 @@ impl Part {
         }
     }
 
+    /// The cells of a line (`record`, well-formed: the scanner has checked its quotes) in
+    /// the columns procura does not read. The general reader still looks at them: a
+    /// total word in any cell makes the row a total row, and the duplicate check compares
+    /// every cell's trimmed text (here the lines' bytes). So each must be plain: no total
+    /// word, no space at its ends. A cell is checked when it differs from its column's
+    /// last (a status or company column repeats a few values). Split here, once per line,
+    /// rather than in the scanner's loop, where a branch per cell cost files without such
+    /// columns 6 to 8 %.
+    #[inline(never)]
+    fn other_cells(&mut self, record: &[u8], layout: &Layout) -> Option<()> {
+        let (mut column, mut start, mut quoted) = (0, 0, false);
+        for i in 0..=record.len() {
+            match record.get(i) {
+                Some(b'"') => quoted = !quoted,
+                Some(&c) if quoted || c != layout.delim => {}
+                // The cell's end: a delimiter outside quotes, or the record's end.
+                _ => {
+                    if layout.role.get(column) == Some(&NONE) {
+                        self.other_cell(record.get(start..i)?, column)?;
+                    }
+                    column += 1;
+                    start = i + 1;
+                }
+            }
+        }
+        Some(())
+    }
+
+    /// One cell of [`Part::other_cells`], as written (quoted or not).
+    fn other_cell(&mut self, raw: &[u8], column: usize) -> Option<()> {
+        if same_bytes(raw, self.other_last.get(column)?) {
+            return Some(());
+        }
+        let text = match raw.strip_prefix(b"\"").and_then(|r| r.strip_suffix(b"\"")) {
+            Some(inner) => {
+                self.scratch.clear();
+                let mut rest = inner;
+                while let Some((&b, tail)) = rest.split_first() {
+                    self.scratch.push(b);
+                    // A doubled quote is one.
+                    rest = match (b, tail) {
+                        (b'"', [b'"', after @ ..]) => after,
+                        _ => tail,
+                    };
+                }
+                &self.scratch[..]
+            }
+            None => raw,
+        };
+        if !plain_cell(text) {
+            return None;
+        }
+        let last = self.other_last.get_mut(column)?;
+        last.clear();
+        last.extend_from_slice(raw);
+        Some(())
+    }
+
     /// Queues a record (its fields at `spans`, the whole line at `line`): its item's slot
     /// is prefetched, and the records queued before it move on a step.
     #[inline]
@@ -3441,6 +3512,9 @@ fn scan_buffer(
                         return None;
                     }
                     let line = Span::new(pos, fend, false);
+                    if layout.others {
+                        part.other_cells(&buf[line.range()], layout)?;
+                    }
                     part.push(buf, &spans, line, layout)?;
                     pos = p + 1;
                     hi_from = off + 1;
@@ -3641,7 +3715,7 @@ mod tests {
     }
 
     #[test]
-    fn headers_map_as_the_general_reader_maps_them_every_column_once() {
+    fn headers_map_as_the_general_reader_maps_them() {
         assert!(Layout::from_header(b"supplier_id,amount\r").is_some());
         let aliases = Layout::from_header(b"Supplier ID,Net amount,Vendor Name").expect("aliases");
         assert_eq!(aliases.column[Field::SupplierName as usize], Some(2));
@@ -3654,7 +3728,22 @@ mod tests {
             ]
         );
         assert!(Layout::from_header(b"supplier_id,amount,vendor").is_none());
-        assert!(Layout::from_header(b"supplier_id,amount,comment").is_none());
+        // A column it does not map is skipped, as the general reader skips it.
+        let other = Layout::from_header(b"status,supplier_id,amount").expect("other column");
+        assert_eq!(
+            other.role,
+            [NONE, Field::SupplierId as u8, Field::Amount as u8]
+        );
+        // Quoted names are unquoted as the general reader's splitter unquotes them.
+        let quoted =
+            Layout::from_header(b"\"Vendor\",\"Amount, EUR\",\"Note\"").expect("quoted names");
+        assert_eq!(quoted.names, ["Vendor", "Amount, EUR", "Note"]);
+        assert_eq!(quoted.column[Field::Amount as usize], Some(1));
+        // Names with quotes inside, names the general reader trims, and text after a
+        // closing quote are its to read.
+        assert!(Layout::from_header(b"\"Vendor\",amount,\"Note \"\"x\"\"\"").is_none());
+        assert!(Layout::from_header(b"\" Vendor\",amount").is_none());
+        assert!(Layout::from_header(b"\"Vendor\"x,amount").is_none());
         assert!(Layout::from_header(b"supplier_id,amount,").is_none());
         assert!(Layout::from_header(b"supplier_id,amount,amount").is_none());
         assert!(Layout::from_header(b"supplier_id,category").is_none());

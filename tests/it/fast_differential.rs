@@ -282,6 +282,25 @@ const OPTIONAL: [&str; 10] = [
     "price_unit",
 ];
 
+/// Columns procura does not read, as ERP exports add them after the ones it reads.
+const OTHER_NAMES: [&str; 2] = ["status", "company"];
+/// Their values: plain ones first, then ones the general reader takes for a total row or
+/// trims.
+const OTHER_VALUES: &[&str] = &[
+    "posted",
+    "draft",
+    "",
+    "Main Co",
+    "Total",
+    " posted",
+    "posted ",
+    "Итого",
+    "\"a,b;c\"",
+    "\"x\"\"y\"",
+    "*",
+    "\" posted\"",
+];
+
 /// Price units (SAP's `Preiseinheit`: the price is for this many units).
 const UNITS: &[&str] = &[
     "1", "100", "", "1000", "12", "0", "-1", "abc", "1,000", "0.5",
@@ -302,6 +321,8 @@ struct Line {
     profit: usize,
     /// Index into [`UNITS`].
     unit: usize,
+    /// Index into [`OTHER_VALUES`], for the columns procura does not read.
+    other: usize,
     date: usize,
     currency: usize,
     shape: Shape,
@@ -333,6 +354,10 @@ pub(crate) struct Ledger {
     european: bool,
     /// Tab-delimited (SAP's spreadsheet export), numbers in the ledger's style.
     tab: bool,
+    /// Columns procura does not read, after the others (0 to 2 of [`OTHER_NAMES`]).
+    others: usize,
+    /// Every cell quoted, the header's too (Odoo's export, Python's `QUOTE_ALL`).
+    quote_all: bool,
     /// How dates are written: 0 as the style says (ISO, or dotted when European), 1 from
     /// [`MONTH_FIRST_DATES`], 2 from [`DAY_FIRST_DATES`].
     dates: usize,
@@ -399,6 +424,7 @@ fn line(odds: u32) -> impl Strategy<Value = Line> {
             odds,
         ),
         pick(5, CURRENCIES.len(), odds),
+        pick(4, OTHER_VALUES.len(), odds),
         prop_oneof![
             odds * 4 => Just(Shape::Plain),
             4 => Just(Shape::Repeat),
@@ -414,7 +440,7 @@ fn line(odds: u32) -> impl Strategy<Value = Line> {
         |(
             (order, supplier, name, category, item),
             (quantity, price, amount, profit, unit),
-            (date, currency, shape),
+            (date, currency, other, shape),
         )| Line {
             order,
             supplier,
@@ -426,6 +452,7 @@ fn line(odds: u32) -> impl Strategy<Value = Line> {
             amount,
             profit,
             unit,
+            other,
             date,
             currency,
             shape,
@@ -444,6 +471,10 @@ pub(crate) fn ledger() -> impl Strategy<Value = Ledger> {
             any::<bool>(),
             prop_oneof![3 => Just(false), 1 => Just(true)],
             prop_oneof![4 => Just(0usize), 1 => Just(1usize), 1 => Just(2usize)],
+            (
+                prop_oneof![3 => Just(0usize), 1 => 1..=OTHER_NAMES.len()],
+                prop_oneof![4 => Just(false), 1 => Just(true)],
+            ),
         ),
         proptest::array::uniform10(prop_oneof![3 => Just(true), 1 => Just(false)])
             // A price unit column in about one ledger of seven.
@@ -473,7 +504,7 @@ pub(crate) fn ledger() -> impl Strategy<Value = Ledger> {
     )
         .prop_map(
             |(
-                (european, tab, dates),
+                (european, tab, dates, (others, quote_all)),
                 columns,
                 synonyms,
                 rotation,
@@ -490,6 +521,8 @@ pub(crate) fn ledger() -> impl Strategy<Value = Ledger> {
                     european,
                     tab,
                     dates,
+                    others,
+                    quote_all,
                     columns,
                     synonyms,
                     rotation,
@@ -628,9 +661,12 @@ impl Ledger {
                 names.push(if self.synonyms { SYNONYMS[k + 2] } else { name });
             }
         }
+        names.extend(&OTHER_NAMES[..self.others]);
         let turn = self.rotation % names.len();
         names.rotate_left(turn);
-        let header = names.join(delim);
+        let header = self
+            .quoted(names.iter().map(|n| n.to_string()).collect())
+            .join(delim);
         let mut out = if self.bom { "\u{feff}" } else { "" }.to_string();
         for &t in &self.titles {
             out.push_str(TITLES[t]);
@@ -666,7 +702,7 @@ impl Ledger {
                 (_, None) => String::new(),
                 (Shape::Repeat, _) if previous.is_some() => previous.clone().unwrap_or_default(),
                 (_, Some(l)) => {
-                    let mut cells = self.cells(l);
+                    let mut cells = self.quoted(self.cells(l));
                     if let Ok(a) = self.amount(l).parse::<rust_decimal::Decimal>() {
                         sum = sum.checked_add(a).unwrap_or(sum);
                     }
@@ -705,6 +741,21 @@ impl Ledger {
         UNITS[l.unit].parse().ok().filter(|_| self.columns[9])
     }
 
+    /// The cells as written: each quoted when the ledger quotes every cell (a cell that
+    /// needs its quotes has them already).
+    fn quoted(&self, cells: Vec<String>) -> Vec<String> {
+        match self.quote_all {
+            false => cells,
+            true => cells
+                .into_iter()
+                .map(|c| match c.starts_with('"') {
+                    true => c,
+                    false => format!("\"{c}\""),
+                })
+                .collect(),
+        }
+    }
+
     fn cells(&self, l: &Line) -> Vec<String> {
         let eu = self.european;
         let quantity = QUANTITIES[l.quantity];
@@ -733,6 +784,9 @@ impl Ledger {
             if self.columns[k] {
                 cells.push(v);
             }
+        }
+        for _ in 0..self.others {
+            cells.push(OTHER_VALUES[l.other].to_string());
         }
         cells
     }
