@@ -4,9 +4,10 @@
 //! mark) or a single-byte code page the general reader's encoding scan chooses (1C's
 //! windows-1251, decoded a block at a time), LF or CRLF line ends, a header on the first line (or below title lines, as
 //! the general reader finds it; total rows and blank lines after the data are read as it
-//! reads them too) whose every column names a field procura knows (by its canonical name
-//! or a synonym the general reader maps, such as `Vendor` or `Контрагент`), RFC 4180 quotes
-//! without newlines inside them, amounts and profits with at most two decimals, quantities
+//! reads them too), quoted or not, that the general reader maps (by canonical names or
+//! synonyms such as `Vendor` or `Контрагент`; the columns it does not map are skipped, each
+//! cell checked for a total word or edge spaces), RFC 4180 quotes without newlines inside
+//! them, amounts and profits with at most two decimals, quantities
 //! and prices with at most six, supplier ids as the general reader keeps them (any script,
 //! in NFC, with no invisible characters or no-break spaces), currencies as a code, symbol
 //! or abbreviation the general reader reads (`EUR`, `€`, `руб.`), in one of three styles:
