@@ -1109,10 +1109,11 @@ impl Layout {
         };
         // The general reader's header texts are its cells unquoted and trimmed, after a
         // byte order mark is dropped: a header needing any of that is its to read (the
-        // synonym match would fold a BOM's U+FEFF away, and the texts would differ).
+        // synonym match would fold a BOM's U+FEFF away, and the texts would differ). An
+        // empty name (a delimiter at the end of every line) heads a column it skips.
         if cells
             .iter()
-            .any(|c| c.is_empty() || c.contains('"') || c.trim() != c || c.contains('\u{feff}'))
+            .any(|c| c.contains('"') || c.trim() != c || c.contains('\u{feff}'))
         {
             return None;
         }
@@ -3745,7 +3746,9 @@ mod tests {
         assert!(Layout::from_header(b"\"Vendor\",amount,\"Note \"\"x\"\"\"").is_none());
         assert!(Layout::from_header(b"\" Vendor\",amount").is_none());
         assert!(Layout::from_header(b"\"Vendor\"x,amount").is_none());
-        assert!(Layout::from_header(b"supplier_id,amount,").is_none());
+        // An empty name (a delimiter ending every line) heads a column skipped too.
+        let trailing = Layout::from_header(b"supplier_id,amount,").expect("trailing delimiter");
+        assert_eq!(trailing.role[2], NONE);
         assert!(Layout::from_header(b"supplier_id,amount,amount").is_none());
         assert!(Layout::from_header(b"supplier_id,category").is_none());
         let eu = Layout::from_header(b"supplier_id;amount;date\r").expect("semicolons");

@@ -358,6 +358,9 @@ pub(crate) struct Ledger {
     others: usize,
     /// Every cell quoted, the header's too (Odoo's export, Python's `QUOTE_ALL`).
     quote_all: bool,
+    /// A delimiter at the end of every line but blank ones, the header's too (an empty
+    /// last column, as some exports write).
+    trailing: bool,
     /// How dates are written: 0 as the style says (ISO, or dotted when European), 1 from
     /// [`MONTH_FIRST_DATES`], 2 from [`DAY_FIRST_DATES`].
     dates: usize,
@@ -474,6 +477,7 @@ pub(crate) fn ledger() -> impl Strategy<Value = Ledger> {
             (
                 prop_oneof![3 => Just(0usize), 1 => 1..=OTHER_NAMES.len()],
                 prop_oneof![4 => Just(false), 1 => Just(true)],
+                prop_oneof![5 => Just(false), 1 => Just(true)],
             ),
         ),
         proptest::array::uniform10(prop_oneof![3 => Just(true), 1 => Just(false)])
@@ -504,7 +508,7 @@ pub(crate) fn ledger() -> impl Strategy<Value = Ledger> {
     )
         .prop_map(
             |(
-                (european, tab, dates, (others, quote_all)),
+                (european, tab, dates, (others, quote_all, trailing)),
                 columns,
                 synonyms,
                 rotation,
@@ -523,6 +527,7 @@ pub(crate) fn ledger() -> impl Strategy<Value = Ledger> {
                     dates,
                     others,
                     quote_all,
+                    trailing,
                     columns,
                     synonyms,
                     rotation,
@@ -673,6 +678,9 @@ impl Ledger {
             out.push_str(end);
         }
         out.push_str(&header);
+        if self.trailing {
+            out.push_str(delim);
+        }
         let mut previous: Option<String> = None;
         // The amounts written so far, for total rows that agree with them.
         let mut sum = rust_decimal::Decimal::ZERO;
@@ -718,6 +726,9 @@ impl Ledger {
                 }
             };
             out.push_str(&row);
+            if self.trailing && !row.is_empty() {
+                out.push_str(delim);
+            }
             previous = Some(row);
         }
         if self.final_newline {

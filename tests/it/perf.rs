@@ -1196,6 +1196,12 @@ fn fast_path_skips_columns_it_does_not_read_and_reads_quoted_cells() {
         let cube = same_on_threads(&dir, name, &text);
         assert_eq!(dump(&cube), dump(&plain), "{name}");
     }
+    // A delimiter at the end of every line: an unnamed empty column, skipped.
+    let trailing: String = comma.lines().map(|l| format!("{l},\n")).collect();
+    let cube = same_on_threads(&dir, "trailing.csv", &trailing);
+    assert_eq!(dump(&cube), dump(&plain), "trailing");
+    let cube = same_on_threads(&dir, "trailing-eu.csv", &eu_style(&trailing));
+    assert_eq!(dump(&cube), dump(&plain), "trailing-eu");
     // A total word in a column procura does not read makes a total row for the general
     // reader (between data lines: the last lines are classified as it classifies them);
     // a space at a cell's end is trimmed before it compares lines for duplicates.
