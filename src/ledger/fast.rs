@@ -55,6 +55,7 @@
 
 use super::duplicates::{OrderDuplicates, order_key, push_listed};
 use super::locale::headers::is_total_cell;
+use super::locale::number::Currency;
 // The number columns whose decimal separator the general reader decides, in its order.
 use super::rows::NUMERIC;
 use super::{Field, FileReport, UNCATEGORIZED};
@@ -288,6 +289,8 @@ fn read_as(
     let mut grouped_count = 0u64;
     let mut signs = [0u64; Sign::NOTES.len()];
     let mut first_sign = [[None; Field::ALL.len()]; Sign::NOTES.len()];
+    let mut currency_notes = 0u64;
+    let mut first_currency_note: [Option<u64>; Field::ALL.len()] = Default::default();
     let mut magnitude = [0u128; 2];
     let mut pairs: Vec<PartPairs> = Vec::new();
     for part in parts {
@@ -331,6 +334,10 @@ fn read_as(
             *g = g.or(r.map(|r| first_line + r));
         }
         grouped_count += x.grouped_count;
+        currency_notes += x.currency_notes;
+        for (c, r) in first_currency_note.iter_mut().zip(x.first_currency_note) {
+            *c = c.or(r.map(|r| first_line + r));
+        }
         for k in 0..Sign::NOTES.len() {
             signs[k] += x.signs[k];
             for (s, r) in first_sign[k].iter_mut().zip(x.first_sign[k]) {
@@ -406,8 +413,9 @@ fn read_as(
     let decided = proofs[amount].is_some() || ambiguous[amount].is_some();
     tail.report(&mut report, first_line, total, decided, layout.decimal);
     // The general reader notes normalisations in order of first appearance: on one line
-    // the number columns in [`NUMERIC`] order (in each value the sign, the grouping, then
-    // the decimal comma), then the date. Each is put with its first line and that rank.
+    // the number columns in [`NUMERIC`] order (in each value the sign, the grouping, the
+    // decimal comma, then the currency beside it), then the date. Each is put with its
+    // first line and that rank.
     let mut noted: Vec<((u64, usize), super::Normalisation)> = Vec::new();
     // The first line among `lines` (per field) and the first field on it, in NUMERIC order.
     let first = |lines: &dyn Fn(Field) -> Option<u64>| -> Option<(u64, usize)> {
@@ -415,42 +423,41 @@ fn read_as(
         let rank = NUMERIC.iter().position(|&f| lines(f) == Some(line))?;
         Some((line, rank))
     };
-    for (k, what) in Sign::NOTES.iter().enumerate() {
-        if signs[k] > 0 {
-            let (first_line, rank) = first(&|f| first_sign[k][f as usize])?;
-            noted.push((
-                (first_line, 3 * rank),
-                super::Normalisation {
-                    what: what.to_string(),
-                    count: signs[k],
-                    first_line,
-                },
-            ));
+    // A number note of `kind` (0 the sign, 1 the grouping, 2 the decimal comma, 3 the
+    // currency) made `count` times, first on the lines `lines` give per field.
+    let mut note = |what: &str, count: u64, kind: usize, lines: &dyn Fn(Field) -> Option<u64>| {
+        if count == 0 {
+            return Some(());
         }
-    }
-    if grouped_count > 0 {
-        let (first_line, rank) = first(&|f| grouped[f as usize])?;
+        let (first_line, rank) = first(lines)?;
         noted.push((
-            (first_line, 3 * rank + 1),
+            (first_line, 4 * rank + kind),
             super::Normalisation {
-                what: "thousands separators removed".to_string(),
-                count: grouped_count,
+                what: what.to_string(),
+                count,
                 first_line,
             },
         ));
+        Some(())
+    };
+    for (k, what) in Sign::NOTES.iter().enumerate() {
+        note(what, signs[k], 0, &|f| first_sign[k][f as usize])?;
     }
-    if layout.decimal == b',' && decimals > 0 {
-        // Each value written with a decimal comma is one the general reader notes.
-        let (first_line, rank) = first(&|f| first_decimal[f as usize])?;
-        noted.push((
-            (first_line, 3 * rank + 2),
-            super::Normalisation {
-                what: "decimal comma read".to_string(),
-                count: decimals,
-                first_line,
-            },
-        ));
+    note("thousands separators removed", grouped_count, 1, &|f| {
+        grouped[f as usize]
+    })?;
+    // Each value written with a decimal comma is one the general reader notes.
+    if layout.decimal == b',' {
+        note("decimal comma read", decimals, 2, &|f| {
+            first_decimal[f as usize]
+        })?;
     }
+    note(
+        "currency beside the number taken as the line's currency",
+        currency_notes,
+        3,
+        &|f| first_currency_note[f as usize],
+    )?;
     if let (count @ 1.., Some(first_line)) = timed {
         noted.push((
             (first_line, usize::MAX),
@@ -1564,6 +1571,11 @@ struct Part {
     /// Per column, the last cell's bytes in a column procura does not read (empty for
     /// the others).
     other_last: Vec<Vec<u8>>,
+    /// The currency written beside a number of the current line, if any.
+    line_currency: Option<Currency>,
+    /// The current line's index in `extra.currencies` once its currency is known (before
+    /// its quantity, price and price unit are read).
+    line_currency_ix: usize,
     /// What the file report needs beyond the cube.
     extra: Extra,
 }
@@ -1616,6 +1628,11 @@ struct Extra {
     first_sign: [[Option<u64>; Field::ALL.len()]; Sign::NOTES.len()],
     /// What the date cells say about the column's date format.
     dates: DateSeen,
+    /// Numbers written with a currency beside them (`$1,234.50`, `1 234,56 руб.`; the
+    /// general reader notes each and takes it as the line's currency), and per field the
+    /// first row with one.
+    currency_notes: u64,
+    first_currency_note: [Option<u64>; Field::ALL.len()],
     /// Date cells with a time of day (the general reader drops the time and notes each),
     /// and the first one's row.
     timed: u64,
@@ -1973,6 +1990,7 @@ impl Part {
         let col = |f: Field| layout.column[f as usize].is_some();
         let raw = |s: Span| &buf[s.range()];
         let row = self.rows;
+        self.line_currency = None;
 
         // Numbers need no unescaping (a number with `""` inside is not handled).
         let amount_span = spans[Field::Amount as usize];
@@ -2013,6 +2031,10 @@ impl Part {
             if key.is_none() || key != Some(self.last_currency) {
                 self.currency(buf, s, key)?;
             }
+        }
+        self.line_currency_ix = self.extra.currency_ix;
+        if let Some(c) = self.line_currency {
+            self.line_currency_ix = self.currency_beside(c)?;
         }
         self.order(buf, spans, layout)?;
 
@@ -2065,6 +2087,7 @@ impl Part {
             cell.profit_scale = cell.profit_scale.max(scale);
             self.has_profit = true;
         }
+        let line_currency_ix = self.line_currency_ix;
         let x = &mut self.extra;
         if amount_scale > 0 {
             x.note_decimal(Field::Amount, row);
@@ -2078,7 +2101,7 @@ impl Part {
             x.magnitude[1] += u128::from(p.unsigned_abs());
         }
         x.total_scale = x.total_scale.max(amount_scale);
-        let c = x.currencies.get_mut(x.currency_ix)?;
+        let c = x.currencies.get_mut(line_currency_ix)?;
         c.1 += 1;
         c.2 = c.2.checked_add(amount)?;
         c.3 = c.3.max(amount_scale);
@@ -2164,6 +2187,23 @@ impl Part {
             }
         }
         Some(())
+    }
+
+    /// The index of the line's currency when `c` is written beside its amount or profit:
+    /// the currency column's when it names one (and then the same, else the line is the
+    /// general reader's), else `c`, which the general reader takes as the line's.
+    #[cold]
+    fn currency_beside(&mut self, c: Currency) -> Option<usize> {
+        let ix = self.extra.currency_ix;
+        let have = &self.extra.currencies.get(ix)?.0;
+        if !have.is_empty() {
+            return (have == c.code()).then_some(ix);
+        }
+        let code = c.code();
+        if !self.currencies.iter().any(|x| x == code) {
+            self.currencies.push(code.to_string());
+        }
+        Some(self.extra.currency(code))
     }
 
     /// A currency cell other than the last line's (`key`: its packed bytes).
@@ -2637,7 +2677,7 @@ impl Part {
         row: u64,
     ) -> Option<((i64, u8), Reads)> {
         let plain = |b: &[u8]| parse_money(b, sep).map(|v| (v, plain_reads(b, v.1)));
-        self.unusual_value(text, f, row, plain, |b| parse_money_grouped(b, sep))
+        self.unusual_value(text, sep, f, row, plain, |b| parse_money_grouped(b, sep))
     }
 
     /// A quantity or price [`parse_number`] does not read ([`Part::unusual_value`]).
@@ -2650,7 +2690,7 @@ impl Part {
         row: u64,
     ) -> Option<((i64, u8), Reads)> {
         let plain = |b: &[u8]| parse_number(b, sep).map(|v| (v, plain_reads(b, v.1)));
-        self.unusual_value(text, f, row, plain, |b| parse_number_grouped(b, sep))
+        self.unusual_value(text, sep, f, row, plain, |b| parse_number_grouped(b, sep))
     }
 
     /// A number of field `f` at `row` its `plain` reader does not read: written negative
@@ -2658,13 +2698,30 @@ impl Part {
     /// (its `grouped` reader), or both; each noted as the general reader notes it. The
     /// digits as an integer and the decimals, and how it reads; `None` when it is none of
     /// these.
+    #[allow(clippy::too_many_arguments)]
     fn unusual_value(
         &mut self,
         text: &[u8],
+        sep: u8,
         f: Field,
         row: u64,
         plain: impl Fn(&[u8]) -> Option<((i64, u8), Reads)>,
         grouped: impl Fn(&[u8]) -> Option<((i64, u8), Reads)>,
+    ) -> Option<((i64, u8), Reads)> {
+        match self.signed_value(text, f, row, &plain, &grouped) {
+            Some(read) => Some(read),
+            None => self.currency_value(text, sep, f, row, &plain, &grouped),
+        }
+    }
+
+    /// [`Part::unusual_value`] for a number with no currency beside it.
+    fn signed_value(
+        &mut self,
+        text: &[u8],
+        f: Field,
+        row: u64,
+        plain: &impl Fn(&[u8]) -> Option<((i64, u8), Reads)>,
+        grouped: &impl Fn(&[u8]) -> Option<((i64, u8), Reads)>,
     ) -> Option<((i64, u8), Reads)> {
         let (body, sign) = match unusual_sign(text) {
             Some((body, sign)) => (body, Some(sign)),
@@ -2688,6 +2745,74 @@ impl Part {
                 Some(((-v, scale), reads))
             }
         }
+    }
+
+    /// [`Part::unusual_value`] for a number with a currency beside it, as Excel writes a
+    /// cell formatted as money (`$1,234.50`, `-€5.00`, `(45.00 USD)`, `1 234,56 руб.`):
+    /// split as the general reader splits it, its digits read by `plain` or `grouped`, and
+    /// noted as the general reader notes the whole text (the sign by its shape, the
+    /// grouping by its own rule, the currency). The currency is the line's: one currency
+    /// per line, and one the line's currency column (if any) agrees with, else the line is
+    /// the general reader's.
+    #[cold]
+    fn currency_value(
+        &mut self,
+        text: &[u8],
+        sep: u8,
+        f: Field,
+        row: u64,
+        plain: &impl Fn(&[u8]) -> Option<((i64, u8), Reads)>,
+        grouped: &impl Fn(&[u8]) -> Option<((i64, u8), Reads)>,
+    ) -> Option<((i64, u8), Reads)> {
+        use super::locale::number::{DecimalSep, split_affixes};
+        let t = std::str::from_utf8(text).ok()?;
+        // The general reader trims the cell first; a padded one is its to read.
+        if t.trim() != t {
+            return None;
+        }
+        let decimal = match sep {
+            b',' => DecimalSep::Comma,
+            _ => DecimalSep::Point,
+        };
+        let parts = split_affixes(t, decimal).ok()?;
+        let currency = parts.currency?;
+        let body = parts.body.as_bytes();
+        let ((v, scale), reads) = match plain(body) {
+            // The plain readers take a leading `-`: the sign was peeled already.
+            Some(read) if !body.starts_with(b"-") => read,
+            Some(_) => return None,
+            None => grouped(body)?,
+        };
+        // A negative zero is the general reader's (it reads it as zero).
+        if parts.negative && v == 0 {
+            return None;
+        }
+        match self.line_currency {
+            Some(c) if c != currency => return None,
+            _ => self.line_currency = Some(currency),
+        }
+        // Quantity, price and price unit come after the line's currency is settled: theirs
+        // must be it.
+        if !matches!(f, Field::Amount | Field::Profit) {
+            let line = self.extra.currencies.get(self.line_currency_ix)?;
+            if line.0 != currency.code() {
+                return None;
+            }
+        }
+        let x = &mut self.extra;
+        if t.ends_with(['-', '−']) {
+            x.note_sign(Sign::TrailingMinus, f, row);
+        } else if t.starts_with('(') {
+            x.note_sign(Sign::Parentheses, f, row);
+        } else if t.contains('−') {
+            x.note_sign(Sign::UnicodeMinus, f, row);
+        }
+        if super::rows::grouped(t, char::from(sep)) {
+            x.note_grouped(f, row);
+        }
+        x.currency_notes += 1;
+        x.first_currency_note[f as usize].get_or_insert(row);
+        Some(((if parts.negative { -v } else { v }, scale), reads))
     }
 
     /// The general reader's check that quantity × price (÷ price unit) is the amount, on

@@ -1071,7 +1071,7 @@ fn parse_row<'r>(
 /// Whether a number's integer part is written in groups: among its digits and the
 /// characters that group or separate them (spaces of several widths, `'`, `’`, `.`, `,`),
 /// trimmed, the part before the first `decimal` has something other than digits.
-fn grouped(number: &str, decimal: char) -> bool {
+pub(super) fn grouped(number: &str, decimal: char) -> bool {
     let kept = |c: &char| c.is_ascii_digit() || " \u{a0}\u{202f}\u{2009}'’.,".contains(*c);
     // White space counts only between kept characters: around them it is trimmed.
     let mut started = false;

@@ -301,6 +301,11 @@ const OTHER_VALUES: &[&str] = &[
     "\" posted\"",
 ];
 
+/// How money cells carry their currency (`#` stands for the number; a style starting
+/// with `-` puts a negative number's minus before the currency): none, as Excel formats
+/// money cells in the US, in Europe and in Russia, and as codes.
+const MONEY_STYLES: [&str; 7] = ["", "€#", "-$#", "# €", "#\u{a0}руб.", "USD #", "# EUR"];
+
 /// Price units (SAP's `Preiseinheit`: the price is for this many units).
 const UNITS: &[&str] = &[
     "1", "100", "", "1000", "12", "0", "-1", "abc", "1,000", "0.5",
@@ -361,6 +366,8 @@ pub(crate) struct Ledger {
     /// A delimiter at the end of every line but blank ones, the header's too (an empty
     /// last column, as some exports write).
     trailing: bool,
+    /// How money cells carry a currency: an index into [`MONEY_STYLES`].
+    money: usize,
     /// How dates are written: 0 as the style says (ISO, or dotted when European), 1 from
     /// [`MONTH_FIRST_DATES`], 2 from [`DAY_FIRST_DATES`].
     dates: usize,
@@ -478,6 +485,7 @@ pub(crate) fn ledger() -> impl Strategy<Value = Ledger> {
                 prop_oneof![3 => Just(0usize), 1 => 1..=OTHER_NAMES.len()],
                 prop_oneof![4 => Just(false), 1 => Just(true)],
                 prop_oneof![5 => Just(false), 1 => Just(true)],
+                prop_oneof![4 => Just(0usize), 1 => 1..MONEY_STYLES.len()],
             ),
         ),
         proptest::array::uniform10(prop_oneof![3 => Just(true), 1 => Just(false)])
@@ -508,7 +516,7 @@ pub(crate) fn ledger() -> impl Strategy<Value = Ledger> {
     )
         .prop_map(
             |(
-                (european, tab, dates, (others, quote_all, trailing)),
+                (european, tab, dates, (others, quote_all, trailing, money)),
                 columns,
                 synonyms,
                 rotation,
@@ -528,6 +536,7 @@ pub(crate) fn ledger() -> impl Strategy<Value = Ledger> {
                     others,
                     quote_all,
                     trailing,
+                    money,
                     columns,
                     synonyms,
                     rotation,
@@ -778,7 +787,41 @@ impl Ledger {
             (d, _) => DATE_POOLS[d][l.date],
         };
         let number = |n: &str| grouped(&styled(n, eu), GROUPS[self.group], eu);
-        let mut cells = vec![SUPPLIERS[l.supplier].to_string(), number(&amount)];
+        // Money as a cell formatted as money writes it: with the currency beside it.
+        let money = |n: String, style: usize| match MONEY_STYLES[style] {
+            _ if n.is_empty() => n,
+            "" => n,
+            style => {
+                let (quote, bare) = match n.strip_prefix('"').and_then(|i| i.strip_suffix('"')) {
+                    Some(inner) => ("\"", inner.to_string()),
+                    None => ("", n),
+                };
+                let written = match (style.split_once('#'), bare.strip_prefix('-')) {
+                    (Some((before, after)), Some(positive)) if before.starts_with('-') => {
+                        format!("{before}{positive}{after}")
+                    }
+                    (Some((before, after)), _) => {
+                        format!("{}{bare}{after}", before.trim_start_matches('-'))
+                    }
+                    (None, _) => bare,
+                };
+                format!("{quote}{written}{quote}")
+            }
+        };
+        // Mostly every money cell in the ledger's style; now and then an amount without
+        // its currency, or a price with another or none.
+        let style = self.money;
+        let amount_style = if (l.item + l.unit) % 4 == 3 { 0 } else { style };
+        let other_style = if style == 0 {
+            0
+        } else {
+            style % (MONEY_STYLES.len() - 1) + 1
+        };
+        let price_style = [style, 0, other_style][(l.item + l.order) % 3];
+        let mut cells = vec![
+            SUPPLIERS[l.supplier].to_string(),
+            money(number(&amount), amount_style),
+        ];
         let optional = [
             ORDERS[l.order].to_string(),
             date.to_string(),
@@ -786,9 +829,9 @@ impl Ledger {
             CATEGORIES[l.category].to_string(),
             ITEMS[l.item].to_string(),
             number(quantity),
-            number(price),
+            money(number(price), price_style),
             CURRENCIES[l.currency].to_string(),
-            number(PROFITS[l.profit]),
+            money(number(PROFITS[l.profit]), style),
             number(UNITS[l.unit]),
         ];
         for (k, v) in optional.into_iter().enumerate() {

@@ -1223,6 +1223,105 @@ fn fast_path_skips_columns_it_does_not_read_and_reads_quoted_cells() {
     }
 }
 
+#[test]
+fn fast_path_reads_money_written_with_its_currency() {
+    let dir = temp_dir("fast-money-currency");
+    let comma = ledger(Shape {
+        rows: 3_000,
+        suppliers: 200,
+        seed: 14,
+        ..Shape::default()
+    });
+    let plain = same_on_threads(&dir, "plain.csv", &comma);
+    // The amount and price columns rewritten by `write` (from the value as written).
+    let with_money = |text: &str, write: &dyn Fn(&str) -> String| -> String {
+        let mut out = String::new();
+        let mut money = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            let mut fields = split_fields(line);
+            if i == 0 {
+                money = ["unit_price", "amount"]
+                    .iter()
+                    .filter_map(|n| fields.iter().position(|f| f == n))
+                    .collect();
+            } else {
+                for &c in &money {
+                    fields[c] = write(&fields[c]);
+                }
+            }
+            let quoted: Vec<String> = fields
+                .iter()
+                .map(|f| match f.contains([',', '"']) {
+                    true => format!("\"{}\"", f.replace('"', "\"\"")),
+                    false => f.clone(),
+                })
+                .collect();
+            out.push_str(&quoted.join(","));
+            out.push('\n');
+        }
+        out
+    };
+    for (name, write) in [
+        // The symbol first, a negative's minus before it (as US Excel writes `-$5.00`;
+        // the ledger's currency column says EUR).
+        (
+            "symbol-first",
+            Box::new(|v: &str| match v.strip_prefix('-') {
+                Some(p) => format!("-€{p}"),
+                None => format!("€{v}"),
+            }) as Box<dyn Fn(&str) -> String>,
+        ),
+        ("euro-after", Box::new(|v: &str| format!("{v} €"))),
+        ("code-first", Box::new(|v: &str| format!("EUR {v}"))),
+    ] {
+        let text = with_money(&comma, &*write);
+        assert_ne!(text, comma, "{name}: money rewritten");
+        // Its spend is the plain ledger's (the currency column names the same currency,
+        // or none: the line takes the one beside its amount).
+        let path = dir.join(format!("{name}.csv"));
+        let cube = same_on_threads(&dir, &format!("{name}.csv"), &text);
+        assert_eq!(cube.total_spend(), plain.total_spend(), "{name}");
+        let mut c = SpendCube::default();
+        let r = read_ledger(&path, &mut c);
+        let noted = r.ok().and_then(|r| {
+            r.normalisations
+                .iter()
+                .find(|n| n.what.starts_with("currency beside the number"))
+                .map(|n| n.count)
+        });
+        assert!(noted.is_some_and(|n| n > 3_000), "{name}: {noted:?}");
+    }
+    // The same in the European style: `19,05 €`, grouped `1.234,56 €`.
+    same_on_threads(
+        &dir,
+        "eu.csv",
+        "supplier_id;amount;currency\nS1;19,05 €;EUR\nS2;1.234,56 €;\nS3;(5,00 €);EUR\n",
+    );
+    // No currency column: the line's currency is the one beside its amount.
+    let cube = same_on_threads(
+        &dir,
+        "no-column.csv",
+        "supplier_id,amount,quantity,unit_price\nS1,$19.05,5,$3.81\nS2,$1.00,1,1.00\n",
+    );
+    assert_eq!(cube.currencies, ["USD"]);
+    // Left to the general reader, which rejects the line: a currency other than the
+    // currency column's, two currencies on a line, a price's currency on a line whose
+    // amount has none and whose column names another.
+    for (name, row) in [
+        ("other-than-column", "S1,$19.05,,,EUR"),
+        ("two-on-a-line", "S1,$19.05,5,€3.81,"),
+        ("price-only", "S1,19.05,5,$3.81,EUR"),
+    ] {
+        let p = dir.join(format!("{name}.csv"));
+        std::fs::write(
+            &p,
+            format!("supplier_id,amount,quantity,unit_price,currency\nS0,1.00,,,EUR\n{row}\n"),
+        )
+        .expect("write");
+        falls_back(&p, name);
+    }
+}
+
 /// `text` (a generated ledger, in either style: the order id, then the date) with a time
 /// of day after the dates of most orders, in the shapes ERPs write (`9:30`, `09:30:00`,
 /// 1C's `0:00:00`); the lines of an order share it. Gives the text and its timed lines.

@@ -271,13 +271,18 @@ pub fn parse_number(input: &str, format: NumberFormat) -> Result<ParsedNumber, N
 }
 
 /// A value split into its sign, currency and the digits between them.
-struct Affixes<'a> {
-    body: &'a str,
-    negative: bool,
-    currency: Option<Currency>,
+pub(crate) struct Affixes<'a> {
+    pub(crate) body: &'a str,
+    pub(crate) negative: bool,
+    pub(crate) currency: Option<Currency>,
 }
 
-fn split_affixes(input: &str, decimal: DecimalSep) -> Result<Affixes<'_>, NumberProblem> {
+/// Peels a value's signs, parentheses and currency off its digits, as [`parse_number`]
+/// does first (the fast path reads currency-bearing values with it).
+pub(crate) fn split_affixes(
+    input: &str,
+    decimal: DecimalSep,
+) -> Result<Affixes<'_>, NumberProblem> {
     // `str::trim` takes the no-break spaces for whitespace too.
     let mut rest = input.trim();
     if rest.is_empty() {
