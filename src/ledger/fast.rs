@@ -17,7 +17,9 @@
 //! spaces (1C's `54 600,00` with no-break spaces), apostrophes (`1'200`) or the other of
 //! `.` and `,` (SAP's `1.234,56`, US Excel's `"1,234.56"`), negatives written with a
 //! leading `-`, a trailing one (SAP's `1.234,56-`), in parentheses (`(45.00)`) or with
-//! the Unicode minus; an optional price unit (SAP's `Preiseinheit`); dates year-first
+//! the Unicode minus, and with a currency beside them as a cell formatted as money is saved
+//! (`€19.05`, `19,05 €`: the line's currency); an optional price unit (SAP's
+//! `Preiseinheit`); dates year-first
 //! (`2025-03-07`, `2025/3/7`) or year-last with day and month in the order the column
 //! proves (`07.03.2025`, US `3/7/2025`, British `07/03/2025`, `07-03-2025`), not both in
 //! one file, optionally with a time of day after a space or an ISO `T`
