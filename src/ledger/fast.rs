@@ -1507,6 +1507,69 @@ struct Pending {
 /// The field spans of one record, indexed by `Field as usize`.
 type Spans = [Span; Field::ALL.len()];
 
+/// A number as the fast readers give it: its digits as an integer and its decimals, and
+/// how it reads.
+type NumberRead = ((i64, u8), Reads);
+
+/// A currency written before or after plain digits (`€` in `€19.05`, ` €` in `19,05 €`,
+/// `USD ` in `USD 19.05`), as the general reader's `split_affixes` peeled it off one value.
+/// Another value with the same affix around plain digits splits the same way: the general
+/// reader peels the same currency token (the digits beside it end any longer one), and
+/// finds no sign, and the grouping it would note is none, since the affix holds none of
+/// the characters its grouping rule looks at (`.`, `,`, `'`, `’`; a space before the
+/// digits or after them it trims). Affixes with such characters (`руб.`) are not kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct MoneyAffix {
+    /// Before the digits (else after them).
+    before: bool,
+    bytes: Vec<u8>,
+    currency: Currency,
+}
+
+impl MoneyAffix {
+    /// The affix of `text` around `body` (plain digits, no sign), if it may be kept.
+    fn new(text: &[u8], body: &[u8], currency: Currency) -> Option<MoneyAffix> {
+        let digit = |b: Option<&u8>| b.is_some_and(u8::is_ascii_digit);
+        if !digit(body.first()) || !digit(body.last()) {
+            return None;
+        }
+        let (before, bytes) = match (text.strip_suffix(body), text.strip_prefix(body)) {
+            (Some(affix), _) => (true, affix),
+            (None, Some(affix)) => (false, affix),
+            (None, None) => return None,
+        };
+        // Nor a minus, which the general reader notes by the text's shape.
+        let text = std::str::from_utf8(bytes).ok()?;
+        if text.contains(['.', ',', '\'', '’', '−', '-', '(', ')']) {
+            return None;
+        }
+        Some(MoneyAffix {
+            before,
+            bytes: bytes.to_vec(),
+            currency,
+        })
+    }
+
+    /// `text` read as this affix around plain digits that `plain` reads, with the
+    /// currency; `None` when it is not that.
+    #[inline]
+    fn read(
+        &self,
+        text: &[u8],
+        plain: &impl Fn(&[u8]) -> Option<((i64, u8), Reads)>,
+    ) -> Option<(NumberRead, Currency)> {
+        let body = match self.before {
+            true => text.strip_prefix(&self.bytes[..])?,
+            false => text.strip_suffix(&self.bytes[..])?,
+        };
+        let digit = |b: Option<&u8>| b.is_some_and(u8::is_ascii_digit);
+        if !digit(body.first()) || !digit(body.last()) {
+            return None;
+        }
+        Some((plain(body)?, self.currency))
+    }
+}
+
 /// Sums of one cell in hundredths, with the largest decimal scale seen.
 #[derive(Debug, Clone, Copy, Default)]
 struct FastCell {
@@ -1575,6 +1638,8 @@ struct Part {
     other_last: Vec<Vec<u8>>,
     /// The currency written beside a number of the current line, if any.
     line_currency: Option<Currency>,
+    /// Per field, the currency affix its last money value was written with.
+    money_affixes: [Option<MoneyAffix>; Field::ALL.len()],
     /// The current line's index in `extra.currencies` once its currency is known (before
     /// its quantity, price and price unit are read).
     line_currency_ix: usize,
@@ -2772,6 +2837,14 @@ impl Part {
         if t.trim() != t {
             return None;
         }
+        // A column's money repeats its currency: its affix, once seen around plain digits,
+        // is recognised again without the general splitting (see [`MoneyAffix`]).
+        if let Some(read) = self.money_affixes[f as usize]
+            .as_ref()
+            .and_then(|a| a.read(text, plain))
+        {
+            return self.currency_noted(read, f, row);
+        }
         let decimal = match sep {
             b',' => DecimalSep::Comma,
             _ => DecimalSep::Point,
@@ -2789,18 +2862,10 @@ impl Part {
         if parts.negative && v == 0 {
             return None;
         }
-        match self.line_currency {
-            Some(c) if c != currency => return None,
-            _ => self.line_currency = Some(currency),
+        if !parts.negative && plain(body).is_some() {
+            self.money_affixes[f as usize] = MoneyAffix::new(text, body, currency);
         }
-        // Quantity, price and price unit come after the line's currency is settled: theirs
-        // must be it.
-        if !matches!(f, Field::Amount | Field::Profit) {
-            let line = self.extra.currencies.get(self.line_currency_ix)?;
-            if line.0 != currency.code() {
-                return None;
-            }
-        }
+        self.line_takes(currency, f)?;
         let x = &mut self.extra;
         if t.ends_with(['-', '−']) {
             x.note_sign(Sign::TrailingMinus, f, row);
@@ -2815,6 +2880,37 @@ impl Part {
         x.currency_notes += 1;
         x.first_currency_note[f as usize].get_or_insert(row);
         Some(((if parts.negative { -v } else { v }, scale), reads))
+    }
+
+    /// A value read by a [`MoneyAffix`]: the line takes its currency, and it is noted (it
+    /// has no sign or grouping to note).
+    fn currency_noted(
+        &mut self,
+        (read, currency): (NumberRead, Currency),
+        f: Field,
+        row: u64,
+    ) -> Option<((i64, u8), Reads)> {
+        self.line_takes(currency, f)?;
+        self.extra.currency_notes += 1;
+        self.extra.first_currency_note[f as usize].get_or_insert(row);
+        Some(read)
+    }
+
+    /// The line takes the currency written beside a value of field `f`: one currency a
+    /// line; the quantity, price and price unit come after the line's currency is settled,
+    /// and theirs must be it. `None`: the general reader rejects the line.
+    fn line_takes(&mut self, currency: Currency, f: Field) -> Option<()> {
+        match self.line_currency {
+            Some(c) if c != currency => return None,
+            _ => self.line_currency = Some(currency),
+        }
+        if !matches!(f, Field::Amount | Field::Profit) {
+            let line = self.extra.currencies.get(self.line_currency_ix)?;
+            if line.0 != currency.code() {
+                return None;
+            }
+        }
+        Some(())
     }
 
     /// The general reader's check that quantity × price (÷ price unit) is the amount, on
