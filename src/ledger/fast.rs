@@ -1529,8 +1529,7 @@ struct MoneyAffix {
 impl MoneyAffix {
     /// The affix of `text` around `body` (plain digits, no sign), if it may be kept.
     fn new(text: &[u8], body: &[u8], currency: Currency) -> Option<MoneyAffix> {
-        let digit = |b: Option<&u8>| b.is_some_and(u8::is_ascii_digit);
-        if !digit(body.first()) || !digit(body.last()) {
+        if !digits_at_ends(body) {
             return None;
         }
         let (before, bytes) = match (text.strip_suffix(body), text.strip_prefix(body)) {
@@ -1556,14 +1555,13 @@ impl MoneyAffix {
     fn read(
         &self,
         text: &[u8],
-        plain: &impl Fn(&[u8]) -> Option<((i64, u8), Reads)>,
+        plain: &impl Fn(&[u8]) -> Option<NumberRead>,
     ) -> Option<(NumberRead, Currency)> {
         let body = match self.before {
             true => text.strip_prefix(&self.bytes[..])?,
             false => text.strip_suffix(&self.bytes[..])?,
         };
-        let digit = |b: Option<&u8>| b.is_some_and(u8::is_ascii_digit);
-        if !digit(body.first()) || !digit(body.last()) {
+        if !digits_at_ends(body) {
             return None;
         }
         Some((plain(body)?, self.currency))
@@ -2727,7 +2725,7 @@ impl Part {
     /// An amount or profit of field `f` at `row`, in hundredths with its scale, and how
     /// it reads.
     #[inline]
-    fn money(&mut self, text: &[u8], sep: u8, f: Field, row: u64) -> Option<((i64, u8), Reads)> {
+    fn money(&mut self, text: &[u8], sep: u8, f: Field, row: u64) -> Option<NumberRead> {
         match parse_money(text, sep) {
             Some(v) => Some((v, plain_reads(text, v.1))),
             None => self.unusual_money(text, sep, f, row),
@@ -2736,26 +2734,14 @@ impl Part {
 
     /// An amount or profit [`parse_money`] does not read ([`Part::unusual_value`]).
     #[cold]
-    fn unusual_money(
-        &mut self,
-        text: &[u8],
-        sep: u8,
-        f: Field,
-        row: u64,
-    ) -> Option<((i64, u8), Reads)> {
+    fn unusual_money(&mut self, text: &[u8], sep: u8, f: Field, row: u64) -> Option<NumberRead> {
         let plain = |b: &[u8]| parse_money(b, sep).map(|v| (v, plain_reads(b, v.1)));
         self.unusual_value(text, sep, f, row, plain, |b| parse_money_grouped(b, sep))
     }
 
     /// A quantity or price [`parse_number`] does not read ([`Part::unusual_value`]).
     #[cold]
-    fn unusual_number(
-        &mut self,
-        text: &[u8],
-        sep: u8,
-        f: Field,
-        row: u64,
-    ) -> Option<((i64, u8), Reads)> {
+    fn unusual_number(&mut self, text: &[u8], sep: u8, f: Field, row: u64) -> Option<NumberRead> {
         let plain = |b: &[u8]| parse_number(b, sep).map(|v| (v, plain_reads(b, v.1)));
         self.unusual_value(text, sep, f, row, plain, |b| parse_number_grouped(b, sep))
     }
@@ -2772,9 +2758,9 @@ impl Part {
         sep: u8,
         f: Field,
         row: u64,
-        plain: impl Fn(&[u8]) -> Option<((i64, u8), Reads)>,
-        grouped: impl Fn(&[u8]) -> Option<((i64, u8), Reads)>,
-    ) -> Option<((i64, u8), Reads)> {
+        plain: impl Fn(&[u8]) -> Option<NumberRead>,
+        grouped: impl Fn(&[u8]) -> Option<NumberRead>,
+    ) -> Option<NumberRead> {
         match self.signed_value(text, f, row, &plain, &grouped) {
             Some(read) => Some(read),
             None => self.currency_value(text, sep, f, row, &plain, &grouped),
@@ -2787,9 +2773,9 @@ impl Part {
         text: &[u8],
         f: Field,
         row: u64,
-        plain: &impl Fn(&[u8]) -> Option<((i64, u8), Reads)>,
-        grouped: &impl Fn(&[u8]) -> Option<((i64, u8), Reads)>,
-    ) -> Option<((i64, u8), Reads)> {
+        plain: &impl Fn(&[u8]) -> Option<NumberRead>,
+        grouped: &impl Fn(&[u8]) -> Option<NumberRead>,
+    ) -> Option<NumberRead> {
         let (body, sign) = match unusual_sign(text) {
             Some((body, sign)) => (body, Some(sign)),
             None => (text, None),
@@ -2828,9 +2814,9 @@ impl Part {
         sep: u8,
         f: Field,
         row: u64,
-        plain: &impl Fn(&[u8]) -> Option<((i64, u8), Reads)>,
-        grouped: &impl Fn(&[u8]) -> Option<((i64, u8), Reads)>,
-    ) -> Option<((i64, u8), Reads)> {
+        plain: &impl Fn(&[u8]) -> Option<NumberRead>,
+        grouped: &impl Fn(&[u8]) -> Option<NumberRead>,
+    ) -> Option<NumberRead> {
         use super::locale::number::{DecimalSep, split_affixes};
         let t = std::str::from_utf8(text).ok()?;
         // The general reader trims the cell first; a padded one is its to read.
@@ -2852,17 +2838,17 @@ impl Part {
         let parts = split_affixes(t, decimal).ok()?;
         let currency = parts.currency?;
         let body = parts.body.as_bytes();
-        let ((v, scale), reads) = match plain(body) {
+        let (((v, scale), reads), is_plain) = match plain(body) {
             // The plain readers take a leading `-`: the sign was peeled already.
-            Some(read) if !body.starts_with(b"-") => read,
+            Some(read) if !body.starts_with(b"-") => (read, true),
             Some(_) => return None,
-            None => grouped(body)?,
+            None => (grouped(body)?, false),
         };
         // A negative zero is the general reader's (it reads it as zero).
         if parts.negative && v == 0 {
             return None;
         }
-        if !parts.negative && plain(body).is_some() {
+        if is_plain && !parts.negative {
             self.money_affixes[f as usize] = MoneyAffix::new(text, body, currency);
         }
         self.line_takes(currency, f)?;
@@ -2889,7 +2875,7 @@ impl Part {
         (read, currency): (NumberRead, Currency),
         f: Field,
         row: u64,
-    ) -> Option<((i64, u8), Reads)> {
+    ) -> Option<NumberRead> {
         self.line_takes(currency, f)?;
         self.extra.currency_notes += 1;
         self.extra.first_currency_note[f as usize].get_or_insert(row);
@@ -2969,19 +2955,7 @@ impl Part {
             return Some(());
         }
         let text = match raw.strip_prefix(b"\"").and_then(|r| r.strip_suffix(b"\"")) {
-            Some(inner) => {
-                self.scratch.clear();
-                let mut rest = inner;
-                while let Some((&b, tail)) = rest.split_first() {
-                    self.scratch.push(b);
-                    // A doubled quote is one.
-                    rest = match (b, tail) {
-                        (b'"', [b'"', after @ ..]) => after,
-                        _ => tail,
-                    };
-                }
-                &self.scratch[..]
-            }
+            Some(inner) => unescape(inner, &mut self.scratch),
             None => raw,
         };
         if !plain_cell(text) {
@@ -3118,14 +3092,19 @@ fn item_span(spans: &Spans, layout: &Layout) -> Span {
 #[inline]
 fn field<'a>(buf: &'a [u8], s: Span, scratch: &'a mut Vec<u8>) -> &'a [u8] {
     let raw = &buf[s.range()];
-    if !s.escaped {
-        return raw;
+    match s.escaped {
+        false => raw,
+        true => unescape(raw, scratch),
     }
+}
+
+/// The bytes of a quoted field's inside (`raw`, each quote in it doubled, as the scanner
+/// checked) with each `""` made one `"`, in `scratch`.
+fn unescape<'a>(raw: &[u8], scratch: &'a mut Vec<u8>) -> &'a [u8] {
     scratch.clear();
     let mut i = 0;
     while i < raw.len() {
         scratch.push(raw[i]);
-        // The scanner only marks a field escaped when each quote in it is doubled.
         i += if raw[i] == b'"' { 2 } else { 1 };
     }
     scratch
@@ -3337,7 +3316,7 @@ fn ungroup(b: &[u8], sep: u8) -> Option<Grouped> {
 
 /// [`parse_money`] for an amount with its thousands grouped ([`ungroup`]): at most two
 /// decimals; with how it reads.
-fn parse_money_grouped(b: &[u8], sep: u8) -> Option<((i64, u8), Reads)> {
+fn parse_money_grouped(b: &[u8], sep: u8) -> Option<NumberRead> {
     let g = ungroup(b, sep)?;
     let hundredths = match g.decimals {
         0 => g.value.checked_mul(100)?,
@@ -3350,7 +3329,7 @@ fn parse_money_grouped(b: &[u8], sep: u8) -> Option<((i64, u8), Reads)> {
 
 /// [`parse_number`] for a quantity or price with its thousands grouped ([`ungroup`]): at
 /// most twelve integer digits and six decimals; with how it reads.
-fn parse_number_grouped(b: &[u8], sep: u8) -> Option<((i64, u8), Reads)> {
+fn parse_number_grouped(b: &[u8], sep: u8) -> Option<NumberRead> {
     let g = ungroup(b, sep)?;
     (g.int_digits <= 12 && g.decimals <= 6).then_some(((g.value, g.decimals as u8), g.reads()))
 }
@@ -3435,8 +3414,13 @@ fn unusual_sign(b: &[u8]) -> Option<(&[u8], Sign)> {
     } else {
         return None;
     };
+    digits_at_ends(body).then_some((body, sign))
+}
+
+/// Whether `b` starts and ends with an ASCII digit.
+fn digits_at_ends(b: &[u8]) -> bool {
     let digit = |b: Option<&u8>| b.is_some_and(u8::is_ascii_digit);
-    (digit(body.first()) && digit(body.last())).then_some((body, sign))
+    digit(b.first()) && digit(b.last())
 }
 
 /// How a number [`parse_number`] read with `scale` decimals reads under the general
