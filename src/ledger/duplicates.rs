@@ -38,6 +38,16 @@ pub(crate) struct OrderDuplicates<T> {
     groups: u64,
     /// Lines repeating an earlier line.
     repeats: u64,
+    /// The marks of the current order's kept lines, one bit each ([`mark_bit`]): a line
+    /// whose bit is clear has no twin among them and is compared with none. Most lines of
+    /// an order differ from all the others, so most lines are settled by this one test.
+    marks: u64,
+}
+
+/// The bit of `marks` a line's mark sets.
+#[inline]
+fn mark_bit(mark: u64) -> u64 {
+    1 << (mark % 64)
 }
 
 /// What a reader learns from [`OrderDuplicates::finish`].
@@ -60,6 +70,7 @@ impl<T> Default for OrderDuplicates<T> {
             listed: Vec::new(),
             groups: 0,
             repeats: 0,
+            marks: 0,
         }
     }
 }
@@ -92,15 +103,32 @@ impl<T> OrderDuplicates<T> {
     /// Adds a line of the current order: `is_same(earlier)` says whether an earlier kept
     /// line is identical to it, and `keep()` gives what to keep of it when it is new and
     /// the order has room. The line is compared once and nothing is built for a repeat.
-    pub fn add(&mut self, number: u64, is_same: impl Fn(&T) -> bool, keep: impl FnOnce() -> T) {
-        if !self.repeat(number, is_same) && self.has_room() {
-            self.keep(keep(), number);
+    /// `mark` is any number that identical lines share (a length, a hash): lines with
+    /// different marks are not compared.
+    pub fn add(
+        &mut self,
+        number: u64,
+        mark: u64,
+        is_same: impl Fn(&T) -> bool,
+        keep: impl FnOnce() -> T,
+    ) {
+        if !self.repeat(number, mark, is_same) && self.has_room() {
+            self.keep(keep(), number, mark);
         }
     }
 
-    /// Records line `number` as a repeat when `is_same` finds its twin among the kept
-    /// lines; says whether it did.
-    pub fn repeat(&mut self, number: u64, is_same: impl Fn(&T) -> bool) -> bool {
+    /// Records line `number` (with `mark`, as in [`Self::add`]) as a repeat when
+    /// `is_same` finds its twin among the kept lines; says whether it did.
+    #[inline]
+    pub fn repeat(&mut self, number: u64, mark: u64, is_same: impl Fn(&T) -> bool) -> bool {
+        if self.marks & mark_bit(mark) == 0 {
+            return false;
+        }
+        self.repeat_among(number, is_same)
+    }
+
+    /// [`Self::repeat`] once the marks let a twin be among the kept lines.
+    fn repeat_among(&mut self, number: u64, is_same: impl Fn(&T) -> bool) -> bool {
         let Some(i) = self.lines.iter().position(|(t, _, _)| is_same(t)) else {
             return false;
         };
@@ -135,9 +163,10 @@ impl<T> OrderDuplicates<T> {
 
     /// Keeps a new line of the current order (after [`Self::repeat`] found no twin and
     /// [`Self::has_room`] said yes).
-    pub fn keep(&mut self, line: T, number: u64) {
+    pub fn keep(&mut self, line: T, number: u64, mark: u64) {
         if self.has_room() {
             self.lines.push((line, number, None));
+            self.marks |= mark_bit(mark);
         }
     }
 
@@ -161,6 +190,7 @@ impl<T> OrderDuplicates<T> {
             }
         }
         self.lines.clear();
+        self.marks = 0;
     }
 
     /// Ends the last order and gives what was found.
@@ -204,7 +234,13 @@ mod tests {
         let mut d = OrderDuplicates::default();
         for (i, (order, line)) in orders.iter().enumerate() {
             d.order(order.as_bytes());
-            d.add(i as u64 + 1, |k: &String| k == line, || line.to_string());
+            let mark = line.len() as u64;
+            d.add(
+                i as u64 + 1,
+                mark,
+                |k: &String| k == line,
+                || line.to_string(),
+            );
         }
         d.finish()
     }
@@ -236,12 +272,12 @@ mod tests {
         let mut d = OrderDuplicates::default();
         d.order(b"o");
         for i in 0..(ORDER_LINES_COMPARED as u64 + 10) {
-            d.add(i + 1, |k| *k == i, || i);
+            d.add(i + 1, i, |k| *k == i, || i);
         }
         assert_eq!(d.kept().count(), ORDER_LINES_COMPARED);
         // A repeat of a line beyond the first ones compared is not seen.
         let late = ORDER_LINES_COMPARED as u64 + 5;
-        assert!(!d.repeat(99_999, |k| *k == late));
+        assert!(!d.repeat(99_999, late, |k| *k == late));
         assert_eq!(d.finish().repeats, 0);
     }
 
@@ -250,8 +286,8 @@ mod tests {
         let mut d = OrderDuplicates::default();
         for o in 0..(LISTED as u64 + 5) {
             d.order(&o.to_le_bytes());
-            d.add(2 * o + 1, |k| *k == "x", || "x");
-            d.add(2 * o + 2, |k| *k == "x", || "x");
+            d.add(2 * o + 1, 0, |k| *k == "x", || "x");
+            d.add(2 * o + 2, 0, |k| *k == "x", || "x");
         }
         let f = d.finish();
         assert_eq!(f.listed.len(), LISTED);
@@ -260,6 +296,44 @@ mod tests {
             (f.groups, f.repeats),
             (LISTED as u64 + 5, LISTED as u64 + 5)
         );
+    }
+
+    #[test]
+    fn a_line_is_compared_only_when_a_kept_line_shares_its_mark_bit() {
+        let compared = std::cell::Cell::new(0);
+        let mut d = OrderDuplicates::default();
+        let add = |d: &mut OrderDuplicates<&str>, n: u64, line: &'static str| {
+            let same = |k: &&str| {
+                compared.set(compared.get() + 1);
+                *k == line
+            };
+            d.add(n, line.len() as u64, same, || line);
+        };
+        d.order(b"o1");
+        add(&mut d, 1, "a");
+        add(&mut d, 2, "bb");
+        assert_eq!(compared.get(), 0, "no kept line had either mark");
+        add(&mut d, 3, "cc");
+        assert_eq!(
+            compared.get(),
+            2,
+            "`bb` has its mark: compared with `a` and `bb`"
+        );
+        add(&mut d, 4, "bb");
+        assert_eq!(compared.get(), 4, "with `a`, then `bb`, its twin");
+        add(&mut d, 5, "ddd");
+        assert_eq!(compared.get(), 4, "no kept line has mark 3");
+        // Marks 1 and 65 share a bit: a shared bit only costs the comparisons.
+        let long: &'static str = "x".repeat(65).leak();
+        add(&mut d, 6, long);
+        assert_eq!(compared.get(), 8);
+        // A new order forgets the marks.
+        d.order(b"o2");
+        add(&mut d, 7, "a");
+        assert_eq!(compared.get(), 8);
+        let f = d.finish();
+        assert_eq!(f.listed, vec![vec![2, 4]]);
+        assert_eq!((f.groups, f.repeats), (1, 1));
     }
 
     #[test]

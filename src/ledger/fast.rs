@@ -2590,7 +2590,9 @@ impl Part {
         };
         // A new line is kept for the lines after it; its bytes are copied only if the
         // buffer is refilled before its order ends ([`Part::keep_order_lines`]).
-        if !x.dups.repeat(row, is_same) && x.dups.has_room() {
+        // Identical lines share their cell and amount.
+        let mark = u64::from(cell) ^ amount as u64;
+        if !x.dups.repeat(row, mark, is_same) && x.dups.has_room() {
             let range = line.range();
             x.dups.keep(
                 DupLine {
@@ -2601,6 +2603,7 @@ impl Part {
                     in_arena: false,
                 },
                 row,
+                mark,
             );
         }
     }

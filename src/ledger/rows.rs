@@ -578,8 +578,14 @@ impl RowDuplicates {
             self.row.extend_from_slice(text.as_bytes());
         }
         let encoded = &self.row;
-        self.inner
-            .add(row.line, |k: &Vec<u8>| k == encoded, || encoded.clone());
+        // Identical rows encode to the same length.
+        let mark = encoded.len() as u64;
+        self.inner.add(
+            row.line,
+            mark,
+            |k: &Vec<u8>| k == encoded,
+            || encoded.clone(),
+        );
     }
 }
 
