@@ -21,7 +21,7 @@ use crate::rules::{RuleSet, SourcingPattern, VolumeBand};
 use graph::SupplyGraph;
 pub use review::{Quadrant, ReviewCell, apply_scorecard};
 use rust_decimal::Decimal;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -892,8 +892,10 @@ pub fn advise(
             .iter()
             .map(|c| (c.id.as_str(), c.abc.id().clone()))
             .collect(),
+        groups: FxHashMap::default(),
     };
     let mut ctx = ctx;
+    ctx.groups = ctx.index_groups();
     // One id and name per supplier (the id is the analysis' own), one text per role's
     // reason and one per rule id: the allocations share them.
     let shared = suppliers
@@ -1078,6 +1080,19 @@ struct Ctx<'a> {
     rule_ids: Vec<(&'static str, Arc<str>)>,
     /// Per category, its id as the analysis shares it, for the pairs' methods.
     category_ids: FxHashMap<&'a str, Arc<str>>,
+    /// The category groups of the profiles, by name: see `Ctx::index_groups`.
+    groups: FxHashMap<&'a str, Group<'a>>,
+}
+
+/// A category group, as the backup and bundling candidates of its categories look it up.
+#[derive(Default)]
+struct Group<'a> {
+    /// Every supplier buying in one of the group's categories, in id order, with those
+    /// categories and its spend in each, by spend descending (ties by id).
+    members: Vec<(&'a str, Vec<(&'a str, Decimal)>)>,
+    /// Every supplier serving two or more of the group's economic-opportunistic
+    /// categories with spend, in id order, with those categories (in the same order).
+    bundlers: Vec<(&'a str, Vec<&'a str>)>,
 }
 
 /// A supplier of the analysis, as the advice shares it.
@@ -1124,12 +1139,71 @@ struct TypeTexts {
     actions: Arc<[Action]>,
 }
 
-impl Ctx<'_> {
-    fn group_of(&self, category: &str) -> Option<&str> {
-        self.profiles
+impl<'a> Ctx<'a> {
+    fn group_of(&self, category: &str) -> Option<&'a str> {
+        let profiles: &'a Profiles = self.profiles;
+        profiles
             .categories
             .get(category)
             .and_then(|f| f.text("group"))
+    }
+
+    /// Whether a category is economic-opportunistic.
+    fn is_opportunistic(&self, category: &str) -> bool {
+        self.cat_type.get(category) == Some(&RelationshipType::EconomicOpportunistic)
+    }
+
+    /// The economic-opportunistic categories a supplier buys in with spend, by spend
+    /// descending (ties by id): what it could take into a bundle.
+    fn bundled(&self, supplier: &str) -> Vec<&'a str> {
+        self.graph
+            .categories_of(supplier)
+            .into_iter()
+            .filter(|&(c, v)| v > Decimal::ZERO && self.is_opportunistic(c))
+            .map(|(c, _)| c)
+            .collect()
+    }
+
+    /// The profiles' category groups with their suppliers, found in one pass over the
+    /// suppliers. Looked for per category instead, every supplier was gone through for
+    /// each grouped category, twice (5,000 suppliers and 200 grouped categories added
+    /// 0.24 s to a 0.16 s run).
+    fn index_groups(&self) -> FxHashMap<&'a str, Group<'a>> {
+        let mut out: FxHashMap<&'a str, Group<'a>> = FxHashMap::default();
+        let profiles: &'a Profiles = self.profiles;
+        if !profiles
+            .categories
+            .values()
+            .any(|f| f.text("group").is_some())
+        {
+            return out;
+        }
+        for s in self.graph.supplier_ids() {
+            // A supplier's categories fall into few groups: a short list, not a map.
+            let mut by_group: Vec<(&'a str, Vec<(&'a str, Decimal)>)> = Vec::new();
+            for (c, v) in self.graph.categories_of(s) {
+                let Some(g) = self.group_of(c) else {
+                    continue;
+                };
+                match by_group.iter_mut().find(|(x, _)| *x == g) {
+                    Some((_, cs)) => cs.push((c, v)),
+                    None => by_group.push((g, vec![(c, v)])),
+                }
+            }
+            for (g, cs) in by_group {
+                let group = out.entry(g).or_default();
+                let bundled: Vec<&'a str> = cs
+                    .iter()
+                    .filter(|&&(c, v)| v > Decimal::ZERO && self.is_opportunistic(c))
+                    .map(|&(c, _)| c)
+                    .collect();
+                if bundled.len() >= 2 {
+                    group.bundlers.push((s, bundled));
+                }
+                group.members.push((s, cs));
+            }
+        }
+        out
     }
 
     /// A supplier's id and name, shared: the ledger's suppliers' from `shared`, another's
@@ -1248,17 +1322,17 @@ impl Ctx<'_> {
         let Some(group) = self.group_of(category) else {
             return out;
         };
+        let members = self.groups.get(group).map_or(&[][..], |g| &g.members[..]);
+        // A category can have thousands of suppliers: each member is looked up, not
+        // compared with each of them.
+        let serving: FxHashSet<&str> = current.iter().map(|x| x.0).collect();
         let mut related: Vec<(&str, &str, Decimal)> = Vec::new();
-        for s in self.graph.supplier_ids() {
-            if skip(s, &out) {
+        for &(s, ref cs) in members {
+            if excluded(s) || serving.contains(s) || out.iter().any(|c| c.supplier_id == s) {
                 continue;
             }
-            if let Some((c, spend)) = self
-                .graph
-                .categories_of(s)
-                .into_iter()
-                .find(|&(c, _)| c != category && self.group_of(c) == Some(group))
-            {
+            // Its first other category of the group, as it ranks its categories.
+            if let Some(&(c, spend)) = cs.iter().find(|&&(c, _)| c != category) {
                 related.push((s, c, spend));
             }
         }

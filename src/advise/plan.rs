@@ -5,7 +5,6 @@
 use super::text::fill;
 use super::{Allocation, Candidate, CategoryPlan, Ctx, Move, Role, frac, moves};
 use crate::analysis::CategoryResult;
-use crate::relationship::RelationshipType;
 use crate::rules::SourcingPattern;
 use rust_decimal::Decimal;
 use std::sync::Arc;
@@ -361,25 +360,11 @@ impl Ctx<'_> {
         // that could take this category into a bundle. Volume is only moved between
         // suppliers that serve the category today: a bundling candidate must quote first.
         let words = &self.rules.advice.roles;
-        let bundled = |s: &str| -> Vec<&str> {
-            self.graph
-                .categories_of(s)
-                .into_iter()
-                .filter(|&(c, v)| {
-                    v > Decimal::ZERO
-                        && self.cat_type.get(c) == Some(&RelationshipType::EconomicOpportunistic)
-                })
-                .map(|(c, _)| c)
-                .collect()
-        };
         // Counted without copying: the categories are listed for the one kept only.
         let bundled_count = |s: &str| -> usize {
             self.graph
                 .category_spends(s)
-                .filter(|(c, v)| {
-                    *v > Decimal::ZERO
-                        && self.cat_type.get(c) == Some(&RelationshipType::EconomicOpportunistic)
-                })
+                .filter(|&(c, v)| v > Decimal::ZERO && self.is_opportunistic(c))
                 .count()
         };
         let mut keep: Vec<(&str, usize, Decimal)> = active
@@ -393,7 +378,7 @@ impl Ctx<'_> {
         });
         if let Some(&(best, _, _)) = keep.first() {
             let best = best.to_string();
-            let cats = bundled(&best);
+            let cats = self.bundled(&best);
             let phase_out: Arc<str> = fill(&words.phase_out, &[("best", &best)]).into();
             for (s, v) in active {
                 if **s == *best {
@@ -439,19 +424,13 @@ impl Ctx<'_> {
         }
         // Candidates come from the category's group only: without a group nothing says
         // that a supplier of other low-value goods could deliver this one.
-        let group = self.group_of(cur.category);
         let mut others: Vec<(&str, Vec<&str>)> = self
-            .graph
-            .supplier_ids()
-            .filter(|s| group.is_some() && !active.iter().any(|x| *x.0 == **s))
-            .map(|s| {
-                let in_group: Vec<&str> = bundled(s)
-                    .into_iter()
-                    .filter(|c| self.group_of(c) == group)
-                    .collect();
-                (s, in_group)
-            })
-            .filter(|(_, cs)| cs.len() >= 2)
+            .group_of(cur.category)
+            .and_then(|g| self.groups.get(g))
+            .into_iter()
+            .flat_map(|g| &g.bundlers)
+            .filter(|(s, _)| !active.iter().any(|x| *x.0 == **s))
+            .map(|(s, cs)| (*s, cs.clone()))
             .collect();
         others.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(b.0)));
         let b = &self.rules.advice.bundling;

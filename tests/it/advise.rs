@@ -356,3 +356,53 @@ fn by_limits_the_report_to_the_category_plans_or_the_supplier_actions() {
         all.lines().count()
     );
 }
+
+#[test]
+fn related_backups_are_the_other_suppliers_of_the_group_by_their_spend_there() {
+    // PAPER is single-sourced (S1). Its group holds BOXES and TAPE: their suppliers are
+    // the related backups, each under its largest other category of the group, ranked by
+    // its spend there (ties by id); S1 itself serves PAPER, and OIL is in no group.
+    let a = analyse(
+        &[
+            ("S1", "PAPER", 1000),
+            ("S1", "BOXES", 50),
+            ("B2", "BOXES", 300),
+            ("B2", "TAPE", 700),
+            ("A3", "TAPE", 300),
+            ("Z4", "BOXES", 300),
+            ("O5", "OIL", 900),
+        ],
+        "[categories.PAPER]\ncriticality = \"core\"\ngroup = \"packaging\"\n\n\
+         [categories.BOXES]\ngroup = \"packaging\"\n\n[categories.TAPE]\ngroup = \"packaging\"\n",
+    );
+    let risk = a
+        .advice
+        .risks
+        .iter()
+        .find(|r| r.id == "single-source" && r.subject == "PAPER")
+        .expect("PAPER single-source risk");
+    let backups: Vec<(&str, &str, &str)> = risk
+        .backup_candidates
+        .iter()
+        .map(|c| (c.supplier_id.as_str(), c.rule.as_str(), c.why.as_str()))
+        .collect();
+    let related = |s, c| {
+        (
+            s,
+            "advice.risks.related",
+            format!("already serves the related category {c} (group packaging)"),
+        )
+    };
+    let expected = [
+        related("B2", "TAPE"),
+        related("A3", "TAPE"),
+        related("Z4", "BOXES"),
+    ];
+    assert_eq!(
+        backups,
+        expected
+            .iter()
+            .map(|(s, r, w)| (*s, *r, w.as_str()))
+            .collect::<Vec<_>>()
+    );
+}
