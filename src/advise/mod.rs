@@ -1300,10 +1300,11 @@ impl<'a> Ctx<'a> {
                 });
             }
         }
+        // A category can have thousands of suppliers: each candidate is looked up among
+        // them, not compared with each.
+        let serving: FxHashSet<&str> = current.iter().map(|x| x.0).collect();
         let skip = |s: &str, out: &[Candidate]| {
-            excluded(s)
-                || current.iter().any(|x| x.0 == s)
-                || out.iter().any(|c| c.supplier_id == s)
+            excluded(s) || serving.contains(s) || out.iter().any(|c| c.supplier_id == s)
         };
         if let Some(f) = self.profiles.categories.get(category) {
             for s in f.list("qualified-suppliers") {
@@ -1323,12 +1324,9 @@ impl<'a> Ctx<'a> {
             return out;
         };
         let members = self.groups.get(group).map_or(&[][..], |g| &g.members[..]);
-        // A category can have thousands of suppliers: each member is looked up, not
-        // compared with each of them.
-        let serving: FxHashSet<&str> = current.iter().map(|x| x.0).collect();
         let mut related: Vec<(&str, &str, Decimal)> = Vec::new();
         for &(s, ref cs) in members {
-            if excluded(s) || serving.contains(s) || out.iter().any(|c| c.supplier_id == s) {
+            if skip(s, &out) {
                 continue;
             }
             // Its first other category of the group, as it ranks its categories.
