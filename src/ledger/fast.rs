@@ -3552,11 +3552,24 @@ fn is_iso_date(d: &[u8; 10]) -> bool {
     (1..=days).contains(&day)
 }
 
-/// Bits of one 64-byte stretch: structural bytes (the delimiter, `\n` `\r` `"`) and
-/// non-ASCII bytes.
+/// Bits of one stretch of up to 64 bytes, bit `i` for byte `i`.
+#[derive(Clone, Copy)]
+struct Masks {
+    /// Structural bytes: the delimiter, `\n`, `\r` and `"`.
+    all: u64,
+    /// Non-ASCII bytes.
+    hi: u64,
+    /// `\n`.
+    nl: u64,
+    /// Whether the stretch holds a `\r` or a `"`: without them, each structural byte is
+    /// a delimiter or a newline ([`scan_buffer`]'s plain lane).
+    special: bool,
+}
+
+/// [`Masks`] of one 64-byte stretch.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn masks(b: &[u8; 64], delim: u8) -> (u64, u64) {
+fn masks(b: &[u8; 64], delim: u8) -> Masks {
     use std::arch::x86_64::*;
     // SAFETY: SSE2 is part of the x86_64 baseline; the four unaligned 16-byte loads stay
     // inside the 64-byte array.
@@ -3567,37 +3580,51 @@ fn masks(b: &[u8; 64], delim: u8) -> (u64, u64) {
         let q = _mm_set1_epi8(b'"' as i8);
         let mut m = 0u64;
         let mut hi = 0u64;
+        let mut newlines = 0u64;
+        let mut special = _mm_setzero_si128();
         for k in 0..4 {
             let v = _mm_loadu_si128(b.as_ptr().add(16 * k) as *const __m128i);
-            let hit = _mm_or_si128(
-                _mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, nl)),
-                _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, q)),
-            );
+            let is_nl = _mm_cmpeq_epi8(v, nl);
+            let is_special = _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, q));
+            special = _mm_or_si128(special, is_special);
+            let hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), is_nl), is_special);
             m |= u64::from(_mm_movemask_epi8(hit) as u16) << (16 * k);
+            newlines |= u64::from(_mm_movemask_epi8(is_nl) as u16) << (16 * k);
             hi |= u64::from(_mm_movemask_epi8(v) as u16) << (16 * k);
         }
-        (m, hi)
+        Masks {
+            all: m,
+            hi,
+            nl: newlines,
+            special: _mm_movemask_epi8(special) != 0,
+        }
     }
 }
 
-/// Bits of one 64-byte stretch: structural bytes (the delimiter, `\n` `\r` `"`) and
-/// non-ASCII bytes.
+/// [`Masks`] of one 64-byte stretch.
 #[cfg(not(target_arch = "x86_64"))]
 #[inline(always)]
-fn masks(b: &[u8; 64], delim: u8) -> (u64, u64) {
+fn masks(b: &[u8; 64], delim: u8) -> Masks {
     tail_masks(b, delim)
 }
 
 /// [`masks`] for a stretch shorter than 64 bytes.
 #[inline]
-fn tail_masks(b: &[u8], delim: u8) -> (u64, u64) {
-    let mut m = 0u64;
-    let mut hi = 0u64;
+fn tail_masks(b: &[u8], delim: u8) -> Masks {
+    let mut out = Masks {
+        all: 0,
+        hi: 0,
+        nl: 0,
+        special: false,
+    };
     for (i, &c) in b.iter().enumerate() {
-        m |= u64::from(c == delim || matches!(c, b'\n' | b'\r' | b'"')) << i;
-        hi |= u64::from(c >= 0x80) << i;
+        let special = matches!(c, b'\r' | b'"');
+        out.all |= u64::from(c == delim || c == b'\n' || special) << i;
+        out.hi |= u64::from(c >= 0x80) << i;
+        out.nl |= u64::from(c == b'\n') << i;
+        out.special |= special;
     }
-    (m, hi)
+    out
 }
 
 /// Outcome of scanning a buffer.
@@ -3637,14 +3664,80 @@ fn scan_buffer(
     }
     // Spans of earlier calls point into bytes since moved.
     part.last_identity = None;
+    let mut hi_from; // first bit of the stretch's `hi` in the current record
+    // The end of a record at the newline at `p` (bit `off` of the stretch's masks): the
+    // record is `[pos, p)`, or `[pos, p - 1)` after a `\r`.
+    macro_rules! newline {
+        ($p:expr, $off:expr, $hi:expr) => {{
+            let (p, off, hi): (usize, usize, u64) = ($p, $off, $hi);
+            let fend = if cr_at == p.wrapping_sub(1) { cr_at } else { p };
+            let span = if closed_at != usize::MAX {
+                Span::new(fstart + 1, closed_at, escaped)
+            } else {
+                Span::new(fstart, fend, false)
+            };
+            if fend == pos || field_ix + 1 != ncols {
+                return None; // a blank line or a row of another width
+            }
+            let role = *layout.role.get(field_ix)?;
+            if role != NONE {
+                spans[role as usize] = span;
+            }
+            let line_hi = rec_hi || (hi >> hi_from) & low_bits(off - hi_from) != 0;
+            if line_hi && std::str::from_utf8(&buf[pos..fend]).is_err() {
+                return None;
+            }
+            let line = Span::new(pos, fend, false);
+            if layout.others {
+                part.other_cells(&buf[line.range()], layout)?;
+            }
+            part.push(buf, &spans, line, layout)?;
+            pos = p + 1;
+            hi_from = off + 1;
+            rec_hi = false;
+            field_ix = 0;
+            fstart = pos;
+            closed_at = usize::MAX;
+            escaped = false;
+            if base + pos as u64 >= end {
+                part.flush(buf, layout)?;
+                return Some(Scanned::Done);
+            }
+        }};
+    }
     let mut chunk = 0usize;
     while chunk < n {
-        let (mut mask, hi) = if chunk + 64 <= n {
+        let m = if chunk + 64 <= n {
             masks(buf[chunk..chunk + 64].try_into().ok()?, delim)
         } else {
             tail_masks(&buf[chunk..], delim)
         };
-        let mut hi_from = pos.max(chunk) - chunk; // first bit of `hi` in the current record
+        let (mut mask, hi) = (m.all, m.hi);
+        hi_from = pos.max(chunk) - chunk;
+        if !m.special && !quoted && closed_at == usize::MAX {
+            // The plain lane: no quote and no `\r` in the stretch, none open before it;
+            // each bit is a delimiter or a newline, told apart by the newline mask.
+            while mask != 0 {
+                let off = mask.trailing_zeros() as usize;
+                let p = chunk + off;
+                mask &= mask - 1;
+                if (m.nl >> off) & 1 == 0 {
+                    let role = *layout.role.get(field_ix)?;
+                    if role != NONE {
+                        spans[role as usize] = Span::new(fstart, p, false);
+                    }
+                    field_ix += 1;
+                    fstart = p + 1;
+                } else {
+                    newline!(p, off, hi);
+                }
+            }
+            if hi_from < 64 && (hi >> hi_from) != 0 {
+                rec_hi = true;
+            }
+            chunk += 64;
+            continue;
+        }
         while mask != 0 {
             let off = mask.trailing_zeros() as usize;
             let p = chunk + off;
@@ -3717,42 +3810,7 @@ fn scan_buffer(
                     }
                     cr_at = p;
                 }
-                _ => {
-                    // Newline: the record is [pos, p).
-                    let fend = if cr_at == p.wrapping_sub(1) { cr_at } else { p };
-                    let span = if closed_at != usize::MAX {
-                        Span::new(fstart + 1, closed_at, escaped)
-                    } else {
-                        Span::new(fstart, fend, false)
-                    };
-                    if fend == pos || field_ix + 1 != ncols {
-                        return None; // a blank line or a row of another width
-                    }
-                    let role = *layout.role.get(field_ix)?;
-                    if role != NONE {
-                        spans[role as usize] = span;
-                    }
-                    let line_hi = rec_hi || (hi >> hi_from) & low_bits(off - hi_from) != 0;
-                    if line_hi && std::str::from_utf8(&buf[pos..fend]).is_err() {
-                        return None;
-                    }
-                    let line = Span::new(pos, fend, false);
-                    if layout.others {
-                        part.other_cells(&buf[line.range()], layout)?;
-                    }
-                    part.push(buf, &spans, line, layout)?;
-                    pos = p + 1;
-                    hi_from = off + 1;
-                    rec_hi = false;
-                    field_ix = 0;
-                    fstart = pos;
-                    closed_at = usize::MAX;
-                    escaped = false;
-                    if base + pos as u64 >= end {
-                        part.flush(buf, layout)?;
-                        return Some(Scanned::Done);
-                    }
-                }
+                _ => newline!(p, off, hi),
             }
         }
         if hi_from < 64 && (hi >> hi_from) != 0 {

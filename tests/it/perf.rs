@@ -1777,3 +1777,39 @@ fn general_reader_streams_a_windows_1251_ledger_as_its_utf8_twin() {
     assert_eq!(got_report.rows_read, want_report.rows_read);
     assert_eq!(got_report.rows_used, want_report.rows_used);
 }
+
+/// Quotes, escaped quotes, `\r\n` and plain lines with every offset in the scan's 64-byte
+/// stretches: a padding grows by one byte a line, so a closing quote ends a stretch and its
+/// delimiter starts the next, a `\r` ends one and its `\n` starts the next, and stretches
+/// with no quote or `\r` (the scan's plain lane) follow ones with them.
+#[test]
+fn fast_path_reads_quotes_and_crlf_at_every_offset_of_a_stretch() {
+    let mut text = String::from(
+        "order_id,date,supplier_id,supplier_name,category,item_id,quantity,unit_price,amount,currency\n",
+    );
+    for i in 0..400usize {
+        let pad = "x".repeat(i % 67);
+        let name = match i % 4 {
+            0 => format!("\"Alpha, \"\"Q\"\"{pad}\""),
+            1 => format!("Beta-{pad}"),
+            2 => format!("\"Gamma{pad}\""),
+            _ => format!("Delta{pad}"),
+        };
+        let end = if i % 3 == 0 { "\r\n" } else { "\n" };
+        let amount = format!("{}.{:02}", 10 + i, i % 100);
+        text.push_str(&format!(
+            "PO{i},2025-01-{:02},S{},{name},CAT-{},I{},1,{amount},{amount},EUR{end}",
+            1 + i % 28,
+            i % 4,
+            i % 3,
+            i % 7,
+        ));
+    }
+    let dir = temp_dir("stretch-offsets");
+    let path = dir.join("ledger.csv");
+    std::fs::write(&path, &text).expect("write ledger");
+    let want = dump(&general(&path));
+    for threads in [1, 2] {
+        assert_eq!(dump(&fast(&path, threads)), want, "{threads} threads");
+    }
+}
