@@ -1193,34 +1193,48 @@ impl Layout {
 
 /// A field's bytes in the buffer: `[start, end)`, and whether it was quoted with `""`
 /// escapes inside (then the bytes still hold the doubled quotes).
+///
+/// Eight bytes: the escape flag is the top bit of `end` (offsets stay below
+/// [`MAX_BUFFER`], 2^30). A record's spans are stored at each delimiter and copied
+/// through the records in flight; with a separate flag a span took twelve bytes and two
+/// stores.
 #[derive(Debug, Clone, Copy, Default)]
 struct Span {
     start: u32,
     end: u32,
-    escaped: bool,
 }
 
+/// The bit of [`Span::end`] that marks an escaped field.
+const ESCAPED: u32 = 1 << 31;
+
+const _: () = assert!(MAX_BUFFER as u64 <= ESCAPED as u64);
+
 impl Span {
-    /// A span of a buffer; offsets fit `u32` because [`scan`] never holds more than
-    /// [`MAX_BUFFER`] bytes (12 bytes a span: a record's spans are copied per line).
+    /// A span of a buffer; offsets fit 31 bits because [`scan`] never holds more than
+    /// [`MAX_BUFFER`] bytes.
     #[inline]
     fn new(start: usize, end: usize, escaped: bool) -> Span {
         Span {
             start: start as u32,
-            end: end as u32,
-            escaped,
+            end: end as u32 | if escaped { ESCAPED } else { 0 },
         }
     }
 
     /// The bytes' positions in the buffer.
     #[inline]
     fn range(self) -> std::ops::Range<usize> {
-        self.start as usize..self.end as usize
+        self.start as usize..(self.end & !ESCAPED) as usize
+    }
+
+    /// Whether the field was quoted with `""` escapes inside.
+    #[inline]
+    fn escaped(self) -> bool {
+        self.end & ESCAPED != 0
     }
 
     #[inline]
     fn is_empty(self) -> bool {
-        self.end == self.start
+        self.end & !ESCAPED == self.start
     }
 }
 
@@ -1343,11 +1357,13 @@ impl Texts {
 /// is `u128::MAX`). `None` for longer or escaped fields.
 #[inline]
 fn pack(buf: &[u8], s: Span) -> Option<u128> {
-    let len = s.range().len();
-    if s.escaped || len > 15 {
+    // An escaped span's `end` has its top bit set: its length reads as over 15.
+    let len = s.end.wrapping_sub(s.start) as usize;
+    if len > 15 {
         return None;
     }
-    let v = match buf.get(s.range().start..s.range().start + 16) {
+    let start = s.start as usize;
+    let v = match buf.get(start..start + 16) {
         Some(b) => u128::from_le_bytes(b.try_into().ok()?),
         None => {
             let mut a = [0u8; 16];
@@ -2072,7 +2088,7 @@ impl Part {
 
         // Numbers need no unescaping (a number with `""` inside is not handled).
         let amount_span = spans[Field::Amount as usize];
-        if amount_span.escaped {
+        if amount_span.escaped() {
             return None;
         }
         let amount_text = raw(amount_span);
@@ -2080,7 +2096,7 @@ impl Part {
             self.money(amount_text, layout.decimal, Field::Amount, row)?;
         let profit_span = spans[Field::Profit as usize];
         let profit = if col(Field::Profit) {
-            if profit_span.escaped {
+            if profit_span.escaped() {
                 return None;
             }
             if !profit_span.is_empty() {
@@ -2329,7 +2345,7 @@ impl Part {
                 }
                 // Order ids are not kept, but one such as `Total` makes the row a total
                 // row, and one with spaces around it is the general reader's to trim.
-                if s.escaped || !plain_cell(id) {
+                if s.escaped() || !plain_cell(id) {
                     return None;
                 }
                 self.extra.dups.order(id)
@@ -2495,8 +2511,8 @@ impl Part {
         // before (in the same buffer), the pair is known without a lookup.
         if let Some((s, prev)) = self.last_identity
             && s == supplier
-            && !name_span.escaped
-            && !prev.escaped
+            && !name_span.escaped()
+            && !prev.escaped()
             && same_bytes(&buf[prev.range()], &buf[name_span.range()])
         {
             return self.count_identity(supplier, row);
@@ -2720,7 +2736,7 @@ impl Part {
             return Some(None);
         }
         let s = spans[f as usize];
-        if s.escaped {
+        if s.escaped() {
             return None;
         }
         if s.is_empty() {
@@ -3108,7 +3124,7 @@ fn item_span(spans: &Spans, layout: &Layout) -> Span {
 #[inline]
 fn field<'a>(buf: &'a [u8], s: Span, scratch: &'a mut Vec<u8>) -> &'a [u8] {
     let raw = &buf[s.range()];
-    match s.escaped {
+    match s.escaped() {
         false => raw,
         true => unescape(raw, scratch),
     }
@@ -4107,6 +4123,22 @@ mod tests {
         // Sixteen bytes or more, or escaped, are not packed.
         assert_eq!(key(8, 24), None);
         assert_eq!(pack(buf, Span::new(0, 2, true)), None);
+        assert_eq!(pack(buf, Span::new(7, 7, true)), None);
+    }
+
+    #[test]
+    fn a_span_keeps_its_escape_flag_apart_from_its_bytes() {
+        let last = MAX_BUFFER - 1;
+        for escaped in [false, true] {
+            let s = Span::new(5, last, escaped);
+            assert_eq!(s.range(), 5..last);
+            assert_eq!(s.escaped(), escaped);
+            assert!(!s.is_empty());
+            let e = Span::new(last, last, escaped);
+            assert!(e.is_empty());
+            assert_eq!(e.escaped(), escaped);
+        }
+        assert_eq!(std::mem::size_of::<Span>(), 8);
     }
 
     #[test]
