@@ -29,7 +29,7 @@ struct Current<'c> {
     category: &'c str,
     /// Sum of the positive spends: the base of every share and proposal.
     total: Decimal,
-    /// The category's profit (sum over its pairs).
+    /// The category's profit (sum over its pairs; zero when the ledger has no profit).
     profit: Decimal,
 }
 
@@ -108,11 +108,17 @@ impl Ctx<'_> {
         let rec = &self.rules.recommendations[&t];
         let current: &[(Arc<str>, Decimal)] = &c.suppliers;
         let total: Decimal = current.iter().map(|x| x.1.max(Decimal::ZERO)).sum();
-        let profit: Decimal = current
-            .iter()
-            .filter_map(|(s, _)| self.pairs.get(&(&**s, c.id.as_str())))
-            .map(|p| p.profit)
-            .sum();
+        // Only profit shares read it; without profit they are not made (and every pair's
+        // profit is zero), so the lookups (a cache miss a supplier) are skipped.
+        let profit: Decimal = if self.has_profit {
+            current
+                .iter()
+                .filter_map(|(s, _)| self.pairs.get(&(&**s, c.id.as_str())))
+                .map(|p| p.profit)
+                .sum()
+        } else {
+            Decimal::ZERO
+        };
         let cur = Current {
             category: &c.id,
             total,
