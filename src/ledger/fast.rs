@@ -3748,6 +3748,9 @@ fn scan_buffer(
                     newline!(p, off, hi);
                 }
             }
+            // The stretch's end, as after the general loop below. Written once, with the
+            // two loops as an if/else, the scan took 39 more instructions a line
+            // (cachegrind, 1M-row bench ledger).
             if hi_from < 64 && (hi >> hi_from) != 0 {
                 rec_hi = true;
             }
