@@ -13,6 +13,7 @@
 //!   caller reports them as a warning. When the total is not positive, every object is C
 //!   and every share is zero.
 
+use crate::ratio::ratio;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -284,7 +285,7 @@ where
             non_positive.push(id.to_string());
         }
         let (share, cumulative_share) = if total > Decimal::ZERO {
-            (value / total, cumulative / total)
+            (ratio(value, total), ratio(cumulative, total))
         } else {
             (Decimal::ZERO, Decimal::ZERO)
         };
@@ -292,8 +293,8 @@ where
             id,
             rank: u32::try_from(i + 1).unwrap_or(u32::MAX),
             value,
-            share: share.normalize(),
-            cumulative_share: cumulative_share.normalize(),
+            share,
+            cumulative_share,
             class,
         });
     }

@@ -646,7 +646,7 @@ fn analyze_without_items(
     };
     let frac = |part: Decimal, whole: Decimal| {
         if whole > Decimal::ZERO {
-            (part / whole).normalize()
+            crate::ratio::ratio(part, whole)
         } else {
             Decimal::ZERO
         }

@@ -66,6 +66,7 @@ pub mod ledger;
 pub mod pipeline;
 pub mod profiles;
 pub mod profit;
+pub mod ratio;
 pub mod relationship;
 pub mod report;
 pub mod rules;

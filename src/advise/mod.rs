@@ -763,7 +763,7 @@ impl Advice {
 
 fn frac(part: Decimal, whole: Decimal) -> Decimal {
     if whole > Decimal::ZERO {
-        (part / whole).normalize()
+        crate::ratio::ratio(part, whole)
     } else {
         Decimal::ZERO
     }
