@@ -958,6 +958,7 @@ fn scan_decoded(
     let mut f = File::open(path).ok()?;
     f.seek(SeekFrom::Start(start)).ok()?;
     let mut part = Part::new(layout);
+    let mut queue = Queue::new();
     let mut raw = vec![0u8; BLOCK];
     let mut buf: Vec<u8> = Vec::with_capacity(2 * BLOCK);
     let mut left = end.saturating_sub(start);
@@ -980,7 +981,7 @@ fn scan_decoded(
             return None;
         }
         // The range ends where the bytes read end: no record beyond it is in `buf`.
-        match scan_buffer(&buf, 0, u64::MAX, eof, layout, &mut part)? {
+        match scan_buffer(&buf, 0, u64::MAX, eof, layout, &mut part, &mut queue)? {
             Scanned::Done => break,
             Scanned::Consumed(used) => {
                 if eof {
@@ -1536,6 +1537,129 @@ struct Pending {
 /// The field spans of one record, indexed by `Field as usize`.
 type Spans = [Span; Field::ALL.len()];
 
+/// The records in flight, apart from the [`Part`] they are added to, so that a record is
+/// added from its slot, not from a copy of it (the copy, a call to `memcpy`, took about 30
+/// instructions a line).
+struct Queue {
+    /// Records waiting to be added, by count of records queued modulo [`RING`]; all
+    /// records of a buffer are added before it is refilled (their spans point into it).
+    ring: Box<[Pending; RING]>,
+    /// Records queued, looked up, touched and added since the ring was last empty.
+    queued: usize,
+    looked: usize,
+    touched: usize,
+    added: usize,
+}
+
+impl Queue {
+    fn new() -> Queue {
+        Queue {
+            ring: Box::new([Pending::default(); RING]),
+            queued: 0,
+            looked: 0,
+            touched: 0,
+            added: 0,
+        }
+    }
+
+    /// Queues a record (its fields at `spans`, the whole line at `line`): its item's slot
+    /// is prefetched, and the records queued before it move on a step.
+    #[inline]
+    fn push(
+        &mut self,
+        part: &mut Part,
+        buf: &[u8],
+        spans: &Spans,
+        line: Span,
+        layout: &Layout,
+    ) -> Option<()> {
+        let key = item_key(buf, item_span(spans, layout), &mut part.scratch)
+            .map(|k| (k, ItemTable::hash(k)));
+        if let Some((_, h)) = key {
+            part.item_table.prefetch(h);
+        }
+        self.ring[self.queued % RING] = Pending {
+            spans: *spans,
+            line,
+            key,
+            ..Pending::default()
+        };
+        self.queued += 1;
+        if self.queued - self.looked > LOOK_AFTER {
+            self.advance(part, buf, layout)?;
+        }
+        Some(())
+    }
+
+    /// Moves the records in flight one step each: one is looked up, one touched, one added.
+    #[inline(never)]
+    fn advance(&mut self, part: &mut Part, buf: &[u8], layout: &Layout) -> Option<()> {
+        self.look(part);
+        if self.looked - self.touched > TOUCH_AFTER {
+            self.touch(part);
+        }
+        if self.touched - self.added > ADD_AFTER {
+            self.add_next(part, buf, layout)?;
+        }
+        Some(())
+    }
+
+    /// Looks up the next record's item slot and prefetches the item's last cell.
+    #[inline]
+    fn look(&mut self, part: &Part) {
+        let table = &part.item_table;
+        let p = &mut self.ring[self.looked % RING];
+        let at = p.key.and_then(|(k, h)| table.find(k, h));
+        p.found = at;
+        p.generation = table.generation;
+        if let Some(slot) = at.and_then(|a| table.slots.get(a)) {
+            prefetch(part.cells.as_ptr().wrapping_add(slot.cell as usize).cast());
+        }
+        self.looked += 1;
+    }
+
+    /// Prefetches the last name and the packed id of the supplier of the next record's
+    /// item's last cell.
+    #[inline]
+    fn touch(&mut self, part: &Part) {
+        let p = &self.ring[self.touched % RING];
+        let supplier = p
+            .found
+            .filter(|_| p.generation == part.item_table.generation)
+            .and_then(|at| part.item_table.slots.get(at))
+            .and_then(|slot| part.cells.get(slot.cell as usize))
+            .map(|c| c.key.0);
+        if let Some(s) = supplier {
+            prefetch(part.supplier_pair.as_ptr().wrapping_add(s as usize).cast());
+            prefetch(part.suppliers.keys.as_ptr().wrapping_add(s as usize).cast());
+        }
+        self.touched += 1;
+    }
+
+    /// Adds the next record, from its slot.
+    #[inline]
+    fn add_next(&mut self, part: &mut Part, buf: &[u8], layout: &Layout) -> Option<()> {
+        let p = &self.ring[self.added % RING];
+        self.added += 1;
+        part.add(buf, &p.spans, p.line, layout, p.key, p.found, p.generation)
+    }
+
+    /// Adds every queued record (before the buffer they point into changes).
+    fn flush(&mut self, part: &mut Part, buf: &[u8], layout: &Layout) -> Option<()> {
+        while self.looked < self.queued {
+            self.look(part);
+        }
+        while self.touched < self.looked {
+            self.touch(part);
+        }
+        while self.added < self.touched {
+            self.add_next(part, buf, layout)?;
+        }
+        (self.queued, self.looked, self.touched, self.added) = (0, 0, 0, 0);
+        Some(())
+    }
+}
+
 /// A number as the fast readers give it: its digits as an integer and its decimals, and
 /// how it reads.
 type NumberRead = ((i64, u8), Reads);
@@ -1628,14 +1752,6 @@ struct Part {
     items: Ids,
     /// The items with packed ids.
     item_table: ItemTable,
-    /// Records waiting to be added, by count of records queued modulo [`RING`]; all
-    /// records of a buffer are added before it is refilled (their spans point into it).
-    ring: Box<[Pending; RING]>,
-    /// Records queued, looked up, touched and added since the ring was last empty.
-    queued: usize,
-    looked: usize,
-    touched: usize,
-    added: usize,
     cells: Vec<FastCell>,
     cell_index: FxHashMap<(u32, u32, u32), u32>,
     has_profit: bool,
@@ -3000,101 +3116,6 @@ impl Part {
         last.extend_from_slice(raw);
         Some(())
     }
-
-    /// Queues a record (its fields at `spans`, the whole line at `line`): its item's slot
-    /// is prefetched, and the records queued before it move on a step.
-    #[inline]
-    fn push(&mut self, buf: &[u8], spans: &Spans, line: Span, layout: &Layout) -> Option<()> {
-        let key = item_key(buf, item_span(spans, layout), &mut self.scratch)
-            .map(|k| (k, ItemTable::hash(k)));
-        if let Some((_, h)) = key {
-            self.item_table.prefetch(h);
-        }
-        *self.ring.get_mut(self.queued % RING)? = Pending {
-            spans: *spans,
-            line,
-            key,
-            ..Pending::default()
-        };
-        self.queued += 1;
-        if self.queued - self.looked > LOOK_AFTER {
-            self.advance(buf, layout)?;
-        }
-        Some(())
-    }
-
-    /// Moves the records in flight one step each: one is looked up, one touched, one added.
-    #[inline(never)]
-    fn advance(&mut self, buf: &[u8], layout: &Layout) -> Option<()> {
-        self.look();
-        if self.looked - self.touched > TOUCH_AFTER {
-            self.touch();
-        }
-        if self.touched - self.added > ADD_AFTER {
-            self.add_next(buf, layout)?;
-        }
-        Some(())
-    }
-
-    /// Looks up the next record's item slot and prefetches the item's last cell.
-    #[inline]
-    fn look(&mut self) {
-        let generation = self.item_table.generation;
-        let Some(p) = self.ring.get_mut(self.looked % RING) else {
-            return;
-        };
-        let at = p.key.and_then(|(k, h)| self.item_table.find(k, h));
-        p.found = at;
-        p.generation = generation;
-        if let Some(slot) = at.and_then(|a| self.item_table.slots.get(a)) {
-            prefetch(self.cells.as_ptr().wrapping_add(slot.cell as usize).cast());
-        }
-        self.looked += 1;
-    }
-
-    /// Prefetches the last name and the packed id of the supplier of the next record's
-    /// item's last cell.
-    #[inline]
-    fn touch(&mut self) {
-        let supplier = self
-            .ring
-            .get(self.touched % RING)
-            .and_then(|p| {
-                p.found
-                    .filter(|_| p.generation == self.item_table.generation)
-            })
-            .and_then(|at| self.item_table.slots.get(at))
-            .and_then(|slot| self.cells.get(slot.cell as usize))
-            .map(|c| c.key.0);
-        if let Some(s) = supplier {
-            prefetch(self.supplier_pair.as_ptr().wrapping_add(s as usize).cast());
-            prefetch(self.suppliers.keys.as_ptr().wrapping_add(s as usize).cast());
-        }
-        self.touched += 1;
-    }
-
-    /// Adds the next record.
-    #[inline]
-    fn add_next(&mut self, buf: &[u8], layout: &Layout) -> Option<()> {
-        let p = *self.ring.get(self.added % RING)?;
-        self.added += 1;
-        self.add(buf, &p.spans, p.line, layout, p.key, p.found, p.generation)
-    }
-
-    /// Adds every queued record (before the buffer they point into changes).
-    fn flush(&mut self, buf: &[u8], layout: &Layout) -> Option<()> {
-        while self.looked < self.queued {
-            self.look();
-        }
-        while self.touched < self.looked {
-            self.touch();
-        }
-        while self.added < self.touched {
-            self.add_next(buf, layout)?;
-        }
-        (self.queued, self.looked, self.touched, self.added) = (0, 0, 0, 0);
-        Some(())
-    }
 }
 
 /// The packed key of a field's unescaped bytes; `None` when they are 16 bytes or more.
@@ -3663,11 +3684,11 @@ fn scan_buffer(
     eof: bool,
     layout: &Layout,
     part: &mut Part,
+    queue: &mut Queue,
 ) -> Option<Scanned> {
     let n = buf.len();
     let ncols = layout.role.len();
     let delim = layout.delim;
-    let mut spans = [Span::default(); Field::ALL.len()];
     let mut pos = 0usize; // start of the current record
     let mut field_ix = 0usize;
     let mut fstart = 0usize;
@@ -3682,6 +3703,10 @@ fn scan_buffer(
     }
     // Spans of earlier calls point into bytes since moved.
     part.last_identity = None;
+    // The spans of the record being read. Kept here rather than written to the record's
+    // slot of the queue: stores to the stack need no reload of what else the loop reads
+    // (through the slot, 32 more instructions a line).
+    let mut spans = [Span::default(); Field::ALL.len()];
     let mut hi_from; // first bit of the stretch's `hi` in the current record
     // The end of a record at the newline at `p` (bit `off` of the stretch's masks): the
     // record is `[pos, p)`, or `[pos, p - 1)` after a `\r`.
@@ -3709,7 +3734,7 @@ fn scan_buffer(
             if layout.others {
                 part.other_cells(&buf[line.range()], layout)?;
             }
-            part.push(buf, &spans, line, layout)?;
+            queue.push(part, buf, &spans, line, layout)?;
             pos = p + 1;
             hi_from = off + 1;
             rec_hi = false;
@@ -3718,7 +3743,7 @@ fn scan_buffer(
             closed_at = usize::MAX;
             escaped = false;
             if base + pos as u64 >= end {
-                part.flush(buf, layout)?;
+                queue.flush(part, buf, layout)?;
                 return Some(Scanned::Done);
             }
         }};
@@ -3776,7 +3801,7 @@ fn scan_buffer(
                                 closed_at = p;
                                 continue;
                             }
-                            part.flush(buf, layout)?;
+                            queue.flush(part, buf, layout)?;
                             return Some(Scanned::Consumed(pos));
                         }
                         if buf[p + 1] == b'"' {
@@ -3823,7 +3848,7 @@ fn scan_buffer(
                         if eof {
                             return None;
                         }
-                        part.flush(buf, layout)?;
+                        queue.flush(part, buf, layout)?;
                         return Some(Scanned::Consumed(pos));
                     }
                     if buf[p + 1] != b'\n' {
@@ -3839,7 +3864,7 @@ fn scan_buffer(
         }
         chunk += 64;
     }
-    part.flush(buf, layout)?;
+    queue.flush(part, buf, layout)?;
     if pos >= n || !eof {
         return Some(if eof {
             Scanned::Done
@@ -3851,7 +3876,15 @@ fn scan_buffer(
     part.keep_order_lines(buf)?;
     let mut with_nl = buf[pos..].to_vec();
     with_nl.push(b'\n');
-    match scan_buffer(&with_nl, base + pos as u64, u64::MAX, true, layout, part)? {
+    match scan_buffer(
+        &with_nl,
+        base + pos as u64,
+        u64::MAX,
+        true,
+        layout,
+        part,
+        queue,
+    )? {
         Scanned::Done | Scanned::Consumed(_) => Some(Scanned::Done),
     }
 }
@@ -3900,6 +3933,7 @@ fn scan(
     let mut f = File::open(path).ok()?;
     f.seek(SeekFrom::Start(start)).ok()?;
     let mut part = Part::new(layout);
+    let mut queue = Queue::new();
     let mut buf = vec![0u8; BLOCK];
     let mut filled = 0;
     let mut base = start;
@@ -3922,7 +3956,15 @@ fn scan(
         }
         filled += n;
         let eof = filled < buf.len();
-        match scan_buffer(&buf[..filled], base, end, eof, layout, &mut part)? {
+        match scan_buffer(
+            &buf[..filled],
+            base,
+            end,
+            eof,
+            layout,
+            &mut part,
+            &mut queue,
+        )? {
             Scanned::Done => {
                 part.settle_identities()?;
                 return Some(part);
