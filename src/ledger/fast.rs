@@ -390,6 +390,7 @@ fn read_as(
     // The identities are recorded once the parts are merged and their tables freed:
     // recorded beside two parts' tables, they made the read's peak.
     if let Some(w) = &whole {
+        report.identities.reserve(w.suppliers.names.len());
         for (first, part_pairs, names, suppliers) in pairs {
             for seen in &part_pairs {
                 let s = match &suppliers {

@@ -3,9 +3,9 @@
 //! per-file accounts, rendered as the report of `procura check`.
 
 use super::{FileReport, SkipReason};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use unicode_normalization::UnicodeNormalization;
 
 /// Characters that are invisible in a spreadsheet but make two ids different: zero-width
@@ -91,11 +91,18 @@ struct Seen {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Identities {
     /// id → each name as written (trimmed) and where. Names are compared by their key only
-    /// when the findings are made, so that reading a row costs no normalisation.
-    ids: HashMap<String, Vec<Seen>>,
+    /// when the findings are made, so that reading a row costs no normalisation. Hashed
+    /// with Fx, as the interned ids are: one lookup per supplier and name (the fast path)
+    /// or per line (the general reader), and the findings sort what they take from it.
+    ids: FxHashMap<String, Vec<Seen>>,
 }
 
 impl Identities {
+    /// Makes room for `n` more supplier ids.
+    pub(crate) fn reserve(&mut self, n: usize) {
+        self.ids.reserve(n);
+    }
+
     /// Records a used line.
     pub(crate) fn record(&mut self, id: &str, name: Option<&str>, line: u64) {
         self.record_lines(id, name, &[line], 0);
