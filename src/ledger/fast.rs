@@ -2458,8 +2458,10 @@ impl Part {
                     return Some(());
                 }
                 let id = &buf[s.range()];
+                // Both ids packed and differ: a new order, without comparing the bytes.
+                let new = key.is_some() && self.last_order != u128::MAX;
                 self.last_order = key.unwrap_or(u128::MAX);
-                if self.extra.dups.same_order(id) {
+                if !new && self.extra.dups.same_order(id) {
                     return Some(());
                 }
                 // Order ids are not kept, but one such as `Total` makes the row a total
@@ -2467,7 +2469,8 @@ impl Part {
                 if s.escaped() || !plain_cell(id) {
                     return None;
                 }
-                self.extra.dups.order(id)
+                self.extra.dups.new_order(id);
+                true
             }
             None => {
                 let date = match layout.column[Field::Date as usize] {
