@@ -387,34 +387,24 @@ fn read_as(
             suppliers,
         ));
     }
-    // The identities are recorded once the parts are merged and their tables freed:
-    // recorded beside two parts' tables, they made the read's peak.
-    if let Some(w) = &whole {
-        report.identities.reserve(w.suppliers.names.len());
-        for (first, part_pairs, names, suppliers) in pairs {
-            for seen in &part_pairs {
-                let s = match &suppliers {
-                    Some(map) => *map.get(seen.supplier as usize)?,
-                    None => seen.supplier,
-                };
-                let id = w.suppliers.names.get(s as usize)?;
-                let name = names.get(seen.name as usize)?;
-                let lines: Vec<u64> = seen.rows.iter().map(|r| first + r).collect();
-                // Past the rows kept, the identity checks keep only the count.
-                let more = seen.count - lines.len() as u64;
-                report.identities.record_lines(id, Some(name), &lines, more);
-            }
-        }
-    }
     // The dates' order gives the period; its decision is written after the numbers'.
     let (order, date_decision) = match layout.column[Field::Date as usize] {
         Some(c) => dates.decide(c, header.get(c)?)?,
         None => (Order::DayFirst, None),
     };
-    let cube = match whole {
-        Some(part) => Some(part.into_cube(order)?),
+    // The identities are recorded once the parts are merged and their tables freed:
+    // recorded beside two parts' tables, they made the read's peak. The cube is built
+    // from the merged part meanwhile, on the core the second part's scan has left.
+    let cube = match &whole {
+        Some(w) => std::thread::scope(|scope| {
+            let cube = scope.spawn(|| w.cube(order));
+            let recorded = record_identities(&mut report, w, pairs);
+            let cube = cube.join().ok().flatten();
+            recorded.and(cube).map(Some)
+        })?,
         None => None,
     };
+    drop(whole);
     number_decisions(&mut report, &layout, &header, &proofs, &ambiguous)?;
     report.decisions.extend(date_decision);
     let amount = Field::Amount as usize;
@@ -495,6 +485,27 @@ fn read_as(
 /// line, the pairs, the names' texts, and where the part's suppliers went in the merged
 /// part (`None`: it is the first part).
 type PartPairs = (u64, Vec<PairSeen>, Texts, Option<Vec<u32>>);
+
+/// Records the parts' (supplier, name) pairs in the report's identities, by the merged
+/// part's supplier ids, with their lines in the file.
+fn record_identities(report: &mut FileReport, whole: &Part, pairs: Vec<PartPairs>) -> Option<()> {
+    report.identities.reserve(whole.suppliers.names.len());
+    for (first, part_pairs, names, suppliers) in pairs {
+        for seen in &part_pairs {
+            let s = match &suppliers {
+                Some(map) => *map.get(seen.supplier as usize)?,
+                None => seen.supplier,
+            };
+            let id = whole.suppliers.names.get(s as usize)?;
+            let name = names.get(seen.name as usize)?;
+            let lines: Vec<u64> = seen.rows.iter().map(|r| first + r).collect();
+            // Past the rows kept, the identity checks keep only the count.
+            let more = seen.count - lines.len() as u64;
+            report.identities.record_lines(id, Some(name), &lines, more);
+        }
+    }
+    Some(())
+}
 
 /// The general reader's decisions on the number columns' decimal separator: each column
 /// with a proof (a value that reads only one way, at its line) is decided by it; then each
@@ -2135,7 +2146,7 @@ impl Part {
 
     /// The spend cube of this part, its period from dates read in `order`; `None` if a
     /// sum does not fit a `Decimal`.
-    fn into_cube(self, order: Order) -> Option<SpendCube> {
+    fn cube(&self, order: Order) -> Option<SpendCube> {
         let mut cube = SpendCube::default();
         let interner = |ids: &Ids| {
             // In index order, which is the order of first appearance.
@@ -2150,8 +2161,8 @@ impl Part {
         cube.items = interner(&self.items);
         cube.supplier_names = self
             .supplier_names
-            .into_iter()
-            .map(|n| n.map(String::from).unwrap_or_default())
+            .iter()
+            .map(|n| n.as_deref().map(String::from).unwrap_or_default())
             .collect();
         cube.cells.reserve(self.cells.len());
         for c in &self.cells {
@@ -2171,7 +2182,7 @@ impl Part {
             );
         }
         cube.has_profit = self.has_profit;
-        cube.currencies = self.currencies;
+        cube.currencies = self.currencies.clone();
         cube.currencies.sort();
         cube.period = match self.periods[order as usize] {
             Some((a, b)) => Some((date_text(&a)?, date_text(&b)?)),
