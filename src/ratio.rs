@@ -92,9 +92,17 @@ mod tests {
         a.serialize() == b.serialize()
     }
 
+    /// Asserts that [`ratio`] gives `(p / w).normalize()` for each pair.
+    fn assert_divides_as_decimal(pairs: &[(&str, &str)]) {
+        for &(p, w) in pairs {
+            let (p, w) = (d(p), d(w));
+            assert!(same(ratio(p, w), (p / w).normalize()), "{p} / {w}");
+        }
+    }
+
     #[test]
     fn shares_are_the_normalized_quotient() {
-        for (p, w) in [
+        assert_divides_as_decimal(&[
             ("1", "3"),
             ("2", "3"),
             ("19.05", "100"),
@@ -106,10 +114,7 @@ mod tests {
             ("6.99", "1"),
             ("1855881981576", "1855881981576.00"),
             ("1", "18558819815.76"),
-        ] {
-            let (p, w) = (d(p), d(w));
-            assert!(same(ratio(p, w), (p / w).normalize()), "{p} / {w}");
-        }
+        ]);
         assert_eq!(
             ratio(d("1"), d("3")).to_string(),
             "0.3333333333333333333333333333"
@@ -134,16 +139,13 @@ mod tests {
 
     #[test]
     fn large_quotients_and_mantissas_are_divided_as_decimal_does() {
-        for (p, w) in [
+        assert_divides_as_decimal(&[
             ("7", "1"),
             ("70", "9.99"),
             ("18446744073709551616", "3"),
             ("1", "18446744073709551616"),
             ("0.0000000000000000000000000001", "3"),
-        ] {
-            let (p, w) = (d(p), d(w));
-            assert!(same(ratio(p, w), (p / w).normalize()), "{p} / {w}");
-        }
+        ]);
     }
 
     fn money() -> impl Strategy<Value = Decimal> {
