@@ -13,7 +13,7 @@
 //!   caller reports them as a warning. When the total is not positive, every object is C
 //!   and every share is zero.
 
-use crate::ratio::ratio;
+use crate::ratio::share;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -284,17 +284,12 @@ where
         if value <= Decimal::ZERO {
             non_positive.push(id.to_string());
         }
-        let (share, cumulative_share) = if total > Decimal::ZERO {
-            (ratio(value, total), ratio(cumulative, total))
-        } else {
-            (Decimal::ZERO, Decimal::ZERO)
-        };
         entries.push(AbcEntry {
             id,
             rank: u32::try_from(i + 1).unwrap_or(u32::MAX),
             value,
-            share,
-            cumulative_share,
+            share: share(value, total),
+            cumulative_share: share(cumulative, total),
             class,
         });
     }

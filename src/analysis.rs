@@ -644,13 +644,6 @@ fn analyze_without_items(
             Decimal::ZERO
         }
     };
-    let frac = |part: Decimal, whole: Decimal| {
-        if whole > Decimal::ZERO {
-            crate::ratio::ratio(part, whole)
-        } else {
-            Decimal::ZERO
-        }
-    };
 
     let category_facts = |ci: Ix| -> Vec<(&'static str, Value)> {
         let cell = cell_at(&per_category, ci);
@@ -809,8 +802,8 @@ fn analyze_without_items(
                 category: id_of(&category_ids, ci, &cube.categories),
                 spend: cell.spend,
                 profit: cell.profit,
-                share_in_category: frac(cell.spend, c_cell.spend),
-                share_of_supplier_spend: frac(cell.spend, s_cell.spend),
+                share_in_category: crate::ratio::share(cell.spend, c_cell.spend),
+                share_of_supplier_spend: crate::ratio::share(cell.spend, s_cell.spend),
                 lines: cell.lines,
                 classification,
             });

@@ -24,6 +24,17 @@ pub fn ratio(part: Decimal, whole: Decimal) -> Decimal {
     }
 }
 
+/// `part`'s share of `whole`: [`ratio`], or zero when `whole` is not positive (a total
+/// of nothing, or of credit notes, has no shares).
+#[must_use]
+pub fn share(part: Decimal, whole: Decimal) -> Decimal {
+    if whole > Decimal::ZERO {
+        ratio(part, whole)
+    } else {
+        Decimal::ZERO
+    }
+}
+
 /// 10^n for n ≤ 28, as `u128`.
 const POW10: [u128; 29] = {
     let mut t = [1u128; 29];

@@ -15,6 +15,7 @@ pub mod text;
 
 use crate::analysis::{CategoryResult, Finding, PairResult, Summary, SupplierResult};
 use crate::profiles::Profiles;
+use crate::ratio::share;
 use crate::relationship::RelationshipType;
 use crate::rules::expr::Value;
 use crate::rules::{RuleSet, SourcingPattern, VolumeBand};
@@ -761,14 +762,6 @@ impl Advice {
     }
 }
 
-fn frac(part: Decimal, whole: Decimal) -> Decimal {
-    if whole > Decimal::ZERO {
-        crate::ratio::ratio(part, whole)
-    } else {
-        Decimal::ZERO
-    }
-}
-
 /// Percent with 1 decimal, for sentences.
 pub(crate) fn pct1(f: Decimal) -> String {
     format!("{:.1} %", (f * Decimal::ONE_HUNDRED).round_dp(1))
@@ -1294,7 +1287,7 @@ impl<'a> Ctx<'a> {
                     name: self.name(s),
                     why: fill(
                         &words.serving,
-                        &[("category", category), ("share", &pct1(frac(v, total)))],
+                        &[("category", category), ("share", &pct1(share(v, total)))],
                     ),
                     rule: "advice.risks.serving".into(),
                 });

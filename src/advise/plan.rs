@@ -3,8 +3,9 @@
 //! and the money to move.
 
 use super::text::fill;
-use super::{Allocation, Candidate, CategoryPlan, Ctx, Move, Role, frac, moves};
+use super::{Allocation, Candidate, CategoryPlan, Ctx, Move, Role, moves};
 use crate::analysis::CategoryResult;
+use crate::ratio::share;
 use crate::rules::SourcingPattern;
 use rust_decimal::Decimal;
 use std::sync::Arc;
@@ -48,23 +49,23 @@ impl Ctx<'_> {
     ) -> Allocation {
         let pair = self.pairs.get(&(supplier, cur.category));
         let profit = pair.map(|p| p.profit).unwrap_or_default();
-        let profit_share = self.has_profit.then(|| frac(profit, cur.profit));
+        let profit_share = self.has_profit.then(|| share(profit, cur.profit));
         let performance = self.supplier_text(supplier, Some(cur.category), "performance");
         let capacity = self.supplier_text(supplier, Some(cur.category), "capacity");
         let free_capacity = self.supplier_bool(supplier, "free-capacity");
-        let share = frac(spend.max(Decimal::ZERO), cur.total);
+        let current_share = share(spend.max(Decimal::ZERO), cur.total);
         let (supplier_id, name) = self.id_name(supplier);
         Allocation {
             supplier_id,
             name,
             role,
             current_spend: spend,
-            current_share: share,
+            current_share,
             proposed_share: proposed.map(|p| p.normalize()),
             // Proposed spend in cents; a proposal that keeps the current share keeps the
             // current spend exactly, so that no phantom cent moves.
             proposed_spend: proposed.map(|p| {
-                if p == share {
+                if p == current_share {
                     spend.max(Decimal::ZERO)
                 } else {
                     (p * cur.total).round_dp(2).normalize()
@@ -124,7 +125,7 @@ impl Ctx<'_> {
             total,
             profit,
         };
-        let share = |v: Decimal| frac(v.max(Decimal::ZERO), total);
+        let share = |v: Decimal| share(v.max(Decimal::ZERO), total);
         let hhi: Decimal = current
             .iter()
             .map(|(_, v)| {
@@ -279,7 +280,7 @@ impl Ctx<'_> {
                 let backup_max = split.backup_max_share / hundred;
                 let backup_share = match rest.first() {
                     Some((_, v)) if n_known >= split.backup_from => {
-                        frac(*v, cur.total).min(backup_max)
+                        share(*v, cur.total).min(backup_max)
                     }
                     _ => Decimal::ZERO,
                 };
@@ -475,7 +476,7 @@ impl Ctx<'_> {
         } else {
             f.max_suppliers.max(1).min(n - 1)
         };
-        let mut proposed: Vec<Decimal> = active.iter().map(|(_, v)| frac(*v, cur.total)).collect();
+        let mut proposed: Vec<Decimal> = active.iter().map(|(_, v)| share(*v, cur.total)).collect();
         let mut backup_gain = Decimal::ZERO;
         let mut backup_from_candidate = None;
         if n > frames {
@@ -572,7 +573,7 @@ impl Ctx<'_> {
         let words = &self.rules.advice.roles;
         let d = &self.rules.advice.single_or_dual;
         let partners = d.max_suppliers.max(1);
-        let mut proposed: Vec<Decimal> = active.iter().map(|(_, v)| frac(*v, cur.total)).collect();
+        let mut proposed: Vec<Decimal> = active.iter().map(|(_, v)| share(*v, cur.total)).collect();
         let mut phased = Decimal::ZERO;
         for p in proposed.iter_mut().skip(partners) {
             phased += *p;
