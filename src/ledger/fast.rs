@@ -55,6 +55,7 @@
 //!   newline anywhere makes the whole read "not handled", so a split point can never fall
 //!   inside a record unnoticed: the thread owning the record that holds it sees the quote.
 
+use super::digits;
 use super::duplicates::{OrderDuplicates, order_key, push_listed};
 use super::locale::headers::is_total_cell;
 use super::locale::number::Currency;
@@ -2223,14 +2224,14 @@ impl Part {
         }
         let amount_text = raw(amount_span);
         let ((amount, amount_scale), amount_reads) =
-            self.money(amount_text, layout.decimal, Field::Amount, row)?;
+            self.money(buf, amount_span, layout.decimal, Field::Amount, row)?;
         let profit_span = spans[Field::Profit as usize];
         let profit = if col(Field::Profit) {
             if profit_span.escaped() {
                 return None;
             }
             if !profit_span.is_empty() {
-                Some(self.money(raw(profit_span), layout.decimal, Field::Profit, row)?)
+                Some(self.money(buf, profit_span, layout.decimal, Field::Profit, row)?)
             } else {
                 None
             }
@@ -2876,7 +2877,7 @@ impl Part {
             return Some(None);
         }
         let text = &buf[s.range()];
-        let (v, reads) = match parse_number(text, layout.decimal) {
+        let (v, reads) = match number_at(buf, s, layout.decimal) {
             Some(v) => (v, plain_reads(text, v.1)),
             None => self.unusual_number(text, layout.decimal, f, row)?,
         };
@@ -2890,8 +2891,9 @@ impl Part {
     /// An amount or profit of field `f` at `row`, in hundredths with its scale, and how
     /// it reads.
     #[inline]
-    fn money(&mut self, text: &[u8], sep: u8, f: Field, row: u64) -> Option<NumberRead> {
-        match parse_money(text, sep) {
+    fn money(&mut self, buf: &[u8], s: Span, sep: u8, f: Field, row: u64) -> Option<NumberRead> {
+        let text = &buf[s.range()];
+        match money_at(buf, s, sep) {
             Some(v) => Some((v, plain_reads(text, v.1))),
             None => self.unusual_money(text, sep, f, row),
         }
@@ -3223,6 +3225,35 @@ fn plain_cell(id: &[u8]) -> bool {
 #[cold]
 fn slow_plain_cell(id: &[u8]) -> bool {
     std::str::from_utf8(id).is_ok_and(|t| t.trim() == t && !is_total_cell(t))
+}
+
+/// [`parse_money`] of the cell at `s` in `buf` (not escaped), eight bytes at a time
+/// when the cell reads plainly ([`digits::plain`]).
+#[inline(always)]
+fn money_at(buf: &[u8], s: Span, sep: u8) -> Option<(i64, u8)> {
+    let r = s.range();
+    match digits::plain(buf, r.start, r.end, sep) {
+        // At most eight digits: in hundredths, far inside an i64.
+        Some(p) if p.decimals <= 2 && !(p.negative && p.digits == 0) => {
+            let v = p.digits as i64 * [100, 10, 1][p.decimals];
+            Some((if p.negative { -v } else { v }, p.decimals as u8))
+        }
+        _ => parse_money(&buf[r], sep),
+    }
+}
+
+/// [`parse_number`] of the cell at `s` in `buf` (not escaped), eight bytes at a time
+/// when the cell reads plainly ([`digits::plain`]).
+#[inline(always)]
+fn number_at(buf: &[u8], s: Span, sep: u8) -> Option<(i64, u8)> {
+    let r = s.range();
+    match digits::plain(buf, r.start, r.end, sep) {
+        Some(p) if p.decimals <= 6 && !(p.negative && p.digits == 0) => {
+            let v = p.digits as i64;
+            Some((if p.negative { -v } else { v }, p.decimals as u8))
+        }
+        _ => parse_number(&buf[r], sep),
+    }
 }
 
 /// Parses `-?digits(.d|.dd)?` into hundredths and the number of decimals written, with

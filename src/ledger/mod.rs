@@ -10,6 +10,7 @@
 //! in the [`FileReport`]; [`quality`] cross-checks supplier identities over all files.
 
 mod csv_reader;
+mod digits;
 mod duplicates;
 mod fast;
 pub mod fx;
