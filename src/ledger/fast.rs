@@ -1996,8 +1996,21 @@ impl Extra {
 
     /// Keeps what a value of field `f` at `row` says about the column's decimal
     /// separator: the first proof, and the first value that reads two ways.
-    #[inline]
+    #[inline(always)]
     fn weigh(&mut self, f: Field, row: u64, reads: Reads, text: &[u8]) -> Option<()> {
+        // Three values a line: what most say is already known, and is settled here
+        // without a call.
+        match reads {
+            Reads::Same => Some(()),
+            Reads::OneWay if self.proofs[f as usize].is_some() => Some(()),
+            _ => self.weigh_news(f, row, reads, text),
+        }
+    }
+
+    /// [`Extra::weigh`] of a value that may say something new.
+    #[cold]
+    #[inline(never)]
+    fn weigh_news(&mut self, f: Field, row: u64, reads: Reads, text: &[u8]) -> Option<()> {
         match reads {
             Reads::TwoWays => {
                 self.ambiguous[f as usize].get_or_insert(row);
