@@ -144,6 +144,34 @@ fn fast_path_equals_the_general_reader_on_a_generated_ledger() {
     );
 }
 
+/// Items bought from several suppliers and in several categories, in another mix in each
+/// part of the file: merging the parts finds each cell whether or not it is its item's
+/// last cell in the part merged into.
+#[test]
+fn fast_path_merges_parts_whose_items_have_several_cells() {
+    let mut text = String::from(
+        "order_id,date,supplier_id,supplier_name,category,item_id,quantity,unit_price,amount,currency\n",
+    );
+    for i in 0..6_000usize {
+        // The supplier and category an item is bought in turn with the part of the file.
+        let phase = i * 7 / 6_000;
+        let item = i % 37;
+        let supplier = (item + phase) % 5;
+        let category = (item * (phase + 1)) % 3;
+        text.push_str(&format!(
+            "PO{i},2025-01-01,S{supplier},Supplier {supplier},CAT-{category},I{item},1,{0}.50,{0}.50,EUR\n",
+            1 + i % 90,
+        ));
+    }
+    let dir = temp_dir("fast-merge-cells");
+    let path = dir.join("ledger.csv");
+    std::fs::write(&path, &text).expect("write ledger");
+    let want = dump(&general(&path));
+    for threads in [1, 2, 3, 7] {
+        assert_eq!(dump(&fast(&path, threads)), want, "{threads} threads");
+    }
+}
+
 #[test]
 fn fast_path_equals_the_general_reader_with_crlf_and_profit() {
     check(
