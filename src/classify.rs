@@ -138,9 +138,10 @@ pub fn classify(rules: &RuleSet, facts: &dyn Facts) -> Result<Classification, Cl
         } else {
             let mut found = None;
             for (i, r) in c.derive.iter().enumerate() {
-                let rule = format!("{}.derive.{}", c.id, i + 1);
+                // Named only when it holds or fails: most rules tried do neither.
+                let rule = || format!("{}.derive.{}", c.id, i + 1);
                 let holds = r.when.eval(&lookup).map_err(|source| ClassifyError {
-                    rule: rule.clone(),
+                    rule: rule(),
                     source,
                 })?;
                 if holds == Some(true) {
@@ -148,7 +149,7 @@ pub fn classify(rules: &RuleSet, facts: &dyn Facts) -> Result<Classification, Cl
                         criterion: c.id.clone(),
                         value: Some(r.value.clone()),
                         source: ValueSource::Derived {
-                            rule,
+                            rule: rule(),
                             condition: r.when_text.clone(),
                         },
                         why: r.why.clone(),
