@@ -499,10 +499,16 @@ fn record_identities(report: &mut FileReport, whole: &Part, pairs: Vec<PartPairs
             };
             let id = whole.suppliers.names.get(s as usize)?;
             let name = names.get(seen.name as usize)?;
-            let lines: Vec<u64> = seen.rows().iter().map(|r| first + r).collect();
+            let rows = seen.rows();
+            let mut lines = [0u64; PAIR_ROWS];
+            for (line, row) in lines.iter_mut().zip(rows) {
+                *line = first + row;
+            }
             // Past the rows kept, the identity checks keep only the count.
-            let more = seen.count - lines.len() as u64;
-            report.identities.record_lines(id, Some(name), &lines, more);
+            let more = seen.count - rows.len() as u64;
+            report
+                .identities
+                .record_lines(id, Some(name), &lines[..rows.len()], more);
         }
     }
     Some(())

@@ -122,7 +122,9 @@ impl Identities {
             None => {
                 names.push(Seen {
                     name: name.to_string(),
-                    ..Seen::default()
+                    // Sized once: grown a line at a time it took two allocations.
+                    lines: Vec::with_capacity(LINES_SHOWN),
+                    count: 0,
                 });
                 let last = names.len() - 1;
                 &mut names[last]
