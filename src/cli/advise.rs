@@ -46,22 +46,17 @@ pub fn run(a: AdviseArgs) -> Result<(), Failure> {
     let format = Format::from(a.format);
     super::report::refuse_terminal(format, a.output.as_deref())?;
     let by = a.by.map(Dimension::from);
-    let bytes = match format {
+    let written = output::write_with(a.output.as_deref(), |out| match format {
         // The full report, with the files read and the rules used.
         Format::Xlsx | Format::Html => {
             let ctx = report::Context {
                 files: &files,
                 rules: Some(&rules),
             };
-            report::render_with(&analysis, &ctx, by.unwrap_or_default(), format)
+            report::write_with(&analysis, &ctx, by.unwrap_or_default(), format, out)
         }
-        _ => report::render_advice(&analysis, format, by),
-    }
-    .map_err(|e| Failure {
-        code: exit::OUTPUT,
-        message: e.to_string(),
-    })?;
-    let written = output::write(a.output.as_deref(), &bytes);
+        _ => report::write_advice(&analysis, format, by, out),
+    });
     super::leave((analysis, files));
     written
 }

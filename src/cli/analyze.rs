@@ -1,7 +1,7 @@
 //! `procura analyze`: the main job.
 
 use super::progress;
-use super::{CommonArgs, Failure, exit, inputs, load_rules, output};
+use super::{CommonArgs, Failure, inputs, load_rules, output};
 use clap::{Args, ValueEnum};
 use procura::analysis::Dimension;
 use procura::pipeline;
@@ -80,11 +80,9 @@ pub fn run(a: AnalyzeArgs) -> Result<(), Failure> {
         files: &files,
         rules: Some(&rules),
     };
-    let bytes = report::render_with(&analysis, &ctx, by, format).map_err(|e| Failure {
-        code: exit::OUTPUT,
-        message: e.to_string(),
-    })?;
-    let written = output::write(a.output.as_deref(), &bytes);
+    let written = output::write_with(a.output.as_deref(), |out| {
+        report::write_with(&analysis, &ctx, by, format, out)
+    });
     super::leave((analysis, files));
     written
 }

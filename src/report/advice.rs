@@ -532,13 +532,35 @@ struct Document<'a> {
 }
 
 fn json(a: &Analysis) -> Result<Vec<u8>, ReportError> {
-    let mut out = serde_json::to_vec_pretty(&Document {
+    let mut out = Vec::new();
+    write_json(a, &mut out)?;
+    Ok(out)
+}
+
+/// [`json`], written to `out` as it is made.
+fn write_json(a: &Analysis, out: &mut dyn std::io::Write) -> Result<(), ReportError> {
+    let doc = Document {
         procura: env!("CARGO_PKG_VERSION"),
         command: "advise",
         notices: &a.summary.notices,
         summary: &a.summary,
         advice: &a.advice,
-    })?;
-    out.push(b'\n');
-    Ok(out)
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+/// [`render_advice`], written to `out`; JSON as it is made (see
+/// [`write_with`](super::write_with)).
+pub fn write_advice(
+    a: &Analysis,
+    format: Format,
+    by: Option<Dimension>,
+    out: &mut dyn std::io::Write,
+) -> Result<(), ReportError> {
+    match format {
+        Format::Json => write_json(a, out),
+        _ => Ok(out.write_all(&render_advice(a, format, by)?)?),
+    }
 }

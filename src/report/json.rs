@@ -3,6 +3,7 @@
 use super::ReportError;
 use crate::analysis::{Analysis, Dimension};
 use serde::Serialize;
+use std::io::Write;
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -16,12 +17,21 @@ struct Document<'a> {
 }
 
 pub(super) fn render(a: &Analysis, by: Dimension) -> Result<Vec<u8>, ReportError> {
-    let mut out = serde_json::to_vec_pretty(&Document {
+    let mut out = Vec::new();
+    write(a, by, &mut out)?;
+    Ok(out)
+}
+
+/// [`render`], written to `out` as it is made (`out` is best buffered: the writer makes
+/// many small writes).
+pub(super) fn write(a: &Analysis, by: Dimension, out: &mut dyn Write) -> Result<(), ReportError> {
+    let doc = Document {
         procura: env!("CARGO_PKG_VERSION"),
         notices: &a.summary.notices,
         by,
         analysis: a,
-    })?;
-    out.push(b'\n');
-    Ok(out)
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    out.write_all(b"\n")?;
+    Ok(())
 }

@@ -15,7 +15,7 @@ mod svg;
 mod table;
 mod xlsx;
 
-pub use advice::render_advice;
+pub use advice::{render_advice, write_advice};
 pub use explain::explain;
 pub use supplier::supplier_report;
 
@@ -86,6 +86,22 @@ pub fn render_with(
     }
 }
 
+/// [`render_with`], written to `out`. JSON is written as it is made: at 10M ledger lines
+/// it runs to hundreds of megabytes, which made whole set the run's peak memory. The
+/// other formats are made whole, then written.
+pub fn write_with(
+    analysis: &Analysis,
+    ctx: &Context<'_>,
+    by: Dimension,
+    format: Format,
+    out: &mut dyn std::io::Write,
+) -> Result<(), ReportError> {
+    match format {
+        Format::Json => json::write(analysis, by, out),
+        _ => Ok(out.write_all(&render_with(analysis, ctx, by, format)?)?),
+    }
+}
+
 /// A report could not be rendered.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
@@ -104,6 +120,21 @@ pub enum ReportError {
     /// The one-supplier report has no such format.
     #[error("the one-supplier report is written as Markdown, HTML or XLSX, not {0:?}")]
     NotForSupplier(Format),
+    /// Writing the report out failed.
+    #[error("cannot write the report: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl ReportError {
+    /// Whether writing stopped because the reader went away (`procura … | head`).
+    pub fn is_broken_pipe(&self) -> bool {
+        let kind = match self {
+            ReportError::Io(e) => Some(e.kind()),
+            ReportError::Json(e) => e.io_error_kind(),
+            _ => None,
+        };
+        kind == Some(std::io::ErrorKind::BrokenPipe)
+    }
 }
 
 /// Money with 2 decimals, half away from zero.

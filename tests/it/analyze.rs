@@ -186,6 +186,76 @@ fn output_is_byte_identical_across_runs_and_file_order() {
     assert_eq!(ok(&["analyze", two, one, "--format", "csv"]), whole);
 }
 
+/// JSON is written as it is made: to a file (through a temporary file and a rename) it is
+/// the bytes printed to stdout; a file that cannot be written is an output error naming
+/// it, with nothing left behind; a reader that stops early (`| head`) is no error.
+#[test]
+fn json_streamed_to_a_file_or_a_pipe_is_whole_or_nothing() {
+    let dir = temp_dir("json-stream");
+    for command in ["analyze", "advise"] {
+        let printed = ok(&[command, FOOD, "--profiles", PROFILES, "--format", "json"]);
+        let path = dir.join(format!("{command}.json"));
+        let p = path.to_str().expect("p");
+        ok(&[
+            command,
+            FOOD,
+            "--profiles",
+            PROFILES,
+            "--format",
+            "json",
+            "-o",
+            p,
+        ]);
+        assert_eq!(std::fs::read_to_string(&path).expect("written"), printed);
+
+        let missing = dir.join("no-such-dir").join("out.json");
+        let out = procura(&[
+            command,
+            FOOD,
+            "--format",
+            "json",
+            "-o",
+            missing.to_str().expect("p"),
+        ]);
+        assert_eq!(out.status.code(), Some(4), "{command}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("no-such-dir") && err.contains("cannot write the report"),
+            "{err}"
+        );
+    }
+    let left: Vec<_> = std::fs::read_dir(&*dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "temporary files left: {left:?}");
+
+    // The reader closes the pipe after the first bytes.
+    use std::io::Read;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_procura"))
+        .args(["analyze", FOOD, "--profiles", PROFILES, "--format", "json"])
+        .current_dir(crate::common::root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut first = [0u8; 16];
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_exact(&mut first)
+        .expect("some JSON");
+    let out = child.wait_with_output().expect("ends");
+    assert!(
+        out.status.success(),
+        "{:?}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn bad_input_names_file_line_column_and_writes_nothing() {
     let dir = temp_dir("bad");
