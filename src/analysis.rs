@@ -12,7 +12,7 @@ use crate::spend::{Cell, CellKey, Interner, Ix, SpendCube};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// The objects an ABC analysis can rank.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
@@ -544,20 +544,40 @@ fn analyze_beside<T: Send>(
         let a = analyze_without_items(cube, cells, rules, profiles, share).map(|c| (c, items));
         return (a, besides);
     }
-    std::thread::scope(|scope| {
+    // The classification and the items' ranking take about as long as each other, but
+    // either may finish first (on the 10M bench ledger the ranking mostly does): `beside`
+    // is run by whichever thread is done first, while the other finishes.
+    let beside = Mutex::new(Some(beside));
+    let besides = Mutex::new(None);
+    let run_beside = || {
+        let once = beside.lock().unwrap_or_else(PoisonError::into_inner).take();
+        if let Some(f) = once {
+            *besides.lock().unwrap_or_else(PoisonError::into_inner) = Some(f());
+        }
+    };
+    let classified = std::thread::scope(|scope| {
         let item_cells = cells.clone();
-        let items = scope.spawn(move || item_results(cube, item_cells, rules));
+        let items = scope.spawn(|| {
+            let items = item_results(cube, item_cells, rules);
+            run_beside();
+            items
+        });
         let classified = analyze_without_items(cube, cells, rules, profiles, share);
-        // The classification takes about as long as the items' ranking; `beside` fills
-        // the rest of the ranking's time.
-        let besides = beside();
+        run_beside();
         // The advice waits for the items: made while the items were ranked, it put both
         // working sets at the same moment (the run's peak on big ledgers).
         let items = items
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (classified.map(|c| (c, items)), besides)
-    })
+        classified.map(|c| (c, items))
+    });
+    let besides = besides.into_inner().unwrap_or_else(PoisonError::into_inner);
+    match besides {
+        Some(b) => (classified, b),
+        // Both threads ran `run_beside` before the scope ended: it ran, or panicked
+        // (and the panic was resumed above).
+        None => unreachable!("beside ran on one of the two threads"),
+    }
 }
 
 /// [`analyze_sharing`] but for the items and the advice.
