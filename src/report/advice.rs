@@ -36,17 +36,7 @@ pub fn render_advice(
         // The benchmark's format is the ABC ranking; advice has no columns in it.
         Format::BenchCsv => super::bench_csv::render(a, by.unwrap_or(Dimension::Supplier)),
         Format::Table => Ok(table(a, parts).into_bytes()),
-        Format::Csv => csv(a, parts).map(|body| {
-            // Notices (a lenient run, converted currencies) first, as `#` comment lines.
-            let mut out: Vec<u8> = a
-                .summary
-                .notices
-                .iter()
-                .flat_map(|n| format!("# NOTE: {n}\n").into_bytes())
-                .collect();
-            out.extend(body);
-            out
-        }),
+        Format::Csv => csv(a, parts),
         Format::Json => json(a),
         Format::Markdown => Ok(markdown(a, parts).into_bytes()),
         // The workbook and the page are the full report, whose advice sections carry the plans.
@@ -367,10 +357,21 @@ const CSV_HEADER: [&str; 11] = [
 ];
 
 fn csv(a: &Analysis, parts: Parts) -> Result<Vec<u8>, ReportError> {
+    let mut out = Vec::new();
+    write_csv(a, parts, &mut out)?;
+    Ok(out)
+}
+
+/// The advice as CSV, written to `out` as it is made (at 10M ledger lines it is tens of
+/// megabytes): notices (a lenient run, converted currencies) first, as `#` comment lines.
+fn write_csv(a: &Analysis, parts: Parts, out: &mut dyn std::io::Write) -> Result<(), ReportError> {
+    for n in &a.summary.notices {
+        writeln!(out, "# NOTE: {n}")?;
+    }
     let adv = &a.advice;
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
+        .from_writer(out);
     w.write_record(CSV_HEADER)?;
     let opt = |v: Option<Decimal>, f: fn(Decimal) -> String| v.map(f).unwrap_or_default();
     for p in adv.categories.iter().filter(|_| parts.categories) {
@@ -516,8 +517,7 @@ fn csv(a: &Analysis, parts: Parts) -> Result<Vec<u8>, ReportError> {
         }
     }
     w.flush().map_err(csv::Error::from)?;
-    w.into_inner()
-        .map_err(|e| ReportError::Csv(csv::Error::from(e.into_error())))
+    Ok(())
 }
 
 #[derive(Serialize)]
@@ -559,8 +559,13 @@ pub fn write_advice(
     by: Option<Dimension>,
     out: &mut dyn std::io::Write,
 ) -> Result<(), ReportError> {
+    let parts = Parts {
+        categories: by != Some(Dimension::Supplier),
+        suppliers: by != Some(Dimension::Category),
+    };
     match format {
         Format::Json => write_json(a, out),
+        Format::Csv => write_csv(a, parts, out),
         _ => Ok(out.write_all(&render_advice(a, format, by)?)?),
     }
 }

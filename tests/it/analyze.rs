@@ -186,37 +186,33 @@ fn output_is_byte_identical_across_runs_and_file_order() {
     assert_eq!(ok(&["analyze", two, one, "--format", "csv"]), whole);
 }
 
-/// JSON is written as it is made: to a file (through a temporary file and a rename) it is
-/// the bytes printed to stdout; a file that cannot be written is an output error naming
-/// it, with nothing left behind; a reader that stops early (`| head`) is no error.
+/// JSON (and the advice's CSV) is written as it is made: to a file (through a temporary
+/// file and a rename) it is the bytes printed to stdout; a file that cannot be written is
+/// an output error naming it, with nothing left behind; a reader that stops early
+/// (`| head`) is no error.
 #[test]
-fn json_streamed_to_a_file_or_a_pipe_is_whole_or_nothing() {
+fn reports_streamed_to_a_file_or_a_pipe_are_whole_or_nothing() {
     let dir = temp_dir("json-stream");
-    for command in ["analyze", "advise"] {
-        let printed = ok(&[command, FOOD, "--profiles", PROFILES, "--format", "json"]);
-        let path = dir.join(format!("{command}.json"));
+    for (command, format) in [("analyze", "json"), ("advise", "json"), ("advise", "csv")] {
+        let printed = ok(&[command, FOOD, "--profiles", PROFILES, "--format", format]);
+        let path = dir.join(format!("{command}.{format}"));
         let p = path.to_str().expect("p");
-        ok(&[
+        let args = [
             command,
             FOOD,
             "--profiles",
             PROFILES,
             "--format",
-            "json",
+            format,
             "-o",
             p,
-        ]);
+        ];
+        ok(&args);
         assert_eq!(std::fs::read_to_string(&path).expect("written"), printed);
 
-        let missing = dir.join("no-such-dir").join("out.json");
-        let out = procura(&[
-            command,
-            FOOD,
-            "--format",
-            "json",
-            "-o",
-            missing.to_str().expect("p"),
-        ]);
+        let missing = dir.join("no-such-dir").join("out");
+        let m = missing.to_str().expect("p");
+        let out = procura(&[command, FOOD, "--format", format, "-o", m]);
         assert_eq!(out.status.code(), Some(4), "{command}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
