@@ -20,6 +20,16 @@ struct Parts {
     suppliers: bool,
 }
 
+impl Parts {
+    /// The parts `by` asks for: `None` and `Dimension::Item` ask for both.
+    fn of(by: Option<Dimension>) -> Parts {
+        Parts {
+            categories: by != Some(Dimension::Supplier),
+            suppliers: by != Some(Dimension::Category),
+        }
+    }
+}
+
 /// Renders the advice of an analysis in a format. `by` limits the table, CSV and Markdown
 /// to the category plans (with the supply risks) or to the supplier action lists; `None`
 /// and `Dimension::Item` show both. JSON always carries everything.
@@ -28,16 +38,16 @@ pub fn render_advice(
     format: Format,
     by: Option<Dimension>,
 ) -> Result<Vec<u8>, ReportError> {
-    let parts = Parts {
-        categories: by != Some(Dimension::Supplier),
-        suppliers: by != Some(Dimension::Category),
-    };
+    let parts = Parts::of(by);
     match format {
         // The benchmark's format is the ABC ranking; advice has no columns in it.
         Format::BenchCsv => super::bench_csv::render(a, by.unwrap_or(Dimension::Supplier)),
         Format::Table => Ok(table(a, parts).into_bytes()),
-        Format::Csv => csv(a, parts),
-        Format::Json => json(a),
+        Format::Csv | Format::Json => {
+            let mut out = Vec::new();
+            write_advice(a, format, by, &mut out)?;
+            Ok(out)
+        }
         Format::Markdown => Ok(markdown(a, parts).into_bytes()),
         // The workbook and the page are the full report, whose advice sections carry the plans.
         Format::Xlsx | Format::Html => super::render_with(
@@ -356,12 +366,6 @@ const CSV_HEADER: [&str; 11] = [
     "rule",
 ];
 
-fn csv(a: &Analysis, parts: Parts) -> Result<Vec<u8>, ReportError> {
-    let mut out = Vec::new();
-    write_csv(a, parts, &mut out)?;
-    Ok(out)
-}
-
 /// The advice as CSV, written to `out` as it is made (at 10M ledger lines it is tens of
 /// megabytes): notices (a lenient run, converted currencies) first, as `#` comment lines.
 fn write_csv(a: &Analysis, parts: Parts, out: &mut dyn std::io::Write) -> Result<(), ReportError> {
@@ -531,13 +535,7 @@ struct Document<'a> {
     advice: &'a Advice,
 }
 
-fn json(a: &Analysis) -> Result<Vec<u8>, ReportError> {
-    let mut out = Vec::new();
-    write_json(a, &mut out)?;
-    Ok(out)
-}
-
-/// [`json`], written to `out` as it is made.
+/// The advice as JSON, written to `out` as it is made.
 fn write_json(a: &Analysis, out: &mut dyn std::io::Write) -> Result<(), ReportError> {
     let doc = Document {
         procura: env!("CARGO_PKG_VERSION"),
@@ -559,13 +557,9 @@ pub fn write_advice(
     by: Option<Dimension>,
     out: &mut dyn std::io::Write,
 ) -> Result<(), ReportError> {
-    let parts = Parts {
-        categories: by != Some(Dimension::Supplier),
-        suppliers: by != Some(Dimension::Category),
-    };
     match format {
         Format::Json => write_json(a, out),
-        Format::Csv => write_csv(a, parts, out),
+        Format::Csv => write_csv(a, Parts::of(by), out),
         _ => Ok(out.write_all(&render_advice(a, format, by)?)?),
     }
 }
