@@ -201,7 +201,8 @@ fn read_as(
     bounds.push(body_end.max(first));
 
     let code_page = code_page.as_ref();
-    let parts: Vec<Option<Part>> = if bounds.len() == 2 {
+    let progress_before = opts.progress.map(|p| p.load(Ordering::Relaxed));
+    let mut parts: Vec<Option<Part>> = if bounds.len() == 2 {
         vec![scan(
             path,
             bounds[0],
@@ -230,6 +231,22 @@ fn read_as(
                 .collect()
         })
     };
+    match fit(&parts, &bounds) {
+        Fit::Whole => {}
+        Fit::Unread => return None,
+        Fit::SplitInside => {
+            // A split fell inside a quoted field with a line break: the data are read
+            // again as one part, counted once.
+            if let (Some(p), Some(before)) = (opts.progress, progress_before) {
+                p.store(before, Ordering::Relaxed);
+            }
+            let (from, to) = (*bounds.first()?, *bounds.last()?);
+            parts = vec![scan(path, from, to, &layout, opts.progress, code_page)];
+            if !matches!(fit(&parts, &[from, to]), Fit::Whole) {
+                return None;
+            }
+        }
+    }
     let mut whole: Option<Part> = None;
     let mut report = FileReport {
         file: path.display().to_string(),
@@ -281,8 +298,8 @@ fn read_as(
             });
         }
     }
-    // Lines of the first record of the part: the data follow the header, and every record
-    // is one line (no blank lines, no newlines in quotes).
+    // Line of the first record of the part: the data follow the header (no blank lines
+    // between records; a record spans more than one line only by line breaks in quotes).
     let mut first_line = header_lines + 1;
     let mut currencies: std::collections::BTreeMap<String, (u64, i64, u8)> = Default::default();
     let mut total = (0i64, 0u8);
@@ -304,6 +321,8 @@ fn read_as(
     for part in parts {
         let mut part = part?;
         let mut x = std::mem::take(&mut part.extra);
+        let lines = Lines::new(first_line, std::mem::take(&mut x.breaks));
+        let line = |r: u64| lines.of(r);
         report.rows_read += part.rows;
         report.rows_used += part.rows;
         report.credit_notes += part.credit_lines;
@@ -311,10 +330,7 @@ fn read_as(
         report.duplicate_groups += found.groups;
         report.duplicate_lines += found.repeats;
         for g in found.listed {
-            push_listed(
-                &mut report.duplicates,
-                g.into_iter().map(|r| first_line + r).collect(),
-            );
+            push_listed(&mut report.duplicates, g.into_iter().map(line).collect());
         }
         for (code, lines, sum, scale) in x.currencies {
             let e = currencies.entry(code).or_default();
@@ -325,31 +341,31 @@ fn read_as(
         total = (total.0.checked_add(x.total)?, total.1.max(x.total_scale));
         for (p, q) in proofs.iter_mut().zip(x.proofs) {
             if p.is_none() {
-                *p = q.map(|(r, v)| (first_line + r, v));
+                *p = q.map(|(r, v)| (line(r), v));
             }
         }
-        dates.merge(std::mem::take(&mut x.dates), first_line);
+        dates.merge(std::mem::take(&mut x.dates), &lines);
         timed.0 += x.timed;
-        timed.1 = timed.1.or(x.first_timed.map(|r| first_line + r));
+        timed.1 = timed.1.or(x.first_timed.map(line));
         for (a, b) in ambiguous.iter_mut().zip(x.ambiguous) {
-            *a = a.or(b.map(|r| first_line + r));
+            *a = a.or(b.map(line));
         }
         decimals += x.decimals;
         for (d, r) in first_decimal.iter_mut().zip(x.first_decimal) {
-            *d = d.or(r.map(|r| first_line + r));
+            *d = d.or(r.map(line));
         }
         for (g, r) in grouped.iter_mut().zip(x.grouped) {
-            *g = g.or(r.map(|r| first_line + r));
+            *g = g.or(r.map(line));
         }
         grouped_count += x.grouped_count;
         currency_notes += x.currency_notes;
         for (c, r) in first_currency_note.iter_mut().zip(x.first_currency_note) {
-            *c = c.or(r.map(|r| first_line + r));
+            *c = c.or(r.map(line));
         }
         for k in 0..Sign::NOTES.len() {
             signs[k] += x.signs[k];
             for (s, r) in first_sign[k].iter_mut().zip(x.first_sign[k]) {
-                *s = s.or(r.map(|r| first_line + r));
+                *s = s.or(r.map(line));
             }
         }
         for (m, part) in magnitude.iter_mut().zip(x.magnitude) {
@@ -365,13 +381,12 @@ fn read_as(
             push_listed(
                 &mut report.warnings,
                 super::RowWarning {
-                    line: first_line + r,
+                    line: line(r),
                     message,
                 },
             );
         }
-        let first = first_line;
-        first_line += part.rows;
+        first_line = lines.after(part.rows);
         // Parts merge before any cube is built: one cube, and a part's tables freed as
         // soon as they are added.
         let suppliers = match &mut whole {
@@ -382,7 +397,7 @@ fn read_as(
             Some(w) => Some(w.absorb(part)?),
         };
         pairs.push((
-            first,
+            lines,
             std::mem::take(&mut x.pairs),
             std::mem::take(&mut x.names.names),
             suppliers,
@@ -482,16 +497,87 @@ fn read_as(
     Some((cube.unwrap_or_default(), report))
 }
 
-/// A part's (supplier, name) pairs, kept until the parts are merged: the part's first
-/// line, the pairs, the names' texts, and where the part's suppliers went in the merged
-/// part (`None`: it is the first part).
-type PartPairs = (u64, Vec<PairSeen>, Texts, Option<Vec<u32>>);
+/// A part's (supplier, name) pairs, kept until the parts are merged: the part's lines,
+/// the pairs, the names' texts, and where the part's suppliers went in the merged part
+/// (`None`: it is the first part).
+type PartPairs = (Lines, Vec<PairSeen>, Texts, Option<Vec<u32>>);
+
+/// Where a part's rows are in the file: the line its first row starts on, and the rows
+/// whose record spans lines, each with the line breaks inside the records up to it.
+#[derive(Debug, Default)]
+struct Lines {
+    first: u64,
+    /// (row, line breaks in the records up to and including it), rows ascending.
+    breaks: Vec<(u64, u64)>,
+}
+
+impl Lines {
+    /// The lines of a part whose first row starts on line `first`; `breaks` are its rows
+    /// with line breaks inside them, each with its own count.
+    fn new(first: u64, mut breaks: Vec<(u64, u64)>) -> Lines {
+        let mut sum = 0;
+        for (_, b) in &mut breaks {
+            sum += *b;
+            *b = sum;
+        }
+        Lines { first, breaks }
+    }
+
+    /// The line row `row` starts on.
+    fn of(&self, row: u64) -> u64 {
+        let before = self.breaks.partition_point(|&(r, _)| r < row);
+        let breaks = before
+            .checked_sub(1)
+            .and_then(|i| self.breaks.get(i))
+            .map_or(0, |&(_, b)| b);
+        self.first + row + breaks
+    }
+
+    /// The line after the part's `rows` rows.
+    fn after(&self, rows: u64) -> u64 {
+        self.first + rows + self.breaks.last().map_or(0, |&(_, b)| b)
+    }
+}
+
+/// How the parts read from `bounds` fit together.
+enum Fit {
+    /// Each part stopped where the next one starts and the last at the end of the data:
+    /// every part began on a record.
+    Whole,
+    /// A part stopped past the next one's start: it read a record (with a line break in a
+    /// quoted field) to its end, and the next part began inside that record.
+    SplitInside,
+    /// A part that began on a record was not read (the general reader's file), or the last
+    /// part ran past the end of the data.
+    Unread,
+}
+
+/// How `parts` fit, read from `bounds`. Parts are taken in order: once the ones before a
+/// part stopped at their ends, the part began on a record, and what it says holds.
+fn fit(parts: &[Option<Part>], bounds: &[u64]) -> Fit {
+    if parts.len() + 1 != bounds.len() {
+        return Fit::Unread;
+    }
+    for (k, part) in parts.iter().enumerate() {
+        let Some(part) = part else {
+            return Fit::Unread;
+        };
+        if bounds.get(k + 1) != Some(&part.stop) {
+            return if k + 2 < bounds.len() {
+                Fit::SplitInside
+            } else {
+                Fit::Unread
+            };
+        }
+    }
+    Fit::Whole
+}
 
 /// Records the parts' (supplier, name) pairs in the report's identities, by the merged
 /// part's supplier ids, with their lines in the file.
 fn record_identities(report: &mut FileReport, whole: &Part, pairs: Vec<PartPairs>) -> Option<()> {
     report.identities.reserve(whole.suppliers.names.len());
-    for (first, part_pairs, names, suppliers) in pairs {
+    for (part_lines, part_pairs, names, suppliers) in pairs {
         for seen in &part_pairs {
             let s = match &suppliers {
                 Some(map) => *map.get(seen.supplier as usize)?,
@@ -502,7 +588,7 @@ fn record_identities(report: &mut FileReport, whole: &Part, pairs: Vec<PartPairs
             let rows = seen.rows();
             let mut lines = [0u64; PAIR_ROWS];
             for (line, row) in lines.iter_mut().zip(rows) {
-                *line = first + row;
+                *line = part_lines.of(*row);
             }
             // Past the rows kept, the identity checks keep only the count.
             let more = seen.count - rows.len() as u64;
@@ -586,9 +672,9 @@ enum Order {
 }
 
 impl DateSeen {
-    /// Takes in what a later part saw, its rows counted from `first_line`.
-    fn merge(&mut self, other: DateSeen, first_line: u64) {
-        let at = |seen: Option<(u64, String)>| seen.map(|(r, v)| (first_line + r, v));
+    /// Takes in what a later part saw, its rows on `lines`.
+    fn merge(&mut self, other: DateSeen, lines: &Lines) {
+        let at = |seen: Option<(u64, String)>| seen.map(|(r, v)| (lines.of(r), v));
         self.year_first |= other.year_first;
         self.year_last |= other.year_last;
         self.day_first = self.day_first.take().or(at(other.day_first));
@@ -1012,6 +1098,10 @@ fn scan_decoded(
         }
     }
     part.settle_identities()?;
+    // The range was read to its end, which follows a newline; the record before it ended
+    // there (a quoted field open at the end hands the part back), so the next part starts
+    // on a record.
+    part.stop = end;
     Some(part)
 }
 
@@ -1807,6 +1897,10 @@ struct Part {
     line_currency_ix: usize,
     /// What the file report needs beyond the cube.
     extra: Extra,
+    /// Where the part's reading stopped in the file: the start of the first record at or
+    /// after the end of its range (or the end of the file). The next part must start
+    /// there, or its range began inside a record ([`fit`]).
+    stop: u64,
 }
 
 /// The file report's per-row facts of one part, with rows counted from the part's first
@@ -1868,6 +1962,9 @@ struct Extra {
     first_timed: Option<u64>,
     /// Quantity × price warnings: row and message.
     warnings: Vec<(u64, String)>,
+    /// The rows whose record spans lines (a quoted field with a line break in it), each
+    /// with the line breaks inside it; rows ascending.
+    breaks: Vec<(u64, u64)>,
 }
 
 /// A line kept to compare the next lines of its order with: its cell and amount (lines
@@ -3820,6 +3917,8 @@ fn scan_buffer(
     let mut closed_at = usize::MAX; // where the current quoted field's closing quote is
     let mut skip_to = 0usize; // bits before this were consumed (the second quote of `""`)
     let mut cr_at = usize::MAX;
+    // Line breaks inside the current record's quoted fields.
+    let mut rec_breaks = 0u64;
     let mut rec_hi = false; // a non-ASCII byte in the current record's earlier stretches
     // The first and the last non-ASCII byte of the record's earlier stretches (when
     // `rec_hi`): only the bytes from the record's first to its last non-ASCII byte need
@@ -3828,6 +3927,7 @@ fn scan_buffer(
     let mut first_hi = 0usize;
     let mut last_hi = 0usize;
     if base >= end {
+        part.stop = base;
         return Some(Scanned::Done);
     }
     // Spans of earlier calls point into bytes since moved.
@@ -3877,6 +3977,13 @@ fn scan_buffer(
             if layout.others {
                 part.other_cells(&buf[line.range()], layout)?;
             }
+            if rec_breaks != 0 {
+                // The record's row: the part's rows so far and the records queued before
+                // it (each is added, in order, as one row).
+                let row = part.rows + (queue.queued - queue.added) as u64;
+                part.extra.breaks.push((row, rec_breaks));
+                rec_breaks = 0;
+            }
             queue.push(part, buf, &spans, line, layout)?;
             pos = p + 1;
             hi_from = off + 1;
@@ -3887,6 +3994,7 @@ fn scan_buffer(
             escaped = false;
             if base + pos as u64 >= end {
                 queue.flush(part, buf, layout)?;
+                part.stop = base + pos as u64;
                 return Some(Scanned::Done);
             }
         }};
@@ -3972,7 +4080,11 @@ fn scan_buffer(
                         }
                     }
                     c if c == delim => {}
-                    _ => return None, // a newline inside quotes
+                    // A line break in a quoted field (Excel's Alt+Enter) is part of the
+                    // field, as for the general reader, and the record goes on.
+                    b'\n' => rec_breaks += 1,
+                    // The general reader writes a `\r` in quotes as `\n`: its line.
+                    _ => return None,
                 }
                 continue;
             }
@@ -4020,10 +4132,14 @@ fn scan_buffer(
     queue.flush(part, buf, layout)?;
     if pos >= n || !eof {
         return Some(if eof {
+            part.stop = base + n as u64;
             Scanned::Done
         } else {
             Scanned::Consumed(pos)
         });
+    }
+    if quoted {
+        return None; // a quoted field the file ends in: the general reader's to report
     }
     // The last record has no newline: end it as if it had one (in another buffer).
     part.keep_order_lines(buf)?;
@@ -4038,7 +4154,10 @@ fn scan_buffer(
         part,
         queue,
     )? {
-        Scanned::Done | Scanned::Consumed(_) => Some(Scanned::Done),
+        Scanned::Done | Scanned::Consumed(_) => {
+            part.stop = base + n as u64;
+            Some(Scanned::Done)
+        }
     }
 }
 

@@ -186,6 +186,54 @@ fn fast_path_equals_the_general_reader_with_crlf_and_profit() {
     );
 }
 
+/// Line breaks inside quoted fields (Excel's Alt+Enter in a name) are read on the fast
+/// path as the general reader reads them: the field keeps them, the record goes on, and
+/// every line after is numbered as in the file. One name runs over 3,000 lines in the
+/// middle of the file, so that splitting the file for two threads (and three, and seven)
+/// starts a part inside it: that split is found, and the data are read again as one part.
+#[test]
+fn fast_path_reads_line_breaks_in_quotes_and_numbers_the_lines_after_them() {
+    let dir = temp_dir("fast-quoted-breaks");
+    let long_name = format!("\"Acme\n{}Branch\"", "line\n".repeat(3_000));
+    let mut text = String::from(
+        "order_id,date,supplier_id,supplier_name,category,item_id,quantity,unit_price,amount,currency\n",
+    );
+    let mut breaks = 0;
+    let mut line_of_row = Vec::new();
+    for i in 0..4_000usize {
+        line_of_row.push(i + 2 + breaks);
+        let name = match i {
+            // Short names with a break early, long ones in the middle, one at the end.
+            7 | 3_999 => "\"Beta\nGmbH\"".to_string(),
+            2_000 => long_name.clone(),
+            _ => format!("Supplier {}", i % 9),
+        };
+        breaks += name.matches('\n').count();
+        // Row 2,500's amount is not its quantity × price: a warning at its line.
+        let amount = if i == 2_500 { "7.00" } else { "6.00" };
+        text.push_str(&format!(
+            "PO{},2025-01-01,S{},{name},C1,I{},2,3.00,{amount},EUR\n",
+            i / 3,
+            i % 9,
+            i % 11,
+        ));
+    }
+    let cube = same_on_threads(&dir, "breaks.csv", &text);
+    assert_eq!(cube.lines(), 4_000);
+    let path = dir.join("breaks.csv");
+    let (_, report) = read_ledger_fast(
+        &path,
+        FastOptions {
+            threads: 2,
+            ..FastOptions::default()
+        },
+    )
+    .expect("read on the fast path");
+    let lines: Vec<u64> = report.warnings.iter().map(|w| w.line).collect();
+    assert_eq!(lines, [line_of_row[2_500] as u64], "{:?}", report.warnings);
+    assert_eq!(line_of_row[2_500], 2_500 + 2 + 1 + 3_001);
+}
+
 /// The fast path hands the file at `p` back to the general reader, on one thread and two.
 fn falls_back(p: &Path, name: &str) {
     for threads in [1, 2] {
@@ -205,7 +253,11 @@ fn fast_path_leaves_what_it_does_not_read_to_the_general_reader() {
     let dir = temp_dir("fast-other");
     let header = "supplier_id,supplier_name,amount\n";
     for (name, body) in [
-        ("quoted-newline", "S1,\"A\nB\",10\n"),
+        // The general reader writes a carriage return in quotes as a line break.
+        ("quoted-cr", "S1,\"A\rB\",10\n"),
+        ("quoted-crlf", "S1,\"A\r\nB\",10\n"),
+        // A quote left open at the end of the file.
+        ("open-quote", "S1,\"A\nB,10\n"),
         ("three-decimals", "S1,A,1.234\n"),
         ("bad-amount", "S1,A,12a\n"),
         ("short-row", "S1,A\n"),
@@ -1710,7 +1762,6 @@ fn fast_path_leaves_european_files_it_cannot_mirror_to_the_general_reader() {
         ("no-such-day", "S1;A;31.02.2025;1;1,5\n"),
         // Slashed dates that read two ways, nothing deciding them.
         ("slashes", "S1;A;01/02/2025;1;1,5\n"),
-        ("quoted-newline", "S1;\"A\nB\";01.02.2025;1;1,5\n"),
         ("text-after-quote", "S1;\"A\"B;01.02.2025;1;1,5\n"),
         ("short-row", "S1;A;01.02.2025;1\n"),
     ] {
@@ -1721,6 +1772,7 @@ fn fast_path_leaves_european_files_it_cannot_mirror_to_the_general_reader() {
     // Short dotted dates and dotted month-first ones are read as the general reader reads
     // them (`fast_path_reads_dates_written_month_first_day_first_and_year_first_with_slashes`).
     for (name, body) in [
+        ("quoted-newline", "S1;\"A\nB\";01.02.2025;1;1,5\n"),
         ("short-date", "S1;A;1.2.2025;1;1,5\n"),
         ("month-first", "S1;A;02.13.2025;1;1,5\n"),
     ] {
