@@ -151,7 +151,6 @@ fn read_file(
         && options.delimiter.is_none()
         && options.decimal.is_none()
         && options.date_format.is_none()
-        && options.columns.iter().next().is_none()
         && options.sheet.is_none()
         && options.fx.is_none();
     if defaults
@@ -159,6 +158,7 @@ fn read_file(
             path,
             ledger::FastOptions {
                 progress,
+                columns: Some(&options.columns),
                 ..ledger::FastOptions::default()
             },
         )

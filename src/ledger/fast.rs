@@ -57,7 +57,7 @@
 
 use super::digits;
 use super::duplicates::{OrderDuplicates, order_key, push_listed};
-use super::locale::headers::is_total_cell;
+use super::locale::headers::{Mapping, is_total_cell};
 use super::locale::number::Currency;
 // The number columns whose decimal separator the general reader decides, in its order.
 use super::rows::NUMERIC;
@@ -94,6 +94,9 @@ pub struct FastOptions<'a> {
     pub threads: usize,
     /// Incremented with the bytes of each block read, for a progress display.
     pub progress: Option<&'a AtomicU64>,
+    /// Header names the user gave for fields (`--columns`), as the general reader takes
+    /// them; `None`: the synonym table alone.
+    pub columns: Option<&'a Mapping>,
 }
 
 /// Reads a ledger file with the fast path. `None` means "not handled": the file has
@@ -130,6 +133,8 @@ fn read_as(
     opts: FastOptions<'_>,
     code_page: Option<CodePage>,
 ) -> Option<(SpendCube, FileReport)> {
+    let no_columns = Mapping::new();
+    let columns = opts.columns.unwrap_or(&no_columns);
     let mut file = File::open(path).ok()?;
     let len = file.metadata().ok()?.len();
     let mut raw_head = vec![0u8; HEAD];
@@ -163,7 +168,7 @@ fn read_as(
         mut layout,
         preamble,
         end: header_end,
-    } = HeaderAt::find(path, head, bom)?;
+    } = HeaderAt::find(path, head, bom, columns)?;
     layout.decide_decimal(head.get(header_end..)?);
     // Lines before the data: the preamble's and the header.
     let header_lines = preamble.len() as u64 + 1;
@@ -179,7 +184,15 @@ fn read_as(
     let header: Vec<&str> = layout.names.iter().map(String::as_str).collect();
     // Total rows and blank lines at the end (1C's `Итого`) are the general reader's rows,
     // classified by it; the data end where they start.
-    let tail = Tail::find(&mut file, len, first, &layout, &header, code_page.as_ref())?;
+    let tail = Tail::find(
+        &mut file,
+        len,
+        first,
+        &layout,
+        &header,
+        code_page.as_ref(),
+        columns,
+    )?;
     let body_end = tail.start;
     if let Some(p) = opts.progress {
         // The lines above the data and below them; the parts count the rest.
@@ -787,19 +800,19 @@ impl HeaderAt {
     /// path reads it; else the header below title lines, found as the general reader
     /// finds it (its own `find_header` over its own records of the head) when this path
     /// reads it and every line above it is one record.
-    fn find(path: &Path, head: &[u8], bom: usize) -> Option<HeaderAt> {
+    fn find(path: &Path, head: &[u8], bom: usize, columns: &Mapping) -> Option<HeaderAt> {
         let end = memchr::memchr(b'\n', head)?;
-        match Layout::from_header(head.get(bom..end)?) {
+        match Layout::from_header(head.get(bom..end)?, columns) {
             Some(layout) => Some(HeaderAt {
                 layout,
                 preamble: Vec::new(),
                 end,
             }),
-            None => Self::below_titles(path, head, bom),
+            None => Self::below_titles(path, head, bom, columns),
         }
     }
 
-    fn below_titles(path: &Path, head: &[u8], bom: usize) -> Option<HeaderAt> {
+    fn below_titles(path: &Path, head: &[u8], bom: usize, columns: &Mapping) -> Option<HeaderAt> {
         use super::locale::sniff;
         let end = memchr::memrchr(b'\n', head)?;
         let text = std::str::from_utf8(head.get(bom..=end)?).ok()?;
@@ -811,7 +824,11 @@ impl HeaderAt {
             .into_iter()
             .map(super::csv_reader::text_row)
             .collect();
-        let (ix, _) = super::rows::find_header(path, rows.iter(), &Default::default()).ok()?;
+        let options = super::ReadOptions {
+            columns: columns.clone(),
+            ..super::ReadOptions::default()
+        };
+        let (ix, _) = super::rows::find_header(path, rows.iter(), &options).ok()?;
         // One line per record up to the header, and a line after it in the head.
         if ix == 0
             || ix + 1 >= rows.len()
@@ -825,7 +842,7 @@ impl HeaderAt {
         }
         let start = memchr::memchr_iter(b'\n', head).nth(ix - 1)? + 1;
         let line_end = start + memchr::memchr(b'\n', head.get(start..)?)?;
-        let layout = Layout::from_header(head.get(start..line_end)?)?;
+        let layout = Layout::from_header(head.get(start..line_end)?, columns)?;
         if layout.delim != delim as u8 {
             return None;
         }
@@ -924,6 +941,7 @@ impl Tail {
         layout: &Layout,
         header: &[&str],
         code_page: Option<&CodePage>,
+        columns: &Mapping,
     ) -> Option<Tail> {
         use super::rows::{Kind, row_kind};
         let from = len.saturating_sub(Self::WINDOW).max(first);
@@ -955,7 +973,10 @@ impl Tail {
                 .into_iter()
                 .next()
                 .map(super::csv_reader::text_row);
-            let row = match record.as_ref().map(|r| (r, row_kind(&header, amount, r))) {
+            let row = match record
+                .as_ref()
+                .map(|r| (r, row_kind(&header, amount, r, columns)))
+            {
                 None => None, // an empty line
                 Some((_, Kind::Blank)) => None,
                 Some((r, Kind::Skipped(super::SkipReason::Total))) => {
@@ -1203,8 +1224,8 @@ impl Layout {
     /// reader skips them (an ERP export has many: status, company, buyer...). The delimiter is the header's: `;` when the line has one, else
     /// `,` (split at the wrong one, a header's cells do not all name fields; and
     /// [`head_decisions`] checks the sniffer's delimiter against it).
-    fn from_header(line: &[u8]) -> Option<Layout> {
-        use super::locale::headers::{Mapping, map_headers};
+    fn from_header(line: &[u8], columns: &Mapping) -> Option<Layout> {
+        use super::locale::headers::map_headers;
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         let text = std::str::from_utf8(line).ok()?;
         // A tab file (SAP's spreadsheet export) says nothing of its decimal separator:
@@ -1241,7 +1262,7 @@ impl Layout {
         {
             return None;
         }
-        let map = map_headers(&cells, &Mapping::new()).ok()?;
+        let map = map_headers(&cells, columns).ok()?;
         let mut column = [None; Field::ALL.len()];
         let mut role = vec![NONE; cells.len()];
         for (f, c) in map.iter() {
@@ -4317,8 +4338,8 @@ mod tests {
     #[test]
     fn a_tab_files_decimal_separator_is_the_one_its_numbers_prove() {
         let decided = |data: &str| {
-            let mut layout =
-                Layout::from_header(b"supplier_id\tquantity\tamount").expect("a header");
+            let mut layout = Layout::from_header(b"supplier_id\tquantity\tamount", &Mapping::new())
+                .expect("a header");
             assert_eq!(layout.delim, b'\t');
             layout.decide_decimal(format!("\n{data}").as_bytes());
             char::from(layout.decimal)
@@ -4334,8 +4355,9 @@ mod tests {
 
     #[test]
     fn headers_map_as_the_general_reader_maps_them() {
-        assert!(Layout::from_header(b"supplier_id,amount\r").is_some());
-        let aliases = Layout::from_header(b"Supplier ID,Net amount,Vendor Name").expect("aliases");
+        assert!(Layout::from_header(b"supplier_id,amount\r", &Mapping::new()).is_some());
+        let aliases = Layout::from_header(b"Supplier ID,Net amount,Vendor Name", &Mapping::new())
+            .expect("aliases");
         assert_eq!(aliases.column[Field::SupplierName as usize], Some(2));
         assert_eq!(
             aliases.role,
@@ -4345,33 +4367,38 @@ mod tests {
                 Field::SupplierName as u8
             ]
         );
-        assert!(Layout::from_header(b"supplier_id,amount,vendor").is_none());
+        assert!(Layout::from_header(b"supplier_id,amount,vendor", &Mapping::new()).is_none());
         // A column it does not map is skipped, as the general reader skips it.
-        let other = Layout::from_header(b"status,supplier_id,amount").expect("other column");
+        let other = Layout::from_header(b"status,supplier_id,amount", &Mapping::new())
+            .expect("other column");
         assert_eq!(
             other.role,
             [NONE, Field::SupplierId as u8, Field::Amount as u8]
         );
         // Quoted names are unquoted as the general reader's splitter unquotes them.
-        let quoted =
-            Layout::from_header(b"\"Vendor\",\"Amount, EUR\",\"Note\"").expect("quoted names");
+        let quoted = Layout::from_header(b"\"Vendor\",\"Amount, EUR\",\"Note\"", &Mapping::new())
+            .expect("quoted names");
         assert_eq!(quoted.names, ["Vendor", "Amount, EUR", "Note"]);
         assert_eq!(quoted.column[Field::Amount as usize], Some(1));
         // Names with quotes inside, names the general reader trims, and text after a
         // closing quote are its to read.
-        assert!(Layout::from_header(b"\"Vendor\",amount,\"Note \"\"x\"\"\"").is_none());
-        assert!(Layout::from_header(b"\" Vendor\",amount").is_none());
-        assert!(Layout::from_header(b"\"Vendor\"x,amount").is_none());
+        assert!(
+            Layout::from_header(b"\"Vendor\",amount,\"Note \"\"x\"\"\"", &Mapping::new()).is_none()
+        );
+        assert!(Layout::from_header(b"\" Vendor\",amount", &Mapping::new()).is_none());
+        assert!(Layout::from_header(b"\"Vendor\"x,amount", &Mapping::new()).is_none());
         // An empty name (a delimiter ending every line) heads a column skipped too.
-        let trailing = Layout::from_header(b"supplier_id,amount,").expect("trailing delimiter");
+        let trailing = Layout::from_header(b"supplier_id,amount,", &Mapping::new())
+            .expect("trailing delimiter");
         assert_eq!(trailing.role[2], NONE);
-        assert!(Layout::from_header(b"supplier_id,amount,amount").is_none());
-        assert!(Layout::from_header(b"supplier_id,category").is_none());
-        let eu = Layout::from_header(b"supplier_id;amount;date\r").expect("semicolons");
+        assert!(Layout::from_header(b"supplier_id,amount,amount", &Mapping::new()).is_none());
+        assert!(Layout::from_header(b"supplier_id,category", &Mapping::new()).is_none());
+        let eu =
+            Layout::from_header(b"supplier_id;amount;date\r", &Mapping::new()).expect("semicolons");
         assert_eq!((eu.delim, eu.decimal), (b';', b','));
         assert_eq!(eu.column[Field::Date as usize], Some(2));
         // A header split at the wrong delimiter names no field.
-        assert!(Layout::from_header(b"supplier_id;amount,date").is_none());
+        assert!(Layout::from_header(b"supplier_id;amount,date", &Mapping::new()).is_none());
     }
 
     #[test]
@@ -4781,7 +4808,8 @@ mod tests {
     /// Whether [`scan_buffer`] reads `body` (lines under the header
     /// `supplier_id,supplier_name,amount`) rather than handing it back.
     fn scans(body: &[u8]) -> bool {
-        let layout = Layout::from_header(b"supplier_id,supplier_name,amount").expect("a header");
+        let layout = Layout::from_header(b"supplier_id,supplier_name,amount", &Mapping::new())
+            .expect("a header");
         let mut part = Part::new(&layout);
         let mut queue = Queue::new();
         scan_buffer(body, 0, u64::MAX, true, &layout, &mut part, &mut queue).is_some()

@@ -162,14 +162,24 @@ pub(super) enum Kind {
 }
 
 /// What a row after the header `header` (with the amount in `amount_column`) is, as
-/// this reader classifies it with default options: for the fast path's last lines.
-pub(super) fn row_kind(header: &[String], amount_column: Option<usize>, row: &Row) -> Kind {
+/// this reader classifies it with the user's header names `columns` and otherwise default
+/// options: for the fast path's last lines.
+pub(super) fn row_kind(
+    header: &[String],
+    amount_column: Option<usize>,
+    row: &Row,
+    columns: &super::locale::headers::Mapping,
+) -> Kind {
+    let options = ReadOptions {
+        columns: columns.clone(),
+        ..ReadOptions::default()
+    };
     Layout {
         header,
         amount_column,
         named_columns: header.iter().filter(|h| !h.is_empty()).count(),
     }
-    .kind(row, &ReadOptions::default())
+    .kind(row, &options)
 }
 
 /// What the rows after the header are classified by.

@@ -9,7 +9,7 @@ use crate::common::temp_dir;
 use ledger_gen::{Shape, ledger};
 use procura::analysis::{self, Dimension};
 use procura::ledger::quality::{QualityReport, identity_findings};
-use procura::ledger::{FastOptions, FileReport, read_ledger, read_ledger_fast};
+use procura::ledger::{FastOptions, FileReport, read_ledger, read_ledger_fast, read_ledger_with};
 use procura::profiles::Profiles;
 use procura::report::{self, Format};
 use procura::rules::RuleSet;
@@ -74,6 +74,7 @@ fn fast(path: &Path, threads: usize) -> SpendCube {
         FastOptions {
             threads,
             progress: Some(&read),
+            ..FastOptions::default()
         },
     )
     .expect("the fast path handles a clean ledger");
@@ -232,6 +233,77 @@ fn fast_path_reads_line_breaks_in_quotes_and_numbers_the_lines_after_them() {
     let lines: Vec<u64> = report.warnings.iter().map(|w| w.line).collect();
     assert_eq!(lines, [line_of_row[2_500] as u64], "{:?}", report.warnings);
     assert_eq!(line_of_row[2_500], 2_500 + 2 + 1 + 3_001);
+}
+
+/// Header names the user gives with `--columns` (`supplier_id=LiefNr,…`) are taken on the
+/// fast path as the general reader takes them: on the first line, below title lines, and
+/// for the total row at the end; a mapping that names no column of the file is the
+/// general reader's error to give.
+#[test]
+fn fast_path_reads_the_header_names_given_for_fields() {
+    use procura::ledger::ReadOptions;
+    use procura::ledger::locale::headers::Mapping;
+    let dir = temp_dir("fast-columns");
+    let header = "Beleg,Buchungstag,LiefNr,LiefName,WG,MatNr,Mng,EPreis,NetBetrag,Waehr\n";
+    let mut body = String::new();
+    let mut sum = 0i64;
+    for i in 0..5_000i64 {
+        let cents = 600 + i % 7;
+        sum += 2 * cents;
+        body.push_str(&format!(
+            "PO{},2025-01-0{},S{},Lieferant {},C{},I{},2,{}.{:02},{}.{:02},EUR\n",
+            i / 3,
+            1 + i % 9,
+            i % 13,
+            i % 13,
+            i % 4,
+            i % 17,
+            cents / 100,
+            cents % 100,
+            2 * cents / 100,
+            2 * cents % 100,
+        ));
+    }
+    let total = format!("Summe,,,,,,,,{}.{:02},EUR\n", sum / 100, sum % 100);
+    let columns: Mapping = "order_id=Beleg,date=Buchungstag,supplier_id=LiefNr,\
+        supplier_name=LiefName,category=WG,item_id=MatNr,quantity=Mng,unit_price=EPreis,\
+        amount=NetBetrag,currency=Waehr"
+        .parse()
+        .expect("a mapping");
+    let options = ReadOptions {
+        columns: columns.clone(),
+        ..ReadOptions::default()
+    };
+    for (name, text) in [
+        ("first-line.csv", format!("{header}{body}")),
+        (
+            "titles-and-total.csv",
+            format!("Einkauf 2025\nMandant 100\n{header}{body}{total}"),
+        ),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, &text).expect("write");
+        let mut want = SpendCube::default();
+        let general = read_ledger_with(&path, &options, &mut want).expect("general reader");
+        for threads in [1, 2, 3] {
+            let (got, report) = read_ledger_fast(
+                &path,
+                FastOptions {
+                    threads,
+                    columns: Some(&columns),
+                    ..FastOptions::default()
+                },
+            )
+            .unwrap_or_else(|| panic!("{name} on {threads} threads was handed back"));
+            assert_eq!(dump(&got), dump(&want), "{name}: cube on {threads} threads");
+            same_report(&report, &general, &format!("{name} on {threads} threads"));
+        }
+        // Without the names the header is not found: the general reader's error.
+        assert!(
+            read_ledger_fast(&path, FastOptions::default()).is_none(),
+            "{name}"
+        );
+    }
 }
 
 /// The fast path hands the file at `p` back to the general reader, on one thread and two.
@@ -508,7 +580,7 @@ fn fast_path_finds_duplicates_across_a_refilled_buffer() {
             &path,
             FastOptions {
                 threads,
-                progress: None,
+                ..FastOptions::default()
             },
         )
         .expect("the fast path handles it");
