@@ -932,8 +932,9 @@ impl Tail {
     /// `None` when the window holds nothing but such lines (where they start is not known)
     /// or bytes that are not UTF-8.
     ///
-    /// A line is taken as one record: were it part of a record with a newline in quotes,
-    /// that record's first line, above, is in the data, whose scan refuses the file.
+    /// A line is taken as one record: were it the end of a record with a line break in
+    /// quotes, the last part would read that record past the data's end, and the file is
+    /// handed back ([`fit`]).
     fn find(
         file: &mut File,
         len: u64,

@@ -233,6 +233,17 @@ fn fast_path_reads_line_breaks_in_quotes_and_numbers_the_lines_after_them() {
     let lines: Vec<u64> = report.warnings.iter().map(|w| w.line).collect();
     assert_eq!(lines, [line_of_row[2_500] as u64], "{:?}", report.warnings);
     assert_eq!(line_of_row[2_500], 2_500 + 2 + 1 + 3_001);
+    // A last record whose last line reads like a total row: the end of the data is taken
+    // to be inside that record, which the last part reads past; the file is handed back,
+    // and the general reader reads the record as a purchase line.
+    let p = dir.join("break-then-total.csv");
+    std::fs::write(
+        &p,
+        "supplier_id,supplier_name,amount\nS1,A,5\nS1,\"A\nTotal\",10\n",
+    )
+    .expect("write");
+    falls_back(&p, "break-then-total");
+    assert_eq!(general(&p).lines(), 2);
 }
 
 /// Header names the user gives with `--columns` (`supplier_id=LiefNr,…`) are taken on the
