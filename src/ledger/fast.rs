@@ -97,6 +97,10 @@ pub struct FastOptions<'a> {
     /// Header names the user gave for fields (`--columns`), as the general reader takes
     /// them; `None`: the synonym table alone.
     pub columns: Option<&'a Mapping>,
+    /// The delimiter the user gave (`--delimiter`). The fast path reads the file when the
+    /// delimiter it finds is that one, and reports it as given, as the general reader
+    /// does; a file the user reads with another delimiter is the general reader's.
+    pub delimiter: Option<super::locale::sniff::Delimiter>,
 }
 
 /// Reads a ledger file with the fast path. `None` means "not handled": the file has
@@ -271,6 +275,7 @@ fn read_as(
             layout.delim,
             header_lines,
             code_page.as_ref().map(|c| &c.detection),
+            opts.delimiter,
         )?,
         ..FileReport::default()
     };
@@ -751,6 +756,7 @@ fn head_decisions(
     delim: u8,
     header_line: u64,
     code_page: Option<&super::locale::encoding::Detection>,
+    given: Option<super::locale::sniff::Delimiter>,
 ) -> Option<Vec<String>> {
     use super::locale::{encoding, sniff};
     let text = if whole {
@@ -769,7 +775,7 @@ fn head_decisions(
     let sniff::SniffReason::Consistent { records, matching } = sniffed.reason else {
         return None;
     };
-    if sniffed.delimiter.as_byte() != delim {
+    if sniffed.delimiter.as_byte() != delim || given.is_some_and(|g| g != sniffed.delimiter) {
         return None;
     }
     Some(vec![
@@ -777,10 +783,13 @@ fn head_decisions(
             Some(detection) => format!("encoding: {detection}"),
             None => format!("encoding: {}", decoded.detection),
         },
-        format!(
-            "delimiter: {} ({matching} of the first {records} records have {} fields)",
-            sniffed.delimiter, sniffed.fields
-        ),
+        match given {
+            Some(d) => format!("delimiter: {d} (given with --delimiter)"),
+            None => format!(
+                "delimiter: {} ({matching} of the first {records} records have {} fields)",
+                sniffed.delimiter, sniffed.fields
+            ),
+        },
         format!("header row at line {header_line}"),
     ])
 }

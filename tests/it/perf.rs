@@ -317,6 +317,68 @@ fn fast_path_reads_the_header_names_given_for_fields() {
     }
 }
 
+/// A delimiter given with `--delimiter` is taken on the fast path when it is the file's
+/// own, and reported as given, as the general reader reports it; another one leaves the
+/// file to the general reader.
+#[test]
+fn fast_path_reads_a_given_delimiter_that_is_the_files_own() {
+    use procura::ledger::ReadOptions;
+    use procura::ledger::locale::sniff::Delimiter;
+    let dir = temp_dir("fast-delimiter");
+    let mut text = String::from("supplier_id;supplier_name;date;quantity;amount\n");
+    for i in 0..3_000 {
+        text.push_str(&format!(
+            "S{};Lieferant {};0{}.02.2025;{};{},{:02}\n",
+            i % 13,
+            i % 13,
+            1 + i % 9,
+            1 + i % 4,
+            10 + i % 50,
+            i % 100,
+        ));
+    }
+    let path = dir.join("semicolons.csv");
+    std::fs::write(&path, &text).expect("write");
+    let given = |d: Delimiter| ReadOptions {
+        delimiter: Some(d),
+        ..ReadOptions::default()
+    };
+    let mut want = SpendCube::default();
+    let general =
+        read_ledger_with(&path, &given(Delimiter::Semicolon), &mut want).expect("general reader");
+    assert!(
+        general
+            .decisions
+            .iter()
+            .any(|d| d == "delimiter: semicolon ';' (given with --delimiter)"),
+        "{:?}",
+        general.decisions
+    );
+    for threads in [1, 2] {
+        let (got, report) = read_ledger_fast(
+            &path,
+            FastOptions {
+                threads,
+                delimiter: Some(Delimiter::Semicolon),
+                ..FastOptions::default()
+            },
+        )
+        .expect("the fast path reads it");
+        assert_eq!(dump(&got), dump(&want), "cube on {threads} threads");
+        same_report(&report, &general, &format!("{threads} threads"));
+    }
+    for other in [Delimiter::Comma, Delimiter::Tab] {
+        let fast = read_ledger_fast(
+            &path,
+            FastOptions {
+                delimiter: Some(other),
+                ..FastOptions::default()
+            },
+        );
+        assert!(fast.is_none(), "read with {other}");
+    }
+}
+
 /// The fast path hands the file at `p` back to the general reader, on one thread and two.
 fn falls_back(p: &Path, name: &str) {
     for threads in [1, 2] {
