@@ -148,7 +148,6 @@ fn read_file(
 ) -> Result<FileReport, Error> {
     let before = progress.map(|p| p.load(Ordering::Relaxed));
     let defaults = options.encoding.is_none()
-        && options.decimal.is_none()
         && options.date_format.is_none()
         && options.sheet.is_none()
         && options.fx.is_none();
@@ -159,6 +158,7 @@ fn read_file(
                 progress,
                 columns: Some(&options.columns),
                 delimiter: options.delimiter,
+                decimal: options.decimal,
                 ..ledger::FastOptions::default()
             },
         )

@@ -101,6 +101,9 @@ pub struct FastOptions<'a> {
     /// delimiter it finds is that one, and reports it as given, as the general reader
     /// does; a file the user reads with another delimiter is the general reader's.
     pub delimiter: Option<super::locale::sniff::Delimiter>,
+    /// The decimal separator the user gave for every number column (`--decimal`): numbers
+    /// are read with it, and no column's separator is decided, as the general reader does.
+    pub decimal: Option<super::locale::number::DecimalSep>,
 }
 
 /// Reads a ledger file with the fast path. `None` means "not handled": the file has
@@ -173,7 +176,10 @@ fn read_as(
         preamble,
         end: header_end,
     } = HeaderAt::find(path, head, bom, columns)?;
-    layout.decide_decimal(head.get(header_end..)?);
+    match opts.decimal {
+        Some(d) => layout.decimal = u8::try_from(d.as_char()).ok()?,
+        None => layout.decide_decimal(head.get(header_end..)?),
+    }
     // Lines before the data: the preamble's and the header.
     let header_lines = preamble.len() as u64 + 1;
     // Where the data start in the file: after the header's newline (the same newline in
@@ -439,10 +445,15 @@ fn read_as(
         None => None,
     };
     drop(whole);
-    number_decisions(&mut report, &layout, &header, &proofs, &ambiguous)?;
+    match opts.decimal {
+        Some(d) => report
+            .decisions
+            .push(format!("numbers: decimal {d} (given with --decimal)")),
+        None => number_decisions(&mut report, &layout, &header, &proofs, &ambiguous)?,
+    }
     report.decisions.extend(date_decision);
     let amount = Field::Amount as usize;
-    let decided = proofs[amount].is_some() || ambiguous[amount].is_some();
+    let decided = opts.decimal.is_some() || proofs[amount].is_some() || ambiguous[amount].is_some();
     tail.report(&mut report, first_line, total, decided, layout.decimal);
     // The general reader notes normalisations in order of first appearance: on one line
     // the number columns in [`NUMERIC`] order (in each value the sign, the grouping, the

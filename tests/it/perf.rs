@@ -379,6 +379,71 @@ fn fast_path_reads_a_given_delimiter_that_is_the_files_own() {
     }
 }
 
+/// A decimal separator given with `--decimal` is the separator of every number column on
+/// the fast path, as for the general reader: values that read two ways (`1,500`) are read
+/// with it instead of stopping the run, and the decision says it was given.
+#[test]
+fn fast_path_reads_numbers_with_a_given_decimal_separator() {
+    use procura::ledger::ReadOptions;
+    use procura::ledger::locale::number::DecimalSep;
+    let dir = temp_dir("fast-decimal");
+    let mut ambiguous = String::from("supplier_id;amount;quantity\n");
+    let mut points = String::from("supplier_id,amount,quantity\n");
+    for i in 0..2_000 {
+        // Whole amounts prove nothing; quantities such as `1,500` read two ways.
+        ambiguous.push_str(&format!(
+            "S{};{};{},{:03}\n",
+            i % 7,
+            10 + i % 90,
+            1 + i % 9,
+            250 * (i % 4),
+        ));
+        points.push_str(&format!(
+            "S{},{}.{:02},{}\n",
+            i % 7,
+            10 + i % 90,
+            i % 100,
+            1 + i % 3
+        ));
+    }
+    for (name, text, given) in [
+        ("ambiguous.csv", &ambiguous, DecimalSep::Comma),
+        ("ambiguous-point.csv", &ambiguous, DecimalSep::Point),
+        ("points.csv", &points, DecimalSep::Point),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("write");
+        let options = ReadOptions {
+            decimal: Some(given),
+            ..ReadOptions::default()
+        };
+        let mut want = SpendCube::default();
+        let general = read_ledger_with(&path, &options, &mut want).expect("general reader");
+        assert!(
+            general
+                .decisions
+                .contains(&format!("numbers: decimal {given} (given with --decimal)")),
+            "{name}: {:?}",
+            general.decisions
+        );
+        for threads in [1, 2] {
+            let (got, report) = read_ledger_fast(
+                &path,
+                FastOptions {
+                    threads,
+                    decimal: Some(given),
+                    ..FastOptions::default()
+                },
+            )
+            .unwrap_or_else(|| panic!("{name} on {threads} threads was handed back"));
+            assert_eq!(dump(&got), dump(&want), "{name}: cube on {threads} threads");
+            same_report(&report, &general, &format!("{name} on {threads} threads"));
+        }
+    }
+    // Without it, the values that read two ways are the general reader's to ask about.
+    assert!(read_ledger_fast(&dir.join("ambiguous.csv"), FastOptions::default()).is_none());
+}
+
 /// The fast path hands the file at `p` back to the general reader, on one thread and two.
 fn falls_back(p: &Path, name: &str) {
     for threads in [1, 2] {
