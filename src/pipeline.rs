@@ -147,10 +147,7 @@ fn read_file(
     cube: &mut SpendCube,
 ) -> Result<FileReport, Error> {
     let before = progress.map(|p| p.load(Ordering::Relaxed));
-    let defaults = options.encoding.is_none()
-        && options.date_format.is_none()
-        && options.sheet.is_none()
-        && options.fx.is_none();
+    let defaults = options.date_format.is_none() && options.sheet.is_none() && options.fx.is_none();
     if defaults
         && let Some((read, report)) = ledger::read_ledger_fast(
             path,
@@ -159,6 +156,7 @@ fn read_file(
                 columns: Some(&options.columns),
                 delimiter: options.delimiter,
                 decimal: options.decimal,
+                encoding: options.encoding,
                 ..ledger::FastOptions::default()
             },
         )

@@ -57,6 +57,7 @@
 
 use super::digits;
 use super::duplicates::{OrderDuplicates, order_key, push_listed};
+use super::locale::encoding::Encoding;
 use super::locale::headers::{Mapping, is_total_cell};
 use super::locale::number::Currency;
 // The number columns whose decimal separator the general reader decides, in its order.
@@ -104,6 +105,10 @@ pub struct FastOptions<'a> {
     /// The decimal separator the user gave for every number column (`--decimal`): numbers
     /// are read with it, and no column's separator is decided, as the general reader does.
     pub decimal: Option<super::locale::number::DecimalSep>,
+    /// The encoding the user gave (`--encoding`): UTF-8 or a single-byte code page is read
+    /// in it, checked and reported as the general reader checks and reports it; UTF-16 is
+    /// the general reader's.
+    pub encoding: Option<Encoding>,
 }
 
 /// Reads a ledger file with the fast path. `None` means "not handled": the file has
@@ -112,6 +117,10 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
     let before = opts.progress.map(|p| p.load(Ordering::Relaxed));
     if let Some(read) = read_as(path, opts, None) {
         return Some(read);
+    }
+    // A given encoding was read as given: no second guess.
+    if opts.encoding.is_some() {
+        return None;
     }
     // A file in a code page whose first 64 KiB are ASCII (a Czech ledger whose first
     // suppliers' names are plain) was taken for UTF-8 and handed back at its first other
@@ -126,7 +135,7 @@ pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube
     if let (Some(p), Some(before)) = (opts.progress, before) {
         p.store(before, Ordering::Relaxed);
     }
-    read_as(path, opts, Some(CodePage::detect(path)?))
+    read_as(path, opts, Some(CodePage::detect(path, None)?))
 }
 
 /// Bytes read from the start of a file to find its encoding and header.
@@ -150,10 +159,12 @@ fn read_as(
     // Text in a single-byte code page (1C's windows-1251) is read decoded, once a pass
     // over the whole file has chosen that code page as the general reader's first pass
     // does (and with its decision); UTF-8 is read as it is.
-    let code_page = match (code_page, is_utf8_head(&raw_head)) {
-        (Some(c), _) => Some(c),
-        (None, true) => None,
-        (None, false) => Some(CodePage::detect(path)?),
+    let code_page = match (code_page, opts.encoding, is_utf8_head(&raw_head)) {
+        (Some(c), _, _) => Some(c),
+        (None, Some(Encoding::Utf8), true) | (None, None, true) => None,
+        (None, Some(Encoding::Utf8), false) => return None,
+        (None, Some(given), _) => Some(CodePage::detect(path, Some(given))?),
+        (None, None, false) => Some(CodePage::detect(path, None)?),
     };
     let decoded_head;
     let head: &[u8] = match &code_page {
@@ -282,6 +293,7 @@ fn read_as(
             header_lines,
             code_page.as_ref().map(|c| &c.detection),
             opts.delimiter,
+            opts.encoding,
         )?,
         ..FileReport::default()
     };
@@ -768,6 +780,7 @@ fn head_decisions(
     header_line: u64,
     code_page: Option<&super::locale::encoding::Detection>,
     given: Option<super::locale::sniff::Delimiter>,
+    declared: Option<Encoding>,
 ) -> Option<Vec<String>> {
     use super::locale::{encoding, sniff};
     let text = if whole {
@@ -781,7 +794,9 @@ fn head_decisions(
         }
         text
     };
-    let decoded = encoding::decode(text, None).ok()?;
+    // Decoded as the general reader decodes the file: in the encoding given, if any (the
+    // fast path reads only UTF-8 itself; a code page's text is decoded already).
+    let decoded = encoding::decode(text, declared.filter(|_| code_page.is_none())).ok()?;
     let sniffed = sniff::sniff(&decoded.text).ok()?;
     let sniff::SniffReason::Consistent { records, matching } = sniffed.reason else {
         return None;
@@ -790,10 +805,15 @@ fn head_decisions(
         return None;
     }
     Some(vec![
-        match code_page {
-            Some(detection) => format!("encoding: {detection}"),
-            None => format!("encoding: {}", decoded.detection),
-        },
+        format!(
+            "encoding: {}{}",
+            code_page.unwrap_or(&decoded.detection),
+            if declared.is_some() {
+                " (given with --encoding)"
+            } else {
+                ""
+            }
+        ),
         match given {
             Some(d) => format!("delimiter: {d} (given with --delimiter)"),
             None => format!(
@@ -1067,10 +1087,11 @@ struct CodePage {
 }
 
 impl CodePage {
-    /// Runs the general reader's encoding scan over the whole file; `None` unless it
-    /// chooses a single-byte code page (no byte order mark, no error).
-    fn detect(path: &Path) -> Option<CodePage> {
-        let mut scan = super::locale::encoding::ByteScan::new(None);
+    /// Runs the general reader's encoding scan over the whole file, for the encoding the
+    /// user `declared` or to detect one; `None` unless it takes a single-byte code page (no
+    /// byte order mark, no error).
+    fn detect(path: &Path, declared: Option<Encoding>) -> Option<CodePage> {
+        let mut scan = super::locale::encoding::ByteScan::new(declared);
         let mut file = File::open(path).ok()?;
         let mut block = vec![0u8; BLOCK];
         loop {

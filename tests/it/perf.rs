@@ -444,6 +444,87 @@ fn fast_path_reads_numbers_with_a_given_decimal_separator() {
     assert!(read_ledger_fast(&dir.join("ambiguous.csv"), FastOptions::default()).is_none());
 }
 
+/// An encoding given with `--encoding` is read on the fast path as the general reader
+/// reads it: UTF-8 (with or without a byte order mark) and single-byte code pages, checked
+/// over the whole file and reported "as declared"; UTF-16, and bytes the given encoding
+/// does not allow, are the general reader's.
+#[test]
+fn fast_path_reads_a_given_encoding_as_the_general_reader_does() {
+    use procura::ledger::ReadOptions;
+    use procura::ledger::locale::encoding::Encoding;
+    let dir = temp_dir("fast-encoding");
+    let mut text = String::from("supplier_id;supplier_name;amount\n");
+    for i in 0..3_000 {
+        // Plain names first, as in a file whose code page shows only further down.
+        let name = if i < 1_500 {
+            "Plain"
+        } else {
+            "ООО «Ромашка»"
+        };
+        text.push_str(&format!(
+            "S{};{name} {};{},{:02}\n",
+            i % 11,
+            i % 11,
+            1 + i % 70,
+            i % 100
+        ));
+    }
+    let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode(&text);
+    let files = [
+        ("utf8.csv", text.as_bytes().to_vec(), Encoding::Utf8),
+        (
+            "bom.csv",
+            [&b"\xEF\xBB\xBF"[..], text.as_bytes()].concat(),
+            Encoding::Utf8,
+        ),
+        ("cp1251.csv", cp1251.to_vec(), Encoding::Windows1251),
+        ("cp1251-as-1252.csv", cp1251.to_vec(), Encoding::Windows1252),
+    ];
+    for (name, bytes, given) in files {
+        let path = dir.join(name);
+        std::fs::write(&path, &bytes).expect("write");
+        let options = ReadOptions {
+            encoding: Some(given),
+            ..ReadOptions::default()
+        };
+        let mut want = SpendCube::default();
+        let general = read_ledger_with(&path, &options, &mut want).expect("general reader");
+        assert!(
+            general.decisions[0].ends_with("(as declared) (given with --encoding)")
+                || general.decisions[0].ends_with("removed) (given with --encoding)"),
+            "{name}: {:?}",
+            general.decisions
+        );
+        for threads in [1, 2] {
+            let (got, report) = read_ledger_fast(
+                &path,
+                FastOptions {
+                    threads,
+                    encoding: Some(given),
+                    ..FastOptions::default()
+                },
+            )
+            .unwrap_or_else(|| panic!("{name} on {threads} threads was handed back"));
+            assert_eq!(dump(&got), dump(&want), "{name}: cube on {threads} threads");
+            same_report(&report, &general, &format!("{name} on {threads} threads"));
+        }
+    }
+    // UTF-16 declared, and a code page's bytes declared UTF-8: the general reader's.
+    for (name, given) in [
+        ("utf8.csv", Encoding::Utf16Le),
+        ("cp1251.csv", Encoding::Utf8),
+    ] {
+        let fast = read_ledger_fast(
+            &dir.join(name),
+            FastOptions {
+                encoding: Some(given),
+                ..FastOptions::default()
+            },
+        );
+        assert!(fast.is_none(), "{name} read as {given}");
+    }
+}
+
 /// The fast path hands the file at `p` back to the general reader, on one thread and two.
 fn falls_back(p: &Path, name: &str) {
     for threads in [1, 2] {
