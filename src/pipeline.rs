@@ -147,7 +147,7 @@ fn read_file(
     cube: &mut SpendCube,
 ) -> Result<FileReport, Error> {
     let before = progress.map(|p| p.load(Ordering::Relaxed));
-    let defaults = options.date_format.is_none() && options.sheet.is_none() && options.fx.is_none();
+    let defaults = options.sheet.is_none() && options.fx.is_none();
     if defaults
         && let Some((read, report)) = ledger::read_ledger_fast(
             path,
@@ -157,6 +157,7 @@ fn read_file(
                 delimiter: options.delimiter,
                 decimal: options.decimal,
                 encoding: options.encoding,
+                date_format: options.date_format,
                 ..ledger::FastOptions::default()
             },
         )

@@ -109,6 +109,9 @@ pub struct FastOptions<'a> {
     /// in it, checked and reported as the general reader checks and reports it; UTF-16 is
     /// the general reader's.
     pub encoding: Option<Encoding>,
+    /// The date format the user gave (`--date-format`): dates are read in it, as the
+    /// general reader reads them; a date it rejects hands the file back.
+    pub date_format: Option<super::locale::date::DateFormat>,
 }
 
 /// Reads a ledger file with the fast path. `None` means "not handled": the file has
@@ -441,7 +444,10 @@ fn read_as(
     }
     // The dates' order gives the period; its decision is written after the numbers'.
     let (order, date_decision) = match layout.column[Field::Date as usize] {
-        Some(c) => dates.decide(c, header.get(c)?)?,
+        Some(c) => match opts.date_format {
+            Some(format) => dates.given(c, header.get(c)?, format)?,
+            None => dates.decide(c, header.get(c)?)?,
+        },
         None => (Order::DayFirst, None),
     };
     // The identities are recorded once the parts are merged and their tables freed:
@@ -765,6 +771,34 @@ impl DateSeen {
             },
         };
         let decision = format!("column {} ({name}): dates as {format} ({why})", c + 1);
+        Some((order, Some(decision)))
+    }
+
+    /// [`DateSeen::decide`] for a column whose format the user gave: the order it reads
+    /// year-last dates in and the decision the general reader writes; `None` when a date
+    /// seen is one the general reader rejects in that format (a year-last date for ISO, a
+    /// date that reads only the other way round), and for Excel serial numbers.
+    fn given(
+        &self,
+        c: usize,
+        name: &str,
+        format: super::locale::date::DateFormat,
+    ) -> Option<(Order, Option<String>)> {
+        use super::locale::date::DateFormat;
+        let order = match format {
+            // The general reader notes every date read as a serial number: its to read.
+            DateFormat::ExcelSerial => return None,
+            DateFormat::Iso if self.year_last => return None,
+            DateFormat::Iso => Order::DayFirst,
+            DateFormat::DayMonthYear if self.month_first.is_some() => return None,
+            DateFormat::DayMonthYear => Order::DayFirst,
+            DateFormat::MonthDayYear if self.day_first.is_some() => return None,
+            DateFormat::MonthDayYear => Order::MonthFirst,
+        };
+        let decision = format!(
+            "column {} ({name}): dates as {format} (given with --date-format)",
+            c + 1
+        );
         Some((order, Some(decision)))
     }
 }

@@ -525,6 +525,89 @@ fn fast_path_reads_a_given_encoding_as_the_general_reader_does() {
     }
 }
 
+/// A date format given with `--date-format` is read on the fast path as the general
+/// reader reads it: slashed dates that read two ways no longer stop the run, year-first
+/// dates are taken in any format, and a date the format rejects (or Excel serial numbers)
+/// leaves the file to the general reader.
+#[test]
+fn fast_path_reads_dates_in_a_given_format() {
+    use procura::ledger::ReadOptions;
+    use procura::ledger::locale::date::DateFormat;
+    let dir = temp_dir("fast-date-format");
+    // Days and months up to 12 only: nothing in the file tells the order.
+    let mut ambiguous = String::from("supplier_id,date,amount\n");
+    for i in 0..3_000 {
+        ambiguous.push_str(&format!(
+            "S{},{:02}/{:02}/2025,{}.{:02}\n",
+            i % 7,
+            1 + i % 12,
+            1 + (i / 12) % 12,
+            1 + i % 50,
+            i % 100,
+        ));
+    }
+    ambiguous.push_str("S1,2025-06-30 10:15,1.00\n");
+    let path = dir.join("ambiguous.csv");
+    std::fs::write(&path, &ambiguous).expect("write");
+    for format in [DateFormat::DayMonthYear, DateFormat::MonthDayYear] {
+        let options = ReadOptions {
+            date_format: Some(format),
+            ..ReadOptions::default()
+        };
+        let mut want = SpendCube::default();
+        let general = read_ledger_with(&path, &options, &mut want).expect("general reader");
+        assert!(
+            general.decisions.contains(&format!(
+                "column 2 (date): dates as {format} (given with --date-format)"
+            )),
+            "{:?}",
+            general.decisions
+        );
+        for threads in [1, 2] {
+            let (got, report) = read_ledger_fast(
+                &path,
+                FastOptions {
+                    threads,
+                    date_format: Some(format),
+                    ..FastOptions::default()
+                },
+            )
+            .unwrap_or_else(|| panic!("{format} on {threads} threads was handed back"));
+            assert_eq!(
+                dump(&got),
+                dump(&want),
+                "{format}: cube on {threads} threads"
+            );
+            same_report(&report, &general, &format!("{format} on {threads} threads"));
+        }
+    }
+    // Without a format the order is the general reader's to ask for; year-last dates in
+    // ISO and any Excel serial format are its to reject or note.
+    assert!(read_ledger_fast(&path, FastOptions::default()).is_none());
+    for format in [DateFormat::Iso, DateFormat::ExcelSerial] {
+        let fast = read_ledger_fast(
+            &path,
+            FastOptions {
+                date_format: Some(format),
+                ..FastOptions::default()
+            },
+        );
+        assert!(fast.is_none(), "read as {format}");
+    }
+    // A date that reads only day-first, in a file given month-first: rejected by the
+    // general reader, so not read here.
+    let p = dir.join("day-first.csv");
+    std::fs::write(&p, format!("{ambiguous}S2,13/02/2025,1.00\n")).expect("write");
+    let fast = read_ledger_fast(
+        &p,
+        FastOptions {
+            date_format: Some(DateFormat::MonthDayYear),
+            ..FastOptions::default()
+        },
+    );
+    assert!(fast.is_none(), "a day-first date read month-first");
+}
+
 /// The fast path hands the file at `p` back to the general reader, on one thread and two.
 fn falls_back(p: &Path, name: &str) {
     for threads in [1, 2] {
