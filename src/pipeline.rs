@@ -147,20 +147,9 @@ fn read_file(
     cube: &mut SpendCube,
 ) -> Result<FileReport, Error> {
     let before = progress.map(|p| p.load(Ordering::Relaxed));
-    let defaults = options.sheet.is_none() && options.fx.is_none();
-    if defaults
-        && let Some((read, report)) = ledger::read_ledger_fast(
-            path,
-            ledger::FastOptions {
-                progress,
-                columns: Some(&options.columns),
-                delimiter: options.delimiter,
-                decimal: options.decimal,
-                encoding: options.encoding,
-                date_format: options.date_format,
-                ..ledger::FastOptions::default()
-            },
-        )
+    if let Some(fast) = ledger::FastOptions::reading(options)
+        && let Some((read, report)) =
+            ledger::read_ledger_fast(path, ledger::FastOptions { progress, ..fast })
     {
         if cube.suppliers.is_empty() && cube.cells.is_empty() && cube.currencies.is_empty() {
             *cube = read;

@@ -114,6 +114,23 @@ pub struct FastOptions<'a> {
     pub date_format: Option<super::locale::date::DateFormat>,
 }
 
+impl<'a> FastOptions<'a> {
+    /// The fast path's options for reading as `options` ask (on one core per available
+    /// one, with no progress counter); `None` when they ask for what only the general
+    /// reader does: a worksheet of an Excel workbook, or amounts converted to a reporting
+    /// currency.
+    pub fn reading(options: &'a super::ReadOptions) -> Option<FastOptions<'a>> {
+        (options.sheet.is_none() && options.fx.is_none()).then_some(FastOptions {
+            columns: Some(&options.columns),
+            delimiter: options.delimiter,
+            decimal: options.decimal,
+            encoding: options.encoding,
+            date_format: options.date_format,
+            ..FastOptions::default()
+        })
+    }
+}
+
 /// Reads a ledger file with the fast path. `None` means "not handled": the file has
 /// something the fast path does not read, and the general reader must read it instead.
 pub fn read_ledger_fast(path: &Path, opts: FastOptions<'_>) -> Option<(SpendCube, FileReport)> {
@@ -4355,6 +4372,43 @@ fn scan(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every reading option but a worksheet and exchange rates is passed to the fast path.
+    #[test]
+    fn reading_options_reach_the_fast_path_but_a_sheet_or_rates() {
+        use super::super::ReadOptions;
+        use super::super::locale::date::DateFormat;
+        use super::super::locale::number::DecimalSep;
+        use super::super::locale::sniff::Delimiter;
+        let options = ReadOptions {
+            encoding: Some(Encoding::Windows1251),
+            delimiter: Some(Delimiter::Semicolon),
+            decimal: Some(DecimalSep::Comma),
+            date_format: Some(DateFormat::DayMonthYear),
+            columns: "supplier_id=LiefNr".parse().expect("a mapping"),
+            ..ReadOptions::default()
+        };
+        let fast = FastOptions::reading(&options).expect("the fast path's");
+        assert_eq!(fast.encoding, Some(Encoding::Windows1251));
+        assert_eq!(fast.delimiter, Some(Delimiter::Semicolon));
+        assert_eq!(fast.decimal, Some(DecimalSep::Comma));
+        assert_eq!(fast.date_format, Some(DateFormat::DayMonthYear));
+        assert_eq!(fast.columns, Some(&options.columns));
+        assert_eq!(fast.threads, 0);
+        let sheet = ReadOptions {
+            sheet: Some("Purchases".into()),
+            ..ReadOptions::default()
+        };
+        assert!(FastOptions::reading(&sheet).is_none());
+        let fx =
+            super::super::fx::FxTable::parse(Path::new("fx.csv"), "from,to,rate\nUSD,EUR,0.9\n")
+                .expect("rates");
+        let rates = ReadOptions {
+            fx: Some(fx),
+            ..ReadOptions::default()
+        };
+        assert!(FastOptions::reading(&rates).is_none());
+    }
 
     #[test]
     fn money_parses_to_hundredths_with_its_scale() {
