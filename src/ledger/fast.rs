@@ -43,7 +43,7 @@
 //!   each 64-byte stretch is classified into one bitmask of delimiters, newlines, carriage
 //!   returns and quotes (SSE2 on x86_64, a portable loop elsewhere), and the set bits drive
 //!   the field state machine;
-//! - money is parsed straight from the bytes into integer hundredths, with the decimal
+//! - money is parsed straight from the bytes into integer ten-thousandths, with the decimal
 //!   scale tracked so that the [`Decimal`] built at the end is the one the general reader's
 //!   sums give (same value, same scale);
 //! - supplier, category and item ids are interned (FxHash) behind one-entry caches: lines
@@ -82,8 +82,13 @@ const BLOCK: usize = 1 << 18;
 const MAX_BUFFER: usize = 1 << 30;
 /// Below this size a file is read on one thread: starting threads would cost more.
 const MIN_PARALLEL_BYTES: u64 = 8 << 20;
-/// Money and numbers are held in hundredths: the fast path takes at most two decimals.
-const SCALE: u32 = 2;
+/// Money is held in units of 10^-SCALE (ten-thousandths): the fast path takes amounts
+/// and profits with at most four decimals (ERP prices and Excel's computed amounts carry
+/// three or four; a currency's own two are the common case).
+const SCALE: u32 = 4;
+/// Per number of decimals written (at most [`SCALE`]), what a value's digits are
+/// multiplied by to be in units of 10^-SCALE.
+const TO_UNITS: [i64; SCALE as usize + 1] = [10_000, 1_000, 100, 10, 1];
 /// The longest date cell read (`yyyy-mm-dd hh:mm:ss.fff+hh:mm` is 29 bytes).
 const DATE_CELL_BYTES: usize = 32;
 
@@ -427,8 +432,8 @@ fn read_as(
         for (m, part) in magnitude.iter_mut().zip(x.magnitude) {
             *m += part;
         }
-        // Hundredths: 10^22 is the limit of 10^20.
-        let limit = super::MONEY_LIMIT.mantissa().unsigned_abs() * 100;
+        // In units of 10^-SCALE: 10^24 is the limit of 10^20.
+        let limit = super::MONEY_LIMIT.mantissa().unsigned_abs() * 10u128.pow(SCALE);
         if magnitude.iter().any(|m| *m > limit) {
             return None;
         }
@@ -965,7 +970,7 @@ impl Tail {
 
     /// Accounts for the lines (the first at `line`) in `report` as the general reader
     /// does: blank lines counted; total rows listed and their amounts checked against the
-    /// amounts used above them (`total`: hundredths and scale), the decision and any
+    /// amounts used above them (`total`: units of 10^-SCALE and scale), the decision and any
     /// warning written after the data's. The amount column's decimal separator is the
     /// file's when the column is `decided` (a value in it proves the separator, or reads
     /// two ways and follows the file's proof), else the point, as the general reader
@@ -1944,7 +1949,7 @@ impl MoneyAffix {
     }
 }
 
-/// Sums of one cell in hundredths, with the largest decimal scale seen.
+/// Sums of one cell in units of 10^-SCALE, with the largest decimal scale seen.
 #[derive(Debug, Clone, Copy, Default)]
 struct FastCell {
     /// (supplier, category, item)
@@ -2035,14 +2040,14 @@ struct Extra {
     pair_index: FxHashMap<(u32, u32), u32>,
     /// Each (supplier, name) pair in order of first appearance: count and first rows.
     pairs: Vec<PairSeen>,
-    /// Per currency (`""` when the line has none): lines, sum in hundredths, scale.
+    /// Per currency (`""` when the line has none): lines, sum in units of 10^-SCALE, scale.
     currencies: Vec<(String, u64, i64, u8)>,
     /// Index in `currencies` of the current line's currency.
     currency_ix: usize,
-    /// Sum of all amounts in hundredths, and the largest scale.
+    /// Sum of all amounts in units of 10^-SCALE, and the largest scale.
     total: i64,
     total_scale: u8,
-    /// Sums of the amounts' and of the profits' absolute values, in hundredths: a file
+    /// Sums of the amounts' and of the profits' absolute values, in units of 10^-SCALE: a file
     /// whose money goes beyond [`super::MONEY_LIMIT`] is the general reader's, which
     /// rejects the rows that take it there.
     magnitude: [u128; 2],
@@ -3109,11 +3114,12 @@ impl Part {
         }
         let (a, sa) = amount;
         // The common line: quantity × price written with two decimals between them is
-        // exactly the amount (in hundredths), in 64 bits with no overflow possible.
+        // exactly the amount (q·p in hundredths, the amount in units of 10^-4), in 64 bits
+        // with no overflow possible (|q·p·100| < 2^56·100 < 2^63).
         if usize::from(qs) + usize::from(ps) == 2
-            && q.unsigned_abs() < 1 << 31
-            && p.unsigned_abs() < 1 << 31
-            && q * p == a
+            && q.unsigned_abs() < 1 << 28
+            && p.unsigned_abs() < 1 << 28
+            && q * p * 100 == a
         {
             return Some(());
         }
@@ -3128,7 +3134,8 @@ impl Part {
             return None;
         }
         let expected = product.checked_mul(POW10[14 - (qs + ps)])?;
-        let amount14 = i128::from(a).checked_mul(POW10[12])?;
+        // The amount in units of 10^-SCALE, in units of 10^-14.
+        let amount14 = i128::from(a).checked_mul(POW10[14 - SCALE as usize])?;
         let half_ulp_amount = 5 * POW10[14 - (usize::from(sa) + 1)];
         let tolerance = i128::from(q)
             .abs()
@@ -3176,7 +3183,7 @@ impl Part {
         Some(Some(v))
     }
 
-    /// An amount or profit of field `f` at `row`, in hundredths with its scale, and how
+    /// An amount or profit of field `f` at `row`, in units of 10^-SCALE with its scale, and how
     /// it reads.
     #[inline]
     fn money(&mut self, buf: &[u8], s: Span, sep: u8, f: Field, row: u64) -> Option<NumberRead> {
@@ -3470,10 +3477,11 @@ fn unescape<'a>(raw: &[u8], scratch: &'a mut Vec<u8>) -> &'a [u8] {
     scratch
 }
 
-/// Hundredths and scale to the `Decimal` a sum of decimals of at most that scale gives.
-fn to_decimal(hundredths: i64, scale: u8) -> Decimal {
+/// Units of 10^-SCALE and scale to the `Decimal` a sum of decimals of at most that scale
+/// gives.
+fn to_decimal(units: i64, scale: u8) -> Decimal {
     let drop = SCALE - u32::from(scale);
-    Decimal::new(hundredths / 10i64.pow(drop), u32::from(scale))
+    Decimal::new(units / 10i64.pow(drop), u32::from(scale))
 }
 
 fn date_text(d: &[u8; 10]) -> Option<String> {
@@ -3521,9 +3529,9 @@ fn slow_plain_cell(id: &[u8]) -> bool {
 fn money_at(buf: &[u8], s: Span, sep: u8) -> Option<(i64, u8)> {
     let r = s.range();
     match digits::plain(buf, r.start, r.end, sep) {
-        // At most eight digits: in hundredths, far inside an i64.
-        Some(p) if p.decimals <= 2 && !(p.negative && p.digits == 0) => {
-            let v = p.digits as i64 * [100, 10, 1][p.decimals];
+        // At most eight digits: in units of 10^-SCALE, far inside an i64.
+        Some(p) if p.decimals <= SCALE as usize && !(p.negative && p.digits == 0) => {
+            let v = p.digits as i64 * TO_UNITS[p.decimals];
             Some((if p.negative { -v } else { v }, p.decimals as u8))
         }
         _ => parse_money(&buf[r], sep),
@@ -3544,9 +3552,10 @@ fn number_at(buf: &[u8], s: Span, sep: u8) -> Option<(i64, u8)> {
     }
 }
 
-/// Parses `-?digits(.d|.dd)?` into hundredths and the number of decimals written, with
-/// `sep` as the decimal separator (`.` or `,`). Anything else — a `+`, no digit before the
-/// separator, three decimals, more than 15 integer digits, thousands separators, a
+/// Parses `-?digits(.d{1,4})?` into units of 10^-SCALE and the number of decimals
+/// written, with `sep` as the decimal separator (`.` or `,`). Anything else — a `+`, no
+/// digit before the separator, five decimals or more, more than 15 integer digits or a
+/// value beyond an `i64` of ten-thousandths (about 9.2 × 10^14), thousands separators, a
 /// negative zero — is left to the general reader (`None`).
 #[inline]
 fn parse_money(b: &[u8], sep: u8) -> Option<(i64, u8)> {
@@ -3566,13 +3575,19 @@ fn parse_money(b: &[u8], sep: u8) -> Option<(i64, u8)> {
     }
     let (frac, scale) = match &digits[i..] {
         [] => (0, 0),
-        [s, d] if *s == sep && d.is_ascii_digit() => (i64::from(d - b'0') * 10, 1),
-        [s, d, e] if *s == sep && d.is_ascii_digit() && e.is_ascii_digit() => {
-            (i64::from(d - b'0') * 10 + i64::from(e - b'0'), 2)
+        [s, decimals @ ..]
+            if *s == sep
+                && (1..=SCALE as usize).contains(&decimals.len())
+                && decimals.iter().all(u8::is_ascii_digit) =>
+        {
+            let frac = decimals
+                .iter()
+                .fold(0i64, |f, d| f * 10 + i64::from(d - b'0'));
+            (frac * TO_UNITS[decimals.len()], decimals.len() as u8)
         }
         _ => return None,
     };
-    let v = int * 100 + frac;
+    let v = int.checked_mul(TO_UNITS[0])?.checked_add(frac)?;
     if neg && v == 0 {
         return None;
     }
@@ -3707,13 +3722,8 @@ fn ungroup(b: &[u8], sep: u8) -> Option<Grouped> {
 /// decimals; with how it reads.
 fn parse_money_grouped(b: &[u8], sep: u8) -> Option<NumberRead> {
     let g = ungroup(b, sep)?;
-    let hundredths = match g.decimals {
-        0 => g.value.checked_mul(100)?,
-        1 => g.value.checked_mul(10)?,
-        2 => g.value,
-        _ => return None,
-    };
-    Some(((hundredths, g.decimals as u8), g.reads()))
+    let units = g.value.checked_mul(*TO_UNITS.get(g.decimals)?)?;
+    Some(((units, g.decimals as u8), g.reads()))
 }
 
 /// [`parse_number`] for a quantity or price with its thousands grouped ([`ungroup`]): at
@@ -4411,13 +4421,24 @@ mod tests {
     }
 
     #[test]
-    fn money_parses_to_hundredths_with_its_scale() {
-        assert_eq!(parse_money(b"19.05", b'.'), Some((1905, 2)));
-        assert_eq!(parse_money(b"-3.5", b'.'), Some((-350, 1)));
-        assert_eq!(parse_money(b"007", b'.'), Some((700, 0)));
-        assert_eq!(parse_money(b"19,05", b','), Some((1905, 2)));
-        assert_eq!(parse_money(b"-3,5", b','), Some((-350, 1)));
-        assert_eq!(parse_money(b"007", b','), Some((700, 0)));
+    fn money_parses_to_ten_thousandths_with_its_scale() {
+        assert_eq!(parse_money(b"19.05", b'.'), Some((190_500, 2)));
+        assert_eq!(parse_money(b"-3.5", b'.'), Some((-35_000, 1)));
+        assert_eq!(parse_money(b"007", b'.'), Some((70_000, 0)));
+        assert_eq!(parse_money(b"19,05", b','), Some((190_500, 2)));
+        assert_eq!(parse_money(b"-3,5", b','), Some((-35_000, 1)));
+        assert_eq!(parse_money(b"007", b','), Some((70_000, 0)));
+        // Up to four decimals, as ERP prices and Excel's computed amounts carry them.
+        assert_eq!(parse_money(b"1.234", b'.'), Some((12_340, 3)));
+        assert_eq!(parse_money(b"-0.0512", b'.'), Some((-512, 4)));
+        assert_eq!(parse_money(b"19,0512", b','), Some((190_512, 4)));
+        // The largest value taken: an i64 of ten-thousandths.
+        assert_eq!(
+            parse_money(b"922337203685477.5807", b'.'),
+            Some((i64::MAX, 4))
+        );
+        assert_eq!(parse_money(b"922337203685477.5808", b'.'), None);
+        assert_eq!(parse_money(b"999999999999999.99", b'.'), None);
         for other in [
             &b"19.05"[..],
             // More digits than an i64 holds: refused, not overflowed.
@@ -4428,6 +4449,7 @@ mod tests {
             b",5",
             b"5,",
             b"-0,00",
+            b"1,23456",
         ] {
             assert_eq!(
                 parse_money(other, b','),
@@ -4442,7 +4464,8 @@ mod tests {
             b"+1",
             b".5",
             b"5.",
-            b"1.234",
+            b"1.23456",
+            b"0.0000000001",
             b"1,5",
             b"-0",
             b"-0.00",
@@ -4460,9 +4483,10 @@ mod tests {
 
     #[test]
     fn decimals_keep_the_scale_of_the_sum() {
-        assert_eq!(to_decimal(400, 2).to_string(), "4.00");
-        assert_eq!(to_decimal(450, 1).to_string(), "4.5");
-        assert_eq!(to_decimal(-700, 0).to_string(), "-7");
+        assert_eq!(to_decimal(40_000, 2).to_string(), "4.00");
+        assert_eq!(to_decimal(45_000, 1).to_string(), "4.5");
+        assert_eq!(to_decimal(-70_000, 0).to_string(), "-7");
+        assert_eq!(to_decimal(45_120, 4).to_string(), "4.5120");
     }
 
     #[test]
@@ -4879,11 +4903,11 @@ mod tests {
     fn grouped_numbers_take_one_kind_of_separator_in_groups_of_three() {
         assert_eq!(
             parse_money_grouped(b"54 600,00", b','),
-            Some(((5_460_000, 2), Reads::OneWay))
+            Some(((546_000_000, 2), Reads::OneWay))
         );
         assert_eq!(
             parse_money_grouped("-1\u{a0}234\u{a0}567.5".as_bytes(), b'.'),
-            Some(((-123_456_750, 1), Reads::OneWay))
+            Some(((-12_345_675_000, 1), Reads::OneWay))
         );
         assert_eq!(
             parse_number_grouped(b"1'200", b'.'),
@@ -4896,11 +4920,11 @@ mod tests {
         // SAP's and German Excel's grouping, and US Excel's.
         assert_eq!(
             parse_money_grouped(b"-1.234.567,89", b','),
-            Some(((-123_456_789, 2), Reads::OneWay))
+            Some(((-12_345_678_900, 2), Reads::OneWay))
         );
         assert_eq!(
             parse_money_grouped(b"1,234.5", b'.'),
-            Some(((123_450, 1), Reads::OneWay))
+            Some(((12_345_000, 1), Reads::OneWay))
         );
         assert_eq!(
             parse_number_grouped(b"1.000", b','),
@@ -4912,9 +4936,14 @@ mod tests {
         );
         assert_eq!(
             parse_money_grouped(b"1.234", b','),
-            Some(((123_400, 0), Reads::TwoWays))
+            Some(((12_340_000, 0), Reads::TwoWays))
         );
         assert_eq!(parse_number_grouped(b"1,000.5", b','), None);
+        // Up to four decimals, in ten-thousandths.
+        assert_eq!(
+            parse_money_grouped(b"1 234,567", b','),
+            Some(((12_345_670, 3), Reads::OneWay))
+        );
         for not in [
             &b"1200"[..],             // no separator: the plain reader's
             b"12 00",                 // a group of two
@@ -4923,7 +4952,7 @@ mod tests {
             b"1 234'567",             // two kinds
             b"1 234,",                // a separator with no decimals
             b" 1 234",                // white space around
-            b"1 234,567",             // three decimals: not money
+            b"1 234,56789",           // five decimals: not money here
             b"1 234 567 890 123 456", // more than 15 digits
         ] {
             assert_eq!(

@@ -608,6 +608,51 @@ fn fast_path_reads_dates_in_a_given_format() {
     assert!(fast.is_none(), "a day-first date read month-first");
 }
 
+/// Amounts and profits with three or four decimals (ERP prices carried into the amount,
+/// Excel's computed cells) are read on the fast path in ten-thousandths, summed at the
+/// scale the general reader's sums take, and checked against quantity × price as it
+/// checks them; five decimals are still the general reader's.
+#[test]
+fn fast_path_reads_amounts_with_up_to_four_decimals() {
+    let dir = temp_dir("fast-four-decimals");
+    let mut text = String::from("order_id,supplier_id,item_id,quantity,unit_price,amount,profit\n");
+    for i in 0..3_000i64 {
+        let price = 1_0000 + i % 97 * 37; // ten-thousandths: 1.0000 to 4.5520
+        let quantity = 1 + i % 5;
+        let mut amount = quantity * price;
+        // Every 500th line's amount is a cent off: the general reader's warning.
+        if i % 500 == 7 {
+            amount += 100;
+        }
+        let four = |v: i64| format!("{}.{:04}", v / 10_000, v % 10_000);
+        let (price, amount) = if i % 3 == 0 {
+            // Three decimals where the fourth is zero, as some exports trim them.
+            let three = |v: i64| format!("{}.{:03}", v / 10_000, v % 10_000 / 10);
+            (
+                three(price - price % 10),
+                three(quantity * (price - price % 10)),
+            )
+        } else {
+            (four(price), four(amount))
+        };
+        let profit = format!("{}.{:03}", i % 40, i % 1000);
+        text.push_str(&format!(
+            "PO{},S{},I{},{quantity},{price},{amount},{profit}\n",
+            i / 2,
+            i % 11,
+            i % 23,
+        ));
+    }
+    let cube = same_on_threads(&dir, "four.csv", &text);
+    assert_eq!(cube.lines(), 3_000);
+    let mut general = SpendCube::default();
+    let report = read_ledger(&dir.join("four.csv"), &mut general).expect("read");
+    assert_eq!(report.warning_count, 4, "{:?}", report.warnings);
+    let p = dir.join("five.csv");
+    std::fs::write(&p, "supplier_id,amount\nS1,1.23456\n").expect("write");
+    falls_back(&p, "five decimals");
+}
+
 /// The fast path hands the file at `p` back to the general reader, on one thread and two.
 fn falls_back(p: &Path, name: &str) {
     for threads in [1, 2] {
@@ -664,22 +709,23 @@ fn fast_path_leaves_what_it_does_not_read_to_the_general_reader() {
 #[test]
 fn fast_path_leaves_money_beyond_the_limit_to_the_general_reader() {
     let dir = temp_dir("fast-money-limit");
-    // 10^15 − 0.01 on each line, credits and purchases in turn so that no sum the fast
-    // path keeps overflows: 100,000 lines add up to just under 10^20 in absolute value,
-    // and two more pass it.
+    // 9 × 10^14 on each line (near the largest amount the fast path holds, an i64 of
+    // ten-thousandths), credits and purchases in turn so that no sum the fast path keeps
+    // overflows: 111,111 lines add up to just under 10^20 in absolute value, and two more
+    // pass it.
     let body = |lines: usize| {
         let mut t = String::from("order_id,supplier_id,amount\n");
         for i in 0..lines {
             let sign = if i % 2 == 0 { "" } else { "-" };
-            t.push_str(&format!("PO{i},S{},{sign}999999999999999.99\n", i % 7));
+            t.push_str(&format!("PO{i},S{},{sign}900000000000000.00\n", i % 7));
         }
         t
     };
     let within = dir.join("within.csv");
-    std::fs::write(&within, body(100_000)).expect("write");
+    std::fs::write(&within, body(111_111)).expect("write");
     assert!(read_ledger_fast(&within, FastOptions::default()).is_some());
     let beyond = dir.join("beyond.csv");
-    std::fs::write(&beyond, body(100_002)).expect("write");
+    std::fs::write(&beyond, body(111_113)).expect("write");
     falls_back(&beyond, "beyond");
     let mut cube = SpendCube::default();
     let r = read_ledger(&beyond, &mut cube);
@@ -687,7 +733,7 @@ fn fast_path_leaves_money_beyond_the_limit_to_the_general_reader() {
         panic!("strict reading rejects the lines beyond the limit: {r:?}");
     };
     let lines: Vec<u64> = files[0].rejected.iter().map(|x| x.line).collect();
-    assert_eq!(lines, [100_002, 100_003]);
+    assert_eq!(lines, [111_113, 111_114]);
 }
 
 #[test]
