@@ -527,6 +527,26 @@ mod tests {
         assert_eq!(cube.supplier_names[1], "B \"Q\"");
     }
 
+    /// In the Excel format, serial numbers are noted as read as dates; dates written as
+    /// dates are read as written, and not counted with them.
+    #[test]
+    fn only_serial_numbers_are_noted_as_excel_serials() {
+        use crate::ledger::locale::date::DateFormat;
+        let options = ReadOptions {
+            date_format: Some(DateFormat::ExcelSerial),
+            ..ReadOptions::default()
+        };
+        let text = b"supplier_id,date,amount\nS1,2025-03-07,5\nS2,45723,6\nS3,45724.5,7\n";
+        let (_, r) = read_opts(text, &options).expect("reads");
+        let serial: Vec<(u64, u64)> = r
+            .normalisations
+            .iter()
+            .filter(|n| n.what == "Excel serial numbers read as dates")
+            .map(|n| (n.count, n.first_line))
+            .collect();
+        assert_eq!(serial, [(2, 3)], "{:?}", r.normalisations);
+    }
+
     #[test]
     fn a_bad_row_is_rejected_with_line_column_value_and_reason() {
         let (_, r) = read("supplier_id,amount\nS1,10\nS2,12a\nS3,\"1,5\"\n").expect("reads");

@@ -5,7 +5,8 @@
 use super::MONEY_LIMIT;
 use super::duplicates::{OrderDuplicates, order_key};
 use super::locale::date::{
-    Date, DateEvidenceSoFar, DateFormat, DateInference, DateInferenceError, parse_date,
+    Date, DateEvidenceSoFar, DateFormat, DateInference, DateInferenceError, is_serial_text,
+    parse_date,
 };
 use super::locale::headers::{HeaderMap, is_total_cell, looks_like_header, map_headers};
 use super::locale::number::{
@@ -1059,7 +1060,9 @@ fn parse_row<'r>(
                         format!("is not a date: {}", e.problem),
                     )
                 })?;
-                if plan.date == DateFormat::ExcelSerial {
+                // Only a serial number is noted: a written date read in the Excel
+                // format is read as written.
+                if plan.date == DateFormat::ExcelSerial && is_serial_text(t) {
                     norms.note("Excel serial numbers read as dates", line);
                 }
                 if t.contains(':') {
