@@ -798,8 +798,8 @@ impl DateSeen {
 
     /// [`DateSeen::decide`] for a column whose format the user gave: the order it reads
     /// year-last dates in and the decision the general reader writes; `None` when a date
-    /// seen is one the general reader rejects in that format (a year-last date for ISO, a
-    /// date that reads only the other way round), and for Excel serial numbers.
+    /// seen is one the general reader rejects in that format (a year-last date for ISO or
+    /// the Excel format, a date that reads only the other way round).
     fn given(
         &self,
         c: usize,
@@ -808,10 +808,10 @@ impl DateSeen {
     ) -> Option<(Order, Option<String>)> {
         use super::locale::date::DateFormat;
         let order = match format {
-            // The general reader notes every date read as a serial number: its to read.
-            DateFormat::ExcelSerial => return None,
-            DateFormat::Iso if self.year_last => return None,
-            DateFormat::Iso => Order::DayFirst,
+            // In the Excel format a date written as one is read as for ISO; a serial
+            // number is not read here (the cell is no date), and hands the file back.
+            DateFormat::Iso | DateFormat::ExcelSerial if self.year_last => return None,
+            DateFormat::Iso | DateFormat::ExcelSerial => Order::DayFirst,
             DateFormat::DayMonthYear if self.month_first.is_some() => return None,
             DateFormat::DayMonthYear => Order::DayFirst,
             DateFormat::MonthDayYear if self.day_first.is_some() => return None,

@@ -527,8 +527,8 @@ fn fast_path_reads_a_given_encoding_as_the_general_reader_does() {
 
 /// A date format given with `--date-format` is read on the fast path as the general
 /// reader reads it: slashed dates that read two ways no longer stop the run, year-first
-/// dates are taken in any format, and a date the format rejects (or Excel serial numbers)
-/// leaves the file to the general reader.
+/// dates are taken in any format, and a date the format rejects (or an Excel serial
+/// number) leaves the file to the general reader.
 #[test]
 fn fast_path_reads_dates_in_a_given_format() {
     use procura::ledger::ReadOptions;
@@ -594,6 +594,45 @@ fn fast_path_reads_dates_in_a_given_format() {
         );
         assert!(fast.is_none(), "read as {format}");
     }
+    // Dates written as ISO dates in the Excel format are read as written (and not noted as
+    // serials), here as by the general reader; a serial number is its to read.
+    let iso: String = ambiguous
+        .lines()
+        .map(|l| match l.split(',').collect::<Vec<_>>()[..] {
+            [s, d, a] if d.len() == 10 && d.as_bytes()[2] == b'/' => {
+                format!("{s},2025-{}-{},{a}\n", &d[3..5], &d[..2])
+            }
+            _ => format!("{l}\n"),
+        })
+        .collect();
+    let p = dir.join("iso.csv");
+    std::fs::write(&p, &iso).expect("write");
+    let options = ReadOptions {
+        date_format: Some(DateFormat::ExcelSerial),
+        ..ReadOptions::default()
+    };
+    let mut want = SpendCube::default();
+    let general = read_ledger_with(&p, &options, &mut want).expect("general reader");
+    let (got, report) = read_ledger_fast(
+        &p,
+        FastOptions {
+            date_format: Some(DateFormat::ExcelSerial),
+            ..FastOptions::default()
+        },
+    )
+    .expect("ISO dates in the Excel format are read");
+    assert_eq!(dump(&got), dump(&want));
+    same_report(&report, &general, "ISO dates as excel");
+    let p = dir.join("serial.csv");
+    std::fs::write(&p, format!("{iso}S1,45723,1.00\n")).expect("write");
+    let fast = read_ledger_fast(
+        &p,
+        FastOptions {
+            date_format: Some(DateFormat::ExcelSerial),
+            ..FastOptions::default()
+        },
+    );
+    assert!(fast.is_none(), "a serial number read on the fast path");
     // A date that reads only day-first, in a file given month-first: rejected by the
     // general reader, so not read here.
     let p = dir.join("day-first.csv");
