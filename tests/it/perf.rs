@@ -9,7 +9,9 @@ use crate::common::temp_dir;
 use ledger_gen::{Shape, ledger};
 use procura::analysis::{self, Dimension};
 use procura::ledger::quality::{QualityReport, identity_findings};
-use procura::ledger::{FastOptions, FileReport, read_ledger, read_ledger_fast, read_ledger_with};
+use procura::ledger::{
+    FastOptions, FileReport, ReadOptions, read_ledger, read_ledger_fast, read_ledger_with,
+};
 use procura::profiles::Profiles;
 use procura::report::{self, Format};
 use procura::rules::RuleSet;
@@ -246,13 +248,38 @@ fn fast_path_reads_line_breaks_in_quotes_and_numbers_the_lines_after_them() {
     assert_eq!(general(&p).lines(), 2);
 }
 
+/// The general reader's report of the file at `path` read with `options`, after checking
+/// that the fast path, given the same options ([`FastOptions::reading`]), reads it to the
+/// same cube and report on one, two and three threads.
+fn same_with_options(path: &Path, options: &ReadOptions) -> FileReport {
+    let what = path.display();
+    let mut want = SpendCube::default();
+    let general = read_ledger_with(path, options, &mut want).expect("general reader");
+    for threads in [1, 2, 3] {
+        let fast = FastOptions {
+            threads,
+            ..FastOptions::reading(options).expect("options the fast path takes")
+        };
+        let (got, report) = read_ledger_fast(path, fast)
+            .unwrap_or_else(|| panic!("{what} on {threads} threads was handed back"));
+        assert_eq!(dump(&got), dump(&want), "{what}: cube on {threads} threads");
+        same_report(&report, &general, &format!("{what} on {threads} threads"));
+    }
+    general
+}
+
+/// Whether the fast path, given `options`, hands the file at `path` back.
+fn handed_back_with(path: &Path, options: &ReadOptions) -> bool {
+    let fast = FastOptions::reading(options).expect("options the fast path takes");
+    read_ledger_fast(path, fast).is_none()
+}
+
 /// Header names the user gives with `--columns` (`supplier_id=LiefNr,…`) are taken on the
 /// fast path as the general reader takes them: on the first line, below title lines, and
 /// for the total row at the end; a mapping that names no column of the file is the
 /// general reader's error to give.
 #[test]
 fn fast_path_reads_the_header_names_given_for_fields() {
-    use procura::ledger::ReadOptions;
     use procura::ledger::locale::headers::Mapping;
     let dir = temp_dir("fast-columns");
     let header = "Beleg,Buchungstag,LiefNr,LiefName,WG,MatNr,Mng,EPreis,NetBetrag,Waehr\n";
@@ -282,7 +309,7 @@ fn fast_path_reads_the_header_names_given_for_fields() {
         .parse()
         .expect("a mapping");
     let options = ReadOptions {
-        columns: columns.clone(),
+        columns,
         ..ReadOptions::default()
     };
     for (name, text) in [
@@ -294,26 +321,9 @@ fn fast_path_reads_the_header_names_given_for_fields() {
     ] {
         let path = dir.join(name);
         std::fs::write(&path, &text).expect("write");
-        let mut want = SpendCube::default();
-        let general = read_ledger_with(&path, &options, &mut want).expect("general reader");
-        for threads in [1, 2, 3] {
-            let (got, report) = read_ledger_fast(
-                &path,
-                FastOptions {
-                    threads,
-                    columns: Some(&columns),
-                    ..FastOptions::default()
-                },
-            )
-            .unwrap_or_else(|| panic!("{name} on {threads} threads was handed back"));
-            assert_eq!(dump(&got), dump(&want), "{name}: cube on {threads} threads");
-            same_report(&report, &general, &format!("{name} on {threads} threads"));
-        }
+        same_with_options(&path, &options);
         // Without the names the header is not found: the general reader's error.
-        assert!(
-            read_ledger_fast(&path, FastOptions::default()).is_none(),
-            "{name}"
-        );
+        assert!(handed_back_with(&path, &ReadOptions::default()), "{name}");
     }
 }
 
@@ -322,7 +332,6 @@ fn fast_path_reads_the_header_names_given_for_fields() {
 /// file to the general reader.
 #[test]
 fn fast_path_reads_a_given_delimiter_that_is_the_files_own() {
-    use procura::ledger::ReadOptions;
     use procura::ledger::locale::sniff::Delimiter;
     let dir = temp_dir("fast-delimiter");
     let mut text = String::from("supplier_id;supplier_name;date;quantity;amount\n");
@@ -343,9 +352,7 @@ fn fast_path_reads_a_given_delimiter_that_is_the_files_own() {
         delimiter: Some(d),
         ..ReadOptions::default()
     };
-    let mut want = SpendCube::default();
-    let general =
-        read_ledger_with(&path, &given(Delimiter::Semicolon), &mut want).expect("general reader");
+    let general = same_with_options(&path, &given(Delimiter::Semicolon));
     assert!(
         general
             .decisions
@@ -354,28 +361,8 @@ fn fast_path_reads_a_given_delimiter_that_is_the_files_own() {
         "{:?}",
         general.decisions
     );
-    for threads in [1, 2] {
-        let (got, report) = read_ledger_fast(
-            &path,
-            FastOptions {
-                threads,
-                delimiter: Some(Delimiter::Semicolon),
-                ..FastOptions::default()
-            },
-        )
-        .expect("the fast path reads it");
-        assert_eq!(dump(&got), dump(&want), "cube on {threads} threads");
-        same_report(&report, &general, &format!("{threads} threads"));
-    }
     for other in [Delimiter::Comma, Delimiter::Tab] {
-        let fast = read_ledger_fast(
-            &path,
-            FastOptions {
-                delimiter: Some(other),
-                ..FastOptions::default()
-            },
-        );
-        assert!(fast.is_none(), "read with {other}");
+        assert!(handed_back_with(&path, &given(other)), "read with {other}");
     }
 }
 
@@ -384,7 +371,6 @@ fn fast_path_reads_a_given_delimiter_that_is_the_files_own() {
 /// with it instead of stopping the run, and the decision says it was given.
 #[test]
 fn fast_path_reads_numbers_with_a_given_decimal_separator() {
-    use procura::ledger::ReadOptions;
     use procura::ledger::locale::number::DecimalSep;
     let dir = temp_dir("fast-decimal");
     let mut ambiguous = String::from("supplier_id;amount;quantity\n");
@@ -417,8 +403,7 @@ fn fast_path_reads_numbers_with_a_given_decimal_separator() {
             decimal: Some(given),
             ..ReadOptions::default()
         };
-        let mut want = SpendCube::default();
-        let general = read_ledger_with(&path, &options, &mut want).expect("general reader");
+        let general = same_with_options(&path, &options);
         assert!(
             general
                 .decisions
@@ -426,19 +411,6 @@ fn fast_path_reads_numbers_with_a_given_decimal_separator() {
             "{name}: {:?}",
             general.decisions
         );
-        for threads in [1, 2] {
-            let (got, report) = read_ledger_fast(
-                &path,
-                FastOptions {
-                    threads,
-                    decimal: Some(given),
-                    ..FastOptions::default()
-                },
-            )
-            .unwrap_or_else(|| panic!("{name} on {threads} threads was handed back"));
-            assert_eq!(dump(&got), dump(&want), "{name}: cube on {threads} threads");
-            same_report(&report, &general, &format!("{name} on {threads} threads"));
-        }
     }
     // Without it, the values that read two ways are the general reader's to ask about.
     assert!(read_ledger_fast(&dir.join("ambiguous.csv"), FastOptions::default()).is_none());
@@ -450,7 +422,6 @@ fn fast_path_reads_numbers_with_a_given_decimal_separator() {
 /// does not allow, are the general reader's.
 #[test]
 fn fast_path_reads_a_given_encoding_as_the_general_reader_does() {
-    use procura::ledger::ReadOptions;
     use procura::ledger::locale::encoding::Encoding;
     let dir = temp_dir("fast-encoding");
     let mut text = String::from("supplier_id;supplier_name;amount\n");
@@ -487,41 +458,27 @@ fn fast_path_reads_a_given_encoding_as_the_general_reader_does() {
             encoding: Some(given),
             ..ReadOptions::default()
         };
-        let mut want = SpendCube::default();
-        let general = read_ledger_with(&path, &options, &mut want).expect("general reader");
+        let general = same_with_options(&path, &options);
         assert!(
             general.decisions[0].ends_with("(as declared) (given with --encoding)")
                 || general.decisions[0].ends_with("removed) (given with --encoding)"),
             "{name}: {:?}",
             general.decisions
         );
-        for threads in [1, 2] {
-            let (got, report) = read_ledger_fast(
-                &path,
-                FastOptions {
-                    threads,
-                    encoding: Some(given),
-                    ..FastOptions::default()
-                },
-            )
-            .unwrap_or_else(|| panic!("{name} on {threads} threads was handed back"));
-            assert_eq!(dump(&got), dump(&want), "{name}: cube on {threads} threads");
-            same_report(&report, &general, &format!("{name} on {threads} threads"));
-        }
     }
     // UTF-16 declared, and a code page's bytes declared UTF-8: the general reader's.
     for (name, given) in [
         ("utf8.csv", Encoding::Utf16Le),
         ("cp1251.csv", Encoding::Utf8),
     ] {
-        let fast = read_ledger_fast(
-            &dir.join(name),
-            FastOptions {
-                encoding: Some(given),
-                ..FastOptions::default()
-            },
+        let options = ReadOptions {
+            encoding: Some(given),
+            ..ReadOptions::default()
+        };
+        assert!(
+            handed_back_with(&dir.join(name), &options),
+            "{name} read as {given}"
         );
-        assert!(fast.is_none(), "{name} read as {given}");
     }
 }
 
@@ -531,7 +488,6 @@ fn fast_path_reads_a_given_encoding_as_the_general_reader_does() {
 /// number) leaves the file to the general reader.
 #[test]
 fn fast_path_reads_dates_in_a_given_format() {
-    use procura::ledger::ReadOptions;
     use procura::ledger::locale::date::DateFormat;
     let dir = temp_dir("fast-date-format");
     // Days and months up to 12 only: nothing in the file tells the order.
@@ -549,13 +505,12 @@ fn fast_path_reads_dates_in_a_given_format() {
     ambiguous.push_str("S1,2025-06-30 10:15,1.00\n");
     let path = dir.join("ambiguous.csv");
     std::fs::write(&path, &ambiguous).expect("write");
+    let given = |format: DateFormat| ReadOptions {
+        date_format: Some(format),
+        ..ReadOptions::default()
+    };
     for format in [DateFormat::DayMonthYear, DateFormat::MonthDayYear] {
-        let options = ReadOptions {
-            date_format: Some(format),
-            ..ReadOptions::default()
-        };
-        let mut want = SpendCube::default();
-        let general = read_ledger_with(&path, &options, &mut want).expect("general reader");
+        let general = same_with_options(&path, &given(format));
         assert!(
             general.decisions.contains(&format!(
                 "column 2 (date): dates as {format} (given with --date-format)"
@@ -563,36 +518,12 @@ fn fast_path_reads_dates_in_a_given_format() {
             "{:?}",
             general.decisions
         );
-        for threads in [1, 2] {
-            let (got, report) = read_ledger_fast(
-                &path,
-                FastOptions {
-                    threads,
-                    date_format: Some(format),
-                    ..FastOptions::default()
-                },
-            )
-            .unwrap_or_else(|| panic!("{format} on {threads} threads was handed back"));
-            assert_eq!(
-                dump(&got),
-                dump(&want),
-                "{format}: cube on {threads} threads"
-            );
-            same_report(&report, &general, &format!("{format} on {threads} threads"));
-        }
     }
     // Without a format the order is the general reader's to ask for; year-last dates in
     // ISO and any Excel serial format are its to reject or note.
     assert!(read_ledger_fast(&path, FastOptions::default()).is_none());
     for format in [DateFormat::Iso, DateFormat::ExcelSerial] {
-        let fast = read_ledger_fast(
-            &path,
-            FastOptions {
-                date_format: Some(format),
-                ..FastOptions::default()
-            },
-        );
-        assert!(fast.is_none(), "read as {format}");
+        assert!(handed_back_with(&path, &given(format)), "read as {format}");
     }
     // Dates written as ISO dates in the Excel format are read as written (and not noted as
     // serials), here as by the general reader; a serial number is its to read.
@@ -607,44 +538,21 @@ fn fast_path_reads_dates_in_a_given_format() {
         .collect();
     let p = dir.join("iso.csv");
     std::fs::write(&p, &iso).expect("write");
-    let options = ReadOptions {
-        date_format: Some(DateFormat::ExcelSerial),
-        ..ReadOptions::default()
-    };
-    let mut want = SpendCube::default();
-    let general = read_ledger_with(&p, &options, &mut want).expect("general reader");
-    let (got, report) = read_ledger_fast(
-        &p,
-        FastOptions {
-            date_format: Some(DateFormat::ExcelSerial),
-            ..FastOptions::default()
-        },
-    )
-    .expect("ISO dates in the Excel format are read");
-    assert_eq!(dump(&got), dump(&want));
-    same_report(&report, &general, "ISO dates as excel");
+    same_with_options(&p, &given(DateFormat::ExcelSerial));
     let p = dir.join("serial.csv");
     std::fs::write(&p, format!("{iso}S1,45723,1.00\n")).expect("write");
-    let fast = read_ledger_fast(
-        &p,
-        FastOptions {
-            date_format: Some(DateFormat::ExcelSerial),
-            ..FastOptions::default()
-        },
+    assert!(
+        handed_back_with(&p, &given(DateFormat::ExcelSerial)),
+        "a serial number read on the fast path"
     );
-    assert!(fast.is_none(), "a serial number read on the fast path");
     // A date that reads only day-first, in a file given month-first: rejected by the
     // general reader, so not read here.
     let p = dir.join("day-first.csv");
     std::fs::write(&p, format!("{ambiguous}S2,13/02/2025,1.00\n")).expect("write");
-    let fast = read_ledger_fast(
-        &p,
-        FastOptions {
-            date_format: Some(DateFormat::MonthDayYear),
-            ..FastOptions::default()
-        },
+    assert!(
+        handed_back_with(&p, &given(DateFormat::MonthDayYear)),
+        "a day-first date read month-first"
     );
-    assert!(fast.is_none(), "a day-first date read month-first");
 }
 
 /// Amounts and profits with three or four decimals (ERP prices carried into the amount,
