@@ -1214,12 +1214,17 @@ fn scan_decoded(
                 part.keep_order_lines(&buf)?;
                 buf.drain(..used);
             }
+            Scanned::OpenQuote => {
+                // The range ended inside a quoted field: the next part began inside its
+                // record ([`fit`]; at the file's end, the file is handed back).
+                part.stop = u64::MAX;
+                return Some(part);
+            }
         }
     }
     part.settle_identities()?;
-    // The range was read to its end, which follows a newline; the record before it ended
-    // there (a quoted field open at the end hands the part back), so the next part starts
-    // on a record.
+    // The range was read to its end, which follows a newline outside quotes: the record
+    // before it ended there, so the next part starts on a record.
     part.stop = end;
     Some(part)
 }
@@ -4017,6 +4022,10 @@ enum Scanned {
     Consumed(usize),
     /// The range is done.
     Done,
+    /// The data end inside a quoted field: in a code page's part (read to exactly its
+    /// range) the split fell inside a field with a line break; at the file's end the quote
+    /// is the general reader's to report.
+    OpenQuote,
 }
 
 /// Adds the complete records of `buf` that start before `end - base` to `part`.
@@ -4263,7 +4272,7 @@ fn scan_buffer(
         });
     }
     if quoted {
-        return None; // a quoted field the file ends in: the general reader's to report
+        return Some(Scanned::OpenQuote);
     }
     // The last record has no newline: end it as if it had one (in another buffer).
     part.keep_order_lines(buf)?;
@@ -4282,6 +4291,8 @@ fn scan_buffer(
             part.stop = base + n as u64;
             Some(Scanned::Done)
         }
+        // The record was ended with a newline outside quotes.
+        Scanned::OpenQuote => None,
     }
 }
 
@@ -4375,6 +4386,9 @@ fn scan(
                 filled -= used;
                 base += used as u64;
             }
+            // This part reads past its range to the end of its last record: a quote open
+            // at the end is the file's, the general reader's to report.
+            Scanned::OpenQuote => return None,
         }
     }
 }

@@ -235,6 +235,21 @@ fn fast_path_reads_line_breaks_in_quotes_and_numbers_the_lines_after_them() {
     let lines: Vec<u64> = report.warnings.iter().map(|w| w.line).collect();
     assert_eq!(lines, [line_of_row[2_500] as u64], "{:?}", report.warnings);
     assert_eq!(line_of_row[2_500], 2_500 + 2 + 1 + 3_001);
+    // The same ledger in windows-1251 (1C's code page), with Cyrillic names: a part of a
+    // code-page file is read to exactly its range, and one that ends inside the long
+    // name says so; the data are read again as one part.
+    let cyrillic = text.replace("Supplier", "Поставщик");
+    let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode(&cyrillic);
+    let path = dir.join("breaks-1251.csv");
+    std::fs::write(&path, &cp1251).expect("write");
+    let want = dump(&general(&path));
+    for threads in [1, 2, 3, 7] {
+        assert_eq!(
+            dump(&fast(&path, threads)),
+            want,
+            "windows-1251 on {threads} threads"
+        );
+    }
     // A last record whose last line reads like a total row: the end of the data is taken
     // to be inside that record, which the last part reads past; the file is handed back,
     // and the general reader reads the record as a purchase line.
