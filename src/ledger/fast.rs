@@ -174,8 +174,12 @@ fn read_as(
     opts: FastOptions<'_>,
     code_page: Option<CodePage>,
 ) -> Option<(SpendCube, FileReport)> {
-    let no_columns = Mapping::new();
-    let columns = opts.columns.unwrap_or(&no_columns);
+    // The options the general reader's header search and row classification take here:
+    // the user's header names, if any.
+    let headers = super::ReadOptions {
+        columns: opts.columns.cloned().unwrap_or_default(),
+        ..super::ReadOptions::default()
+    };
     let mut file = File::open(path).ok()?;
     let len = file.metadata().ok()?.len();
     let mut raw_head = vec![0u8; HEAD];
@@ -211,7 +215,7 @@ fn read_as(
         mut layout,
         preamble,
         end: header_end,
-    } = HeaderAt::find(path, head, bom, columns)?;
+    } = HeaderAt::find(path, head, bom, &headers)?;
     match opts.decimal {
         Some(d) => layout.decimal = u8::try_from(d.as_char()).ok()?,
         None => layout.decide_decimal(head.get(header_end..)?),
@@ -237,7 +241,7 @@ fn read_as(
         &layout,
         &header,
         code_page.as_ref(),
-        columns,
+        &headers,
     )?;
     let body_end = tail.start;
     if let Some(p) = opts.progress {
@@ -896,19 +900,29 @@ impl HeaderAt {
     /// path reads it; else the header below title lines, found as the general reader
     /// finds it (its own `find_header` over its own records of the head) when this path
     /// reads it and every line above it is one record.
-    fn find(path: &Path, head: &[u8], bom: usize, columns: &Mapping) -> Option<HeaderAt> {
+    fn find(
+        path: &Path,
+        head: &[u8],
+        bom: usize,
+        options: &super::ReadOptions,
+    ) -> Option<HeaderAt> {
         let end = memchr::memchr(b'\n', head)?;
-        match Layout::from_header(head.get(bom..end)?, columns) {
+        match Layout::from_header(head.get(bom..end)?, &options.columns) {
             Some(layout) => Some(HeaderAt {
                 layout,
                 preamble: Vec::new(),
                 end,
             }),
-            None => Self::below_titles(path, head, bom, columns),
+            None => Self::below_titles(path, head, bom, options),
         }
     }
 
-    fn below_titles(path: &Path, head: &[u8], bom: usize, columns: &Mapping) -> Option<HeaderAt> {
+    fn below_titles(
+        path: &Path,
+        head: &[u8],
+        bom: usize,
+        options: &super::ReadOptions,
+    ) -> Option<HeaderAt> {
         use super::locale::sniff;
         let end = memchr::memrchr(b'\n', head)?;
         let text = std::str::from_utf8(head.get(bom..=end)?).ok()?;
@@ -920,11 +934,7 @@ impl HeaderAt {
             .into_iter()
             .map(super::csv_reader::text_row)
             .collect();
-        let options = super::ReadOptions {
-            columns: columns.clone(),
-            ..super::ReadOptions::default()
-        };
-        let (ix, _) = super::rows::find_header(path, rows.iter(), &options).ok()?;
+        let (ix, _) = super::rows::find_header(path, rows.iter(), options).ok()?;
         // One line per record up to the header, and a line after it in the head.
         if ix == 0
             || ix + 1 >= rows.len()
@@ -938,7 +948,7 @@ impl HeaderAt {
         }
         let start = memchr::memchr_iter(b'\n', head).nth(ix - 1)? + 1;
         let line_end = start + memchr::memchr(b'\n', head.get(start..)?)?;
-        let layout = Layout::from_header(head.get(start..line_end)?, columns)?;
+        let layout = Layout::from_header(head.get(start..line_end)?, &options.columns)?;
         if layout.delim != delim as u8 {
             return None;
         }
@@ -1038,7 +1048,7 @@ impl Tail {
         layout: &Layout,
         header: &[&str],
         code_page: Option<&CodePage>,
-        columns: &Mapping,
+        options: &super::ReadOptions,
     ) -> Option<Tail> {
         use super::rows::{Kind, row_kind};
         let from = len.saturating_sub(Self::WINDOW).max(first);
@@ -1072,7 +1082,7 @@ impl Tail {
                 .map(super::csv_reader::text_row);
             let row = match record
                 .as_ref()
-                .map(|r| (r, row_kind(&header, amount, r, columns)))
+                .map(|r| (r, row_kind(&header, amount, r, options)))
             {
                 None => None, // an empty line
                 Some((_, Kind::Blank)) => None,
@@ -3124,7 +3134,7 @@ impl Part {
         if usize::from(qs) + usize::from(ps) == 2
             && q.unsigned_abs() < 1 << 28
             && p.unsigned_abs() < 1 << 28
-            && q * p * 100 == a
+            && q * p * TO_UNITS[2] == a
         {
             return Some(());
         }

@@ -163,24 +163,19 @@ pub(super) enum Kind {
 }
 
 /// What a row after the header `header` (with the amount in `amount_column`) is, as
-/// this reader classifies it with the user's header names `columns` and otherwise default
-/// options: for the fast path's last lines.
+/// this reader classifies it with `options`: for the fast path's last lines.
 pub(super) fn row_kind(
     header: &[String],
     amount_column: Option<usize>,
     row: &Row,
-    columns: &super::locale::headers::Mapping,
+    options: &ReadOptions,
 ) -> Kind {
-    let options = ReadOptions {
-        columns: columns.clone(),
-        ..ReadOptions::default()
-    };
     Layout {
         header,
         amount_column,
         named_columns: header.iter().filter(|h| !h.is_empty()).count(),
     }
-    .kind(row, &options)
+    .kind(row, options)
 }
 
 /// What the rows after the header are classified by.

@@ -338,8 +338,6 @@ fn parse(input: &str, format: DateFormat) -> Result<Date, DateProblem> {
     Ok(date)
 }
 
-/// Reads `45723` or `45723.5`/`45723,5` (the fraction is the time of day). `None` when the
-/// text is not shaped like a serial at all.
 /// Whether `input` is written as an Excel serial day number (`45723`, `45723.5`), which
 /// [`parse_date`] reads as one in the [`DateFormat::ExcelSerial`] format; a written date
 /// (`2025-03-07`) is not, in any format.
@@ -347,6 +345,8 @@ pub fn is_serial_text(input: &str) -> bool {
     parse_serial(input.trim()).is_some()
 }
 
+/// Reads `45723` or `45723.5`/`45723,5` (the fraction is the time of day). `None` when the
+/// text is not shaped like a serial at all.
 fn parse_serial(text: &str) -> Option<Result<u32, DateProblem>> {
     let (days, fraction) = text.split_once(['.', ',']).unwrap_or((text, ""));
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
