@@ -5,6 +5,7 @@
 use super::sections::{self, Cell, Table};
 use super::supplier::{display_name, risk_levels, roles, supply_risk, why};
 use super::svg::{self, MatrixPoint, ParetoBar, Segment, esc};
+use super::text::Text;
 use super::{Context, header_lines, money_grouped, percent};
 use crate::abc::AbcClass;
 use crate::advise::CategoryPlan;
@@ -72,11 +73,27 @@ const SORT_JS: &str = r#"document.querySelectorAll("table.sortable").forEach(fun
 /// that the labels stay readable on large ledgers.
 const MATRIX_LABELS: usize = 12;
 
-fn page(title: &str, body: &str, extra_css: &str) -> String {
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}{extra_css}</style>\n</head>\n<body>\n<main>\n{body}</main>\n<script>{SORT_JS}</script>\n</body>\n</html>\n",
+/// What a page starts with, up to its body.
+fn page_start(o: &mut impl Text, title: &str, extra_css: &str) {
+    let _ = write!(
+        o,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}{extra_css}</style>\n</head>\n<body>\n<main>\n",
         esc(title)
-    )
+    );
+}
+
+/// What a page ends with, after its body.
+fn page_end(o: &mut impl Text) {
+    let _ = write!(o, "</main>\n<script>{SORT_JS}</script>\n</body>\n</html>\n");
+}
+
+/// A whole page around `body`.
+fn page(title: &str, body: &str, extra_css: &str) -> String {
+    let mut o = String::new();
+    page_start(&mut o, title, extra_css);
+    o.push_str(body);
+    page_end(&mut o);
+    o
 }
 
 fn type_badge(t: RelationshipType) -> String {
@@ -103,7 +120,7 @@ fn td(c: &Cell) -> String {
 }
 
 /// A sortable table; a line saying there is nothing when it is empty.
-fn table(o: &mut String, t: &Table, heading: Option<&str>) {
+fn table(o: &mut impl Text, t: &Table, heading: Option<&str>) {
     if let Some(h) = heading {
         let _ = writeln!(o, "<{h} id=\"{}\">{}</{h}>", t.id, esc(&t.title));
     }
@@ -213,7 +230,7 @@ fn split_svg(p: &CategoryPlan) -> String {
     svg::split_bars(&segs)
 }
 
-fn card(o: &mut String, value: &str, label: &str) {
+fn card(o: &mut impl Text, value: &str, label: &str) {
     let _ = write!(
         o,
         "<div class=\"card\"><b>{}</b><span>{}</span></div>",
@@ -222,10 +239,11 @@ fn card(o: &mut String, value: &str, label: &str) {
     );
 }
 
-pub(super) fn render(a: &Analysis, ctx: &Context<'_>) -> String {
+/// The full report: every section, whatever dimension was asked.
+pub(super) fn report(o: &mut impl Text, a: &Analysis, ctx: &Context<'_>) {
+    page_start(o, "Supplier report", "");
     let s = &a.summary;
     let cur = s.currency.as_deref().unwrap_or("");
-    let mut o = String::new();
     o.push_str("<header>\n<h1>Supplier report</h1>\n");
     for l in header_lines(a) {
         let _ = writeln!(o, "<p class=\"meta\">{}</p>", esc(&l));
@@ -241,17 +259,17 @@ pub(super) fn render(a: &Analysis, ctx: &Context<'_>) -> String {
     let a_share: Decimal = in_a.iter().map(|x| x.abc.spend.share).sum();
     o.push_str("<div class=\"cards\">");
     card(
-        &mut o,
+        o,
         &format!("{} {cur}", money_grouped(s.total_spend)),
         "total spend",
     );
     card(
-        &mut o,
+        o,
         &format!("{} of {}", in_a.len(), a.suppliers.len()),
         &format!("suppliers in class A make {} % of spend", percent(a_share)),
     );
     card(
-        &mut o,
+        o,
         &s.categories.to_string(),
         &format!("categories, {} items", s.items),
     );
@@ -262,7 +280,7 @@ pub(super) fn render(a: &Analysis, ctx: &Context<'_>) -> String {
         .map(|(_, n)| *n)
         .sum::<usize>();
     card(
-        &mut o,
+        o,
         &partners.to_string(),
         "suppliers for selective cooperation or partnership",
     );
@@ -276,7 +294,7 @@ pub(super) fn render(a: &Analysis, ctx: &Context<'_>) -> String {
         s.b_cutoff.normalize(),
         esc(&s.boundary)
     );
-    table(&mut o, &sections::classes(a), None);
+    table(o, &sections::classes(a), None);
 
     let (m, x_title) = matrix_svg(a, ctx);
     let _ = writeln!(
@@ -286,17 +304,17 @@ pub(super) fn render(a: &Analysis, ctx: &Context<'_>) -> String {
     );
     o.push_str("<div class=\"grid2\"><div>");
     match sections::spend_profit(a) {
-        Some(t) => table(&mut o, &t, Some("h3")),
+        Some(t) => table(o, &t, Some("h3")),
         None => o.push_str(
             "<h3>Spend × profit</h3><p class=\"small\">No profit data: the spend × profit matrix needs a profit column in the ledger or a --profit file.</p>",
         ),
     }
     o.push_str("</div><div>");
-    table(&mut o, &sections::risk_by_type(a, ctx), Some("h3"));
+    table(o, &sections::risk_by_type(a, ctx), Some("h3"));
     o.push_str("</div></div>\n");
 
-    table(&mut o, &sections::suppliers(a), Some("h2"));
-    table(&mut o, &sections::categories(a), Some("h2"));
+    table(o, &sections::suppliers(a), Some("h2"));
+    table(o, &sections::categories(a), Some("h2"));
 
     o.push_str("<h2 id=\"splits\">Sourcing splits: current and proposed</h2>\n");
     for p in a
@@ -337,24 +355,24 @@ pub(super) fn render(a: &Analysis, ctx: &Context<'_>) -> String {
         }
         o.push_str("</div>\n");
     }
-    table(&mut o, &sections::splits(a), Some("h3"));
-    table(&mut o, &sections::moves(a), Some("h3"));
+    table(o, &sections::splits(a), Some("h3"));
+    table(o, &sections::moves(a), Some("h3"));
 
     o.push_str("<h2 id=\"advice\">Advice</h2>\n");
-    table(&mut o, &sections::advice(a), None);
-    table(&mut o, &sections::risks(a), Some("h3"));
+    table(o, &sections::advice(a), None);
+    table(o, &sections::risks(a), Some("h3"));
 
-    table(&mut o, &sections::explanation(a), Some("h2"));
-    table(&mut o, &sections::items(a), Some("h2"));
+    table(o, &sections::explanation(a), Some("h2"));
+    table(o, &sections::items(a), Some("h2"));
 
     o.push_str("<h2 id=\"quality\">Data quality</h2>\n");
     if !ctx.files.is_empty() {
-        table(&mut o, &sections::files(ctx), Some("h3"));
+        table(o, &sections::files(ctx), Some("h3"));
     }
-    table(&mut o, &sections::findings(a), Some("h3"));
-    table(&mut o, &sections::rules(a, ctx), Some("h2"));
+    table(o, &sections::findings(a), Some("h3"));
+    table(o, &sections::rules(a, ctx), Some("h2"));
     o.push_str("<footer>Written by procura. Money rounded to cents once, here; shares are of net spend (credit notes included).</footer>\n");
-    page("Supplier report", &o, "")
+    page_end(o);
 }
 
 /// The one-supplier page, sized for one printed A4 page.

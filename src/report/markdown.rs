@@ -3,8 +3,9 @@
 
 use super::sections::{self, Cell, Table};
 use super::supplier::{display_name, roles, why};
+use super::text::Text;
 use super::{Context, header_lines, money_grouped, percent};
-use crate::analysis::{Analysis, Dimension, SupplierResult};
+use crate::analysis::{Analysis, SupplierResult};
 
 /// Escapes the characters that would break a Markdown table cell.
 fn cell(s: &str) -> String {
@@ -15,7 +16,7 @@ fn cell(s: &str) -> String {
 
 /// A table with a heading at `level` (`##`, `###`); nothing for an empty table except a line
 /// that says so, so that a reader knows the section was not forgotten.
-fn table(o: &mut String, t: &Table, level: &str) {
+fn table(o: &mut impl Text, t: &Table, level: &str) {
     o.push_str(&format!("\n{level} {}\n\n", cell(&t.title)));
     if t.rows.is_empty() {
         o.push_str("(none)\n");
@@ -60,25 +61,26 @@ fn headline(a: &Analysis) -> String {
     )
 }
 
-pub(super) fn render(a: &Analysis, ctx: &Context<'_>, _by: Dimension) -> String {
+/// The full report: every section, whatever dimension was asked.
+pub(super) fn report(o: &mut impl Text, a: &Analysis, ctx: &Context<'_>) {
     let cur = a.summary.currency.as_deref().unwrap_or("");
-    let mut o = String::from("# Supplier report\n\n");
+    o.push_str("# Supplier report\n\n");
     for l in header_lines(a) {
         o.push_str(&format!("- {}\n", cell(&l)));
     }
     o.push_str(&format!("\n{}\n", headline(a)));
 
     o.push_str("\n## ABC Pareto curve\n");
-    table(&mut o, &sections::classes(a), "###");
+    table(o, &sections::classes(a), "###");
 
     o.push_str("\n## Portfolio matrix\n");
     if let Some(t) = sections::spend_profit(a) {
-        table(&mut o, &t, "###");
+        table(o, &t, "###");
     }
-    table(&mut o, &sections::risk_by_type(a, ctx), "###");
+    table(o, &sections::risk_by_type(a, ctx), "###");
 
-    table(&mut o, &sections::suppliers(a), "##");
-    table(&mut o, &sections::categories(a), "##");
+    table(o, &sections::suppliers(a), "##");
+    table(o, &sections::categories(a), "##");
 
     o.push_str("\n## Sourcing splits\n");
     for p in &a.advice.categories {
@@ -116,20 +118,19 @@ pub(super) fn render(a: &Analysis, ctx: &Context<'_>, _by: Dimension) -> String 
     }
 
     o.push_str("\n## Advice\n");
-    table(&mut o, &sections::advice(a), "###");
-    table(&mut o, &sections::risks(a), "###");
+    table(o, &sections::advice(a), "###");
+    table(o, &sections::risks(a), "###");
 
-    table(&mut o, &sections::explanation(a), "##");
-    table(&mut o, &sections::items(a), "##");
+    table(o, &sections::explanation(a), "##");
+    table(o, &sections::items(a), "##");
 
     o.push_str("\n## Data quality\n");
     if !ctx.files.is_empty() {
-        table(&mut o, &sections::files(ctx), "###");
+        table(o, &sections::files(ctx), "###");
     }
-    table(&mut o, &sections::findings(a), "###");
+    table(o, &sections::findings(a), "###");
 
-    table(&mut o, &sections::rules(a, ctx), "##");
-    o
+    table(o, &sections::rules(a, ctx), "##");
 }
 
 /// The one-supplier report in Markdown.

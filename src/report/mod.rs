@@ -13,6 +13,7 @@ mod sections;
 mod supplier;
 mod svg;
 mod table;
+mod text;
 mod xlsx;
 
 pub use advice::{render_advice, write_advice};
@@ -79,16 +80,16 @@ pub fn render_with(
         Format::Table => Ok(table::render(analysis, by).into_bytes()),
         Format::Csv => csv_out::render(analysis, by),
         Format::Json => json::render(analysis, by),
-        Format::Markdown => Ok(markdown::render(analysis, ctx, by).into_bytes()),
+        Format::Markdown => Ok(text::whole(|o| markdown::report(o, analysis, ctx)).into_bytes()),
         Format::Xlsx => xlsx::render(analysis, ctx),
-        Format::Html => Ok(html::render(analysis, ctx).into_bytes()),
+        Format::Html => Ok(text::whole(|o| html::report(o, analysis, ctx)).into_bytes()),
         Format::BenchCsv => bench_csv::render(analysis, by),
     }
 }
 
-/// [`render_with`], written to `out`. JSON is written as it is made: at 10M ledger lines
-/// it runs to hundreds of megabytes, which made whole set the run's peak memory. The
-/// other formats are made whole, then written.
+/// [`render_with`], written to `out`. JSON, Markdown and HTML are written as they are made:
+/// at 10M ledger lines they run to hundreds of megabytes, which made whole set the run's
+/// peak memory. The other formats are made whole, then written.
 pub fn write_with(
     analysis: &Analysis,
     ctx: &Context<'_>,
@@ -98,6 +99,8 @@ pub fn write_with(
 ) -> Result<(), ReportError> {
     match format {
         Format::Json => json::write(analysis, by, out),
+        Format::Markdown => Ok(text::written(out, |o| markdown::report(o, analysis, ctx))?),
+        Format::Html => Ok(text::written(out, |o| html::report(o, analysis, ctx))?),
         _ => Ok(out.write_all(&render_with(analysis, ctx, by, format)?)?),
     }
 }

@@ -407,19 +407,23 @@ fn one_supplier_html_prints_on_one_page() {
     }
 }
 
-#[test]
-fn the_library_renders_every_report_without_a_context() {
-    use procura::analysis::Dimension;
+/// The food ledger with its profiles under the shipped rules, analysed by the library.
+fn food_analysis() -> (procura::analysis::Analysis, procura::rules::RuleSet) {
     use procura::pipeline::{self, Inputs};
-    use procura::report::{self, Format};
     let rules = procura::rules::RuleSet::default_rules().expect("rules");
     let inputs = Inputs {
         ledgers: vec![root().join(FOOD)],
         profiles: Some(root().join(PROFILES)),
-        profit: None,
         ..Inputs::default()
     };
-    let a = pipeline::run(&inputs, &rules).expect("analysis");
+    (pipeline::run(&inputs, &rules).expect("analysis"), rules)
+}
+
+#[test]
+fn the_library_renders_every_report_without_a_context() {
+    use procura::analysis::Dimension;
+    use procura::report::{self, Format};
+    let (a, _) = food_analysis();
     let html = report::render(&a, Dimension::Supplier, Format::Html).expect("html");
     let html = String::from_utf8(html).expect("UTF-8");
     // Without rules in the context the matrix still orders the levels as the shipped rules
@@ -436,4 +440,61 @@ fn the_library_renders_every_report_without_a_context() {
     assert!(md.contains("## Data quality") && !md.contains("### Files read"));
     let one = report::supplier_report(&a, &report::Context::default(), "S-007", Format::Json);
     assert!(one.is_err(), "the one-supplier report has no JSON form");
+}
+
+/// A writer that takes `room` bytes, then fails as a full disk does.
+struct FullDisk {
+    room: usize,
+    taken: usize,
+}
+
+impl std::io::Write for FullDisk {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        if self.taken + b.len() > self.room {
+            return Err(std::io::Error::other("no space left on device"));
+        }
+        self.taken += b.len();
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn every_report_written_as_it_is_made_is_the_report_made_whole() {
+    use procura::analysis::Dimension;
+    use procura::report::{self, Format};
+    let (a, rules) = food_analysis();
+    let ctx = report::Context {
+        files: &[],
+        rules: Some(&rules),
+    };
+    for format in [
+        Format::Table,
+        Format::Csv,
+        Format::Json,
+        Format::Markdown,
+        Format::Html,
+        Format::Xlsx,
+        Format::BenchCsv,
+    ] {
+        for by in [Dimension::Supplier, Dimension::Item] {
+            let whole = report::render_with(&a, &ctx, by, format).expect("rendered");
+            let mut written = Vec::new();
+            report::write_with(&a, &ctx, by, format, &mut written).expect("written");
+            assert_eq!(written, whole, "{format:?} by {by:?}");
+            // A disk that fills up half-way is an error, never a panic or a silent stop.
+            let mut full = FullDisk {
+                room: whole.len() / 2,
+                taken: 0,
+            };
+            let e =
+                report::write_with(&a, &ctx, by, format, &mut full).expect_err("the disk is full");
+            assert!(
+                e.to_string().contains("no space left on device"),
+                "{format:?}: {e}"
+            );
+        }
+    }
 }
