@@ -18,8 +18,13 @@ use rust_xlsxwriter::{
     Chart, ChartLine, ChartLineDashType, ChartSolidFill, ChartType, Color, DocProperties,
     ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
+use std::borrow::Cow;
 
 const MONEY: &str = "#,##0.00";
+/// Most characters one cell holds (Excel's limit).
+const CELL_CHARS: usize = 32_767;
+/// The last row of a sheet, counted from 0 (Excel's limit).
+const LAST_ROW: u32 = 1_048_575;
 const PERCENT: &str = "0.00%";
 /// Widest a column gets, in characters; longer text stays in the cell.
 const MAX_WIDTH: usize = 70;
@@ -79,6 +84,24 @@ fn num(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(0.0)
 }
 
+/// `text` as a cell can hold it: text longer than Excel allows (the actions of a main
+/// supplier that takes volume from hundreds of others) is cut, and the cell says so,
+/// rather than the whole workbook failing.
+fn fitted(text: &str) -> Cow<'_, str> {
+    let chars = text.chars().count();
+    if chars <= CELL_CHARS {
+        return Cow::Borrowed(text);
+    }
+    // Room for the note; it is far shorter than this.
+    let kept = CELL_CHARS - 200;
+    let cut = text.char_indices().nth(kept).map_or(text.len(), |(i, _)| i);
+    Cow::Owned(format!(
+        "{} … [cut: {} more characters; an Excel cell holds {CELL_CHARS}. The HTML, Markdown and JSON reports have the whole text.]",
+        &text[..cut],
+        chars - kept
+    ))
+}
+
 fn write_cell(
     ws: &mut Worksheet,
     f: &Formats,
@@ -88,7 +111,7 @@ fn write_cell(
 ) -> Result<(), XlsxError> {
     match c {
         Cell::Text(s) => {
-            ws.write_string(row, col, s)?;
+            ws.write_string(row, col, fitted(s))?;
         }
         Cell::Money(d) => {
             ws.write_number_with_format(row, col, num(*d), &f.money)?;
@@ -119,6 +142,19 @@ fn write_table(
     t: &Table,
     widths: &mut Vec<usize>,
 ) -> Result<u32, XlsxError> {
+    write_table_to(ws, f, row, t, widths, LAST_ROW)
+}
+
+/// [`write_table`] on a sheet whose last row is `last_row`: rows that do not fit are left
+/// out, and the last row says how many, rather than the whole workbook failing.
+fn write_table_to(
+    ws: &mut Worksheet,
+    f: &Formats,
+    row: u32,
+    t: &Table,
+    widths: &mut Vec<usize>,
+    last_row: u32,
+) -> Result<u32, XlsxError> {
     if widths.len() < t.head.len() {
         widths.resize(t.head.len(), 0);
     }
@@ -126,15 +162,37 @@ fn write_table(
         ws.write_string_with_format(row, i as u16, *h, &f.head)?;
         widths[i] = widths[i].max(h.chars().count() + 2);
     }
-    for (r, cells) in t.rows.iter().enumerate() {
+    let first = row + 1;
+    // Every row fits, or all but the last that fit, which then holds the note.
+    let room = usize::try_from(last_row.saturating_sub(first) + 1).unwrap_or(usize::MAX);
+    let shown = if t.rows.len() <= room {
+        t.rows.len()
+    } else {
+        room.saturating_sub(1)
+    };
+    for (r, cells) in t.rows.iter().take(shown).enumerate() {
         for (i, c) in cells.iter().enumerate() {
-            write_cell(ws, f, row + 1 + r as u32, i as u16, c)?;
+            write_cell(ws, f, first + r as u32, i as u16, c)?;
             if let Some(w) = widths.get_mut(i) {
                 *w = (*w).max(c.shown().chars().count() + 1);
             }
         }
     }
-    Ok(row + 1 + t.rows.len() as u32)
+    let mut end = first + shown as u32;
+    if shown < t.rows.len() {
+        ws.write_string_with_format(
+            end,
+            0,
+            format!(
+                "… {} more rows left out: an Excel sheet holds {} rows. The JSON report has them all.",
+                t.rows.len() - shown,
+                u64::from(LAST_ROW) + 1
+            ),
+            &f.bold,
+        )?;
+        end += 1;
+    }
+    Ok(end)
 }
 
 fn set_widths(ws: &mut Worksheet, widths: &[usize]) -> Result<(), XlsxError> {
@@ -209,7 +267,7 @@ fn overview(
     ws.set_name(SHEET)?;
     ws.write_string_with_format(0, 0, "Supplier report", &f.title)?;
     for (i, l) in header_lines(a).iter().enumerate() {
-        ws.write_string(1 + i as u32, 0, l)?;
+        ws.write_string(1 + i as u32, 0, fitted(l))?;
     }
     let mut widths = vec![14, 14, 14, 14, 14, 14];
 
@@ -373,7 +431,7 @@ pub(super) fn supplier(a: &Analysis, s: &SupplierResult) -> Result<Vec<u8>, Repo
             .iter()
             .map(|n| format!("NOTE: {n}"))
             .collect();
-        ws.write_string(1, 0, notes.join(" · "))?;
+        ws.write_string(1, 0, fitted(&notes.join(" · ")))?;
     }
     let plan = a.advice.supplier(&s.id);
     let mut facts = vec![
@@ -486,4 +544,65 @@ pub(super) fn supplier(a: &Analysis, s: &SupplierResult) -> Result<Vec<u8>, Repo
     }
     set_widths(ws, &widths)?;
     Ok(wb.save_to_buffer()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{Data, Reader, Xlsx};
+
+    #[test]
+    fn text_longer_than_a_cell_holds_is_cut_and_says_so() {
+        assert!(matches!(fitted("short"), Cow::Borrowed("short")));
+        let exact = "ж".repeat(CELL_CHARS);
+        assert!(matches!(fitted(&exact), Cow::Borrowed(_)));
+        let long = "ж".repeat(CELL_CHARS + 1000);
+        let cut = fitted(&long);
+        assert!(cut.chars().count() <= CELL_CHARS);
+        assert!(cut.starts_with(&"ж".repeat(CELL_CHARS - 200)));
+        assert!(
+            cut.ends_with("the whole text.]"),
+            "{}",
+            &cut[cut.len() - 200..]
+        );
+        assert!(cut.contains("[cut: 1200 more characters"));
+    }
+
+    #[test]
+    fn rows_past_the_last_row_of_a_sheet_are_counted_in_a_note() {
+        let f = Formats::new();
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        let t = Table {
+            id: "t",
+            title: "T".into(),
+            head: vec!["n", "text"],
+            rows: (0..10u64)
+                .map(|n| vec![Cell::Int(n), Cell::text("x".repeat(CELL_CHARS + 1))])
+                .collect(),
+        };
+        let mut widths = Vec::new();
+        // Header at row 0, room for rows 1 to 5: four rows and the note.
+        let end = write_table_to(ws, &f, 0, &t, &mut widths, 5).expect("written");
+        assert_eq!(end, 6);
+        // All ten fit when the sheet is long enough.
+        let ws = wb.add_worksheet();
+        let end = write_table_to(ws, &f, 0, &t, &mut widths, 10).expect("written");
+        assert_eq!(end, 11);
+        let bytes = wb.save_to_buffer().expect("saved");
+        let mut book = Xlsx::new(std::io::Cursor::new(bytes)).expect("an xlsx");
+        let sheet = book.worksheet_range("Sheet1").expect("Sheet1");
+        let rows: Vec<_> = sheet.rows().collect();
+        assert_eq!(rows.len(), 6);
+        assert_eq!(rows[4][0], Data::Float(3.0));
+        let note = rows[5][0].to_string();
+        assert!(note.starts_with("… 6 more rows left out"), "{note}");
+        // The long text is there, cut to what a cell holds.
+        let text = sheet
+            .get_value((4, 1))
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        assert!((CELL_CHARS - 200..=CELL_CHARS).contains(&text.chars().count()));
+        assert!(text.ends_with("the whole text.]"));
+    }
 }
