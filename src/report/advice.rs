@@ -2,6 +2,7 @@
 //! supplier, as a terminal text, CSV, JSON or Markdown. Every recommendation is printed
 //! with the stable id of the rule that produced it.
 
+use super::text::{self, Text};
 use super::{Format, ReportError, exact, header_lines, money, money_grouped, percent};
 use crate::advise::{Advice, CategoryPlan, PairMethods, SupplierPlan};
 use crate::analysis::{Analysis, Dimension, Summary};
@@ -48,7 +49,7 @@ pub fn render_advice(
             write_advice(a, format, by, &mut out)?;
             Ok(out)
         }
-        Format::Markdown => Ok(markdown(a, parts).into_bytes()),
+        Format::Markdown => Ok(text::whole(|o| markdown(o, a, parts)).into_bytes()),
         // The workbook and the page are the full report, whose advice sections carry the plans.
         Format::Xlsx | Format::Html => super::render_with(
             a,
@@ -263,11 +264,11 @@ fn markdown_cell(s: &str) -> String {
         .replace('\n', " ")
 }
 
-fn markdown(a: &Analysis, parts: Parts) -> String {
+fn markdown(o: &mut impl Text, a: &Analysis, parts: Parts) {
     let cur = a.summary.currency.as_deref().unwrap_or("");
     let adv = &a.advice;
     let c = markdown_cell;
-    let mut o = String::from("# procura advice\n\n");
+    o.push_str("# procura advice\n\n");
     for l in header_lines(a) {
         o.push_str(&format!("- {}\n", c(&l)));
     }
@@ -348,7 +349,6 @@ fn markdown(a: &Analysis, parts: Parts) -> String {
             o.push_str(&format!("{}. {} `{}`\n", i + 1, c(&x.text.get()), x.rule));
         }
     }
-    o
 }
 
 /// The CSV columns, one row per recommendation.
@@ -549,7 +549,7 @@ fn write_json(a: &Analysis, out: &mut dyn std::io::Write) -> Result<(), ReportEr
     Ok(())
 }
 
-/// [`render_advice`], written to `out`; JSON as it is made (see
+/// [`render_advice`], written to `out`; JSON, CSV and Markdown as they are made (see
 /// [`write_with`](super::write_with)).
 pub fn write_advice(
     a: &Analysis,
@@ -560,6 +560,7 @@ pub fn write_advice(
     match format {
         Format::Json => write_json(a, out),
         Format::Csv => write_csv(a, Parts::of(by), out),
+        Format::Markdown => Ok(text::written(out, |o| markdown(o, a, Parts::of(by)))?),
         _ => Ok(out.write_all(&render_advice(a, format, by)?)?),
     }
 }

@@ -495,6 +495,10 @@ fn every_report_written_as_it_is_made_is_the_report_made_whole() {
                 e.to_string().contains("no space left on device"),
                 "{format:?}: {e}"
             );
+            let whole = report::render_advice(&a, format, Some(by)).expect("advice rendered");
+            let mut written = Vec::new();
+            report::write_advice(&a, format, Some(by), &mut written).expect("advice written");
+            assert_eq!(written, whole, "advice {format:?} by {by:?}");
         }
     }
 }
