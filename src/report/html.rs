@@ -129,12 +129,7 @@ fn table(o: &mut impl Text, t: &Table, heading: Option<&str>) {
         return;
     }
     o.push_str("<table class=\"sortable\"><thead><tr>");
-    for (i, h) in t.head.iter().enumerate() {
-        let numeric = t
-            .rows
-            .first()
-            .and_then(|r| r.get(i))
-            .is_some_and(Cell::numeric);
+    for (h, numeric) in t.head.iter().zip(t.numeric_columns()) {
         let _ = write!(
             o,
             "<th{}>{}</th>",
@@ -143,9 +138,9 @@ fn table(o: &mut impl Text, t: &Table, heading: Option<&str>) {
         );
     }
     o.push_str("</tr></thead>\n<tbody>\n");
-    for r in &t.rows {
+    for r in t.rows.iter() {
         o.push_str("<tr>");
-        for c in r {
+        for c in r.iter() {
             o.push_str(&td(c));
         }
         o.push_str("</tr>\n");
@@ -536,7 +531,8 @@ mod tests {
             rows: vec![vec![
                 Cell::text("<script>alert(1)</script>"),
                 Cell::Money(Decimal::new(-1234567, 2)),
-            ]],
+            ]]
+            .into(),
         };
         let mut o = String::new();
         table(&mut o, &t, Some("h2"));

@@ -1,7 +1,7 @@
 //! Markdown: the sections of the HTML report, to paste into a wiki or an e-mail; and the
 //! one-supplier report.
 
-use super::sections::{self, Cell, Table};
+use super::sections::{self, Table};
 use super::supplier::{display_name, roles, why};
 use super::text::Text;
 use super::{Context, header_lines, money_grouped, percent};
@@ -27,18 +27,13 @@ fn table(o: &mut impl Text, t: &Table, level: &str) {
         o.push_str(&format!(" {} |", cell(h)));
     }
     o.push_str("\n|");
-    for (i, _) in t.head.iter().enumerate() {
-        let numeric = t
-            .rows
-            .first()
-            .and_then(|r| r.get(i))
-            .is_some_and(Cell::numeric);
+    for numeric in t.numeric_columns() {
         o.push_str(if numeric { "---:|" } else { "---|" });
     }
     o.push('\n');
-    for r in &t.rows {
+    for r in t.rows.iter() {
         o.push('|');
-        for c in r {
+        for c in r.iter() {
             o.push_str(&format!(" {} |", cell(&c.shown())));
         }
         o.push('\n');

@@ -8,6 +8,7 @@ use crate::abc::AbcClass;
 use crate::analysis::{AbcResult, Analysis};
 use crate::relationship::RelationshipType;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 
 /// One cell, typed so that each format can show it properly.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,8 +55,7 @@ impl Cell {
 }
 
 /// A table: a title, a header and rows.
-#[derive(Debug, Clone)]
-pub(crate) struct Table {
+pub(crate) struct Table<'a> {
     /// Id for anchors (HTML) and a stable name.
     pub id: &'static str,
     /// Heading.
@@ -63,7 +63,88 @@ pub(crate) struct Table {
     /// Column names.
     pub head: Vec<&'static str>,
     /// Rows, each as long as `head`.
-    pub rows: Vec<Vec<Cell>>,
+    pub rows: Rows<'a>,
+}
+
+impl Table<'_> {
+    /// Per column, whether it is numeric (right-aligned, sorted as a number), as the first
+    /// row shows.
+    pub(crate) fn numeric_columns(&self) -> Vec<bool> {
+        let first = self.rows.iter().next();
+        (0..self.head.len())
+            .map(|i| {
+                first
+                    .as_ref()
+                    .and_then(|r| r.get(i))
+                    .is_some_and(Cell::numeric)
+            })
+            .collect()
+    }
+}
+
+/// A table's rows: held, or made one at a time as they are shown. A report of a 10M-line
+/// ledger has tables of tens of thousands of rows (every supplier, item and allocation);
+/// made as they are written, they are never held whole beside the analysis.
+pub(crate) enum Rows<'a> {
+    /// Rows held whole (small tables, and tables built by hand).
+    Held(Vec<Vec<Cell>>),
+    /// `count` rows, made anew by each call of `make`.
+    Made { count: usize, make: RowMaker<'a> },
+}
+
+/// Makes a table's rows from the start.
+pub(crate) type RowMaker<'a> = Box<dyn Fn() -> Box<dyn Iterator<Item = Vec<Cell>> + 'a> + 'a>;
+
+impl<'a> Rows<'a> {
+    /// `count` rows, made by `make` each time they are shown.
+    pub(crate) fn made<I>(count: usize, make: impl Fn() -> I + 'a) -> Rows<'a>
+    where
+        I: Iterator<Item = Vec<Cell>> + 'a,
+    {
+        Rows::Made {
+            count,
+            make: Box::new(move || Box::new(make())),
+        }
+    }
+
+    /// How many rows there are.
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Rows::Held(v) => v.len(),
+            Rows::Made { count, .. } => *count,
+        }
+    }
+
+    /// Whether there are none.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The rows in order, from the first.
+    pub(crate) fn iter(&self) -> Box<dyn Iterator<Item = Cow<'_, [Cell]>> + '_> {
+        match self {
+            Rows::Held(v) => Box::new(v.iter().map(|r| Cow::Borrowed(r.as_slice()))),
+            Rows::Made { make, .. } => Box::new(make().map(Cow::Owned)),
+        }
+    }
+}
+
+impl FromIterator<Vec<Cell>> for Rows<'_> {
+    fn from_iter<I: IntoIterator<Item = Vec<Cell>>>(iter: I) -> Self {
+        Rows::Held(iter.into_iter().collect())
+    }
+}
+
+impl Default for Rows<'_> {
+    fn default() -> Self {
+        Rows::Held(Vec::new())
+    }
+}
+
+impl From<Vec<Vec<Cell>>> for Rows<'_> {
+    fn from(rows: Vec<Vec<Cell>>) -> Self {
+        Rows::Held(rows)
+    }
 }
 
 fn abc_cells(r: &AbcResult) -> Vec<Cell> {
@@ -110,14 +191,12 @@ fn sentences<'a>(items: impl Iterator<Item = &'a str>) -> String {
 }
 
 /// Every supplier, in spend rank order.
-pub(crate) fn suppliers(a: &Analysis) -> Table {
+pub(crate) fn suppliers(a: &Analysis) -> Table<'_> {
     let mut head = vec!["#", "supplier", "name"];
     head.extend(ABC_HEAD);
     head.extend(["cell", "supply risk", "relationship type", "categories"]);
-    let rows = a
-        .suppliers
-        .iter()
-        .map(|s| {
+    let rows = Rows::made(a.suppliers.len(), move || {
+        a.suppliers.iter().map(move |s| {
             let mut r = vec![
                 Cell::Int(s.abc.spend.rank as u64),
                 Cell::text(&s.id),
@@ -132,7 +211,7 @@ pub(crate) fn suppliers(a: &Analysis) -> Table {
             ]);
             r
         })
-        .collect();
+    });
     Table {
         id: "suppliers",
         title: "Suppliers".into(),
@@ -142,7 +221,7 @@ pub(crate) fn suppliers(a: &Analysis) -> Table {
 }
 
 /// Every category, in spend rank order, with its plan's figures.
-pub(crate) fn categories(a: &Analysis) -> Table {
+pub(crate) fn categories(a: &Analysis) -> Table<'_> {
     let mut head = vec!["#", "category", "name"];
     head.extend(ABC_HEAD);
     head.extend([
@@ -151,10 +230,8 @@ pub(crate) fn categories(a: &Analysis) -> Table {
         "HHI",
         "relationship type",
     ]);
-    let rows = a
-        .categories
-        .iter()
-        .map(|c| {
+    let rows = Rows::made(a.categories.len(), move || {
+        a.categories.iter().map(move |c| {
             let plan = a.advice.category(&c.id);
             let mut r = vec![
                 Cell::Int(c.abc.spend.rank as u64),
@@ -172,7 +249,7 @@ pub(crate) fn categories(a: &Analysis) -> Table {
             ]);
             r
         })
-        .collect();
+    });
     Table {
         id: "categories",
         title: "Categories".into(),
@@ -182,20 +259,18 @@ pub(crate) fn categories(a: &Analysis) -> Table {
 }
 
 /// Every item, in spend rank order.
-pub(crate) fn items(a: &Analysis) -> Table {
+pub(crate) fn items(a: &Analysis) -> Table<'_> {
     let mut head = vec!["#", "item"];
     head.extend(ABC_HEAD);
     head.extend(["cell", "suppliers"]);
-    let rows = a
-        .items
-        .iter()
-        .map(|i| {
+    let rows = Rows::made(a.items.len(), move || {
+        a.items.iter().map(move |i| {
             let mut r = vec![Cell::Int(i.abc.spend.rank as u64), Cell::text(&**i.id())];
             r.extend(abc_cells(&i.abc));
             r.extend([Cell::text(i.abc.cell()), Cell::Int(i.suppliers as u64)]);
             r
         })
-        .collect();
+    });
     Table {
         id: "items",
         title: "Items".into(),
@@ -205,12 +280,9 @@ pub(crate) fn items(a: &Analysis) -> Table {
 }
 
 /// What to do with each supplier: type, goal, methods, contract, review and actions.
-pub(crate) fn advice(a: &Analysis) -> Table {
-    let rows = a
-        .advice
-        .suppliers
-        .iter()
-        .map(|p| {
+pub(crate) fn advice(a: &Analysis) -> Table<'_> {
+    let rows = Rows::made(a.advice.suppliers.len(), move || {
+        a.advice.suppliers.iter().map(move |p| {
             let name = a.supplier(&p.supplier_id).map(display_name).unwrap_or("");
             vec![
                 Cell::text(&*p.supplier_id),
@@ -236,7 +308,7 @@ pub(crate) fn advice(a: &Analysis) -> Table {
                 )),
             ]
         })
-        .collect();
+    });
     Table {
         id: "advice",
         title: "Advice per supplier".into(),
@@ -255,24 +327,27 @@ pub(crate) fn advice(a: &Analysis) -> Table {
 }
 
 /// The sourcing proposals: every allocation of every category plan, current and proposed.
-pub(crate) fn splits(a: &Analysis) -> Table {
-    let mut rows = Vec::new();
-    for p in &a.advice.categories {
-        for x in &p.allocations {
-            rows.push(vec![
-                Cell::text(&p.category),
-                Cell::Type(p.relationship_type),
-                Cell::text(&*x.supplier_id),
-                Cell::text(x.role.id()),
-                Cell::Money(x.current_spend),
-                Cell::Percent(x.current_share),
-                x.proposed_share.map(Cell::Percent).unwrap_or(Cell::Empty),
-                x.proposed_spend.map(Cell::Money).unwrap_or(Cell::Empty),
-                Cell::text(x.why()),
-                Cell::text(&p.rule),
-            ]);
-        }
-    }
+pub(crate) fn splits(a: &Analysis) -> Table<'_> {
+    let plans = &a.advice.categories;
+    let count = plans.iter().map(|p| p.allocations.len()).sum();
+    let rows = Rows::made(count, move || {
+        plans.iter().flat_map(|p| {
+            p.allocations.iter().map(move |x| {
+                vec![
+                    Cell::text(&p.category),
+                    Cell::Type(p.relationship_type),
+                    Cell::text(&*x.supplier_id),
+                    Cell::text(x.role.id()),
+                    Cell::Money(x.current_spend),
+                    Cell::Percent(x.current_share),
+                    x.proposed_share.map(Cell::Percent).unwrap_or(Cell::Empty),
+                    x.proposed_spend.map(Cell::Money).unwrap_or(Cell::Empty),
+                    Cell::text(x.why()),
+                    Cell::text(&p.rule),
+                ]
+            })
+        })
+    });
     Table {
         id: "splits",
         title: "Sourcing splits: current and proposed".into(),
@@ -293,13 +368,12 @@ pub(crate) fn splits(a: &Analysis) -> Table {
 }
 
 /// Money to move between suppliers to reach the proposals.
-pub(crate) fn moves(a: &Analysis) -> Table {
-    let rows = a
-        .advice
-        .categories
-        .iter()
-        .flat_map(|p| {
-            p.moves.iter().map(|m| {
+pub(crate) fn moves(a: &Analysis) -> Table<'_> {
+    let plans = &a.advice.categories;
+    let count = plans.iter().map(|p| p.moves.len()).sum();
+    let rows = Rows::made(count, move || {
+        plans.iter().flat_map(|p| {
+            p.moves.iter().map(move |m| {
                 vec![
                     Cell::text(&p.category),
                     Cell::text(&*m.from),
@@ -309,7 +383,7 @@ pub(crate) fn moves(a: &Analysis) -> Table {
                 ]
             })
         })
-        .collect();
+    });
     Table {
         id: "moves",
         title: "Volume to move".into(),
@@ -319,12 +393,9 @@ pub(crate) fn moves(a: &Analysis) -> Table {
 }
 
 /// The supply risks the supply graph shows.
-pub(crate) fn risks(a: &Analysis) -> Table {
-    let rows = a
-        .advice
-        .risks
-        .iter()
-        .map(|r| {
+pub(crate) fn risks(a: &Analysis) -> Table<'_> {
+    let rows = Rows::made(a.advice.risks.len(), move || {
+        a.advice.risks.iter().map(move |r| {
             vec![
                 Cell::text(&r.id),
                 Cell::text(&r.subject),
@@ -338,7 +409,7 @@ pub(crate) fn risks(a: &Analysis) -> Table {
                 ),
             ]
         })
-        .collect();
+    });
     Table {
         id: "risks",
         title: "Supply risks".into(),
@@ -348,11 +419,9 @@ pub(crate) fn risks(a: &Analysis) -> Table {
 }
 
 /// A short explanation per supplier.
-pub(crate) fn explanation(a: &Analysis) -> Table {
-    let rows = a
-        .suppliers
-        .iter()
-        .map(|s| {
+pub(crate) fn explanation(a: &Analysis) -> Table<'_> {
+    let rows = Rows::made(a.suppliers.len(), move || {
+        a.suppliers.iter().map(move |s| {
             vec![
                 Cell::text(&s.id),
                 Cell::text(&s.name),
@@ -366,7 +435,7 @@ pub(crate) fn explanation(a: &Analysis) -> Table {
                 Cell::text(why(a, s)),
             ]
         })
-        .collect();
+    });
     Table {
         id: "explanation",
         title: "Why each supplier has its type".into(),
@@ -383,7 +452,7 @@ pub(crate) fn explanation(a: &Analysis) -> Table {
 }
 
 /// What each ledger file read gave.
-pub(crate) fn files(ctx: &Context<'_>) -> Table {
+pub(crate) fn files<'t>(ctx: &Context<'_>) -> Table<'t> {
     let rows = ctx
         .files
         .iter()
@@ -414,7 +483,7 @@ pub(crate) fn files(ctx: &Context<'_>) -> Table {
 }
 
 /// The findings (warnings), by id then subject.
-pub(crate) fn findings(a: &Analysis) -> Table {
+pub(crate) fn findings(a: &Analysis) -> Table<'_> {
     let rows = a
         .findings
         .iter()
@@ -436,7 +505,7 @@ pub(crate) fn findings(a: &Analysis) -> Table {
 
 /// The effective rules: where they came from, the cut-offs, the boundary, the criteria and
 /// the exceptions.
-pub(crate) fn rules(a: &Analysis, ctx: &Context<'_>) -> Table {
+pub(crate) fn rules<'t>(a: &Analysis, ctx: &Context<'_>) -> Table<'t> {
     let s = &a.summary;
     let mut rows = vec![
         vec![Cell::text("rules"), Cell::text(&s.rules), Cell::Empty],
@@ -485,7 +554,7 @@ pub(crate) fn rules(a: &Analysis, ctx: &Context<'_>) -> Table {
         id: "rules",
         title: "Rules used".into(),
         head: vec!["setting", "value", "meaning"],
-        rows,
+        rows: rows.into(),
     }
 }
 
@@ -501,7 +570,7 @@ pub(crate) fn spend_profit_counts(a: &Analysis) -> Option<[[u64; 3]; 3]> {
 }
 
 /// The spend×profit matrix as a table.
-pub(crate) fn spend_profit(a: &Analysis) -> Option<Table> {
+pub(crate) fn spend_profit<'t>(a: &Analysis) -> Option<Table<'t>> {
     let m = spend_profit_counts(a)?;
     let classes = [AbcClass::A, AbcClass::B, AbcClass::C];
     let rows = classes
@@ -521,7 +590,7 @@ pub(crate) fn spend_profit(a: &Analysis) -> Option<Table> {
 }
 
 /// Suppliers counted by supply-risk level (rows, highest first) and type (columns).
-pub(crate) fn risk_by_type(a: &Analysis, ctx: &Context<'_>) -> Table {
+pub(crate) fn risk_by_type<'t>(a: &Analysis, ctx: &Context<'_>) -> Table<'t> {
     let levels = risk_levels(a, ctx);
     let mut rows = Vec::new();
     for level in levels.iter().rev() {
@@ -542,12 +611,12 @@ pub(crate) fn risk_by_type(a: &Analysis, ctx: &Context<'_>) -> Table {
         head: std::iter::once("supply risk")
             .chain(RelationshipType::ALL.map(RelationshipType::id))
             .collect(),
-        rows,
+        rows: rows.into(),
     }
 }
 
 /// Per spend class: how many suppliers and what share of spend they make.
-pub(crate) fn classes(a: &Analysis) -> Table {
+pub(crate) fn classes(a: &Analysis) -> Table<'_> {
     let classes = [AbcClass::A, AbcClass::B, AbcClass::C];
     let rows = classes
         .iter()

@@ -474,7 +474,7 @@ pub(super) fn supplier(a: &Analysis, s: &SupplierResult) -> Result<Vec<u8>, Repo
             id: "facts",
             title: String::new(),
             head: vec!["", ""],
-            rows: facts,
+            rows: facts.into(),
         },
         &mut widths,
     )? + 1;
