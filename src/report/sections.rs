@@ -660,4 +660,39 @@ mod tests {
             "Do this. then that. and so?"
         );
     }
+
+    /// A table whose rows are made as they are written says how many it will make; the
+    /// writers trust that count (empty tables, a sheet's last row), so it must be right.
+    #[test]
+    fn made_rows_are_as_many_as_their_count() {
+        use crate::pipeline::{self, Inputs};
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let rules = crate::rules::RuleSet::default_rules().expect("rules");
+        let inputs = Inputs {
+            ledgers: vec![dir.join("food_ledger.csv")],
+            profiles: Some(dir.join("food_profiles.toml")),
+            ..Inputs::default()
+        };
+        let a = pipeline::run(&inputs, &rules).expect("analysis");
+        let tables = [
+            suppliers(&a),
+            categories(&a),
+            items(&a),
+            advice(&a),
+            splits(&a),
+            moves(&a),
+            risks(&a),
+            explanation(&a),
+        ];
+        for t in &tables {
+            assert!(matches!(t.rows, Rows::Made { .. }), "{}", t.id);
+            assert!(
+                !t.rows.is_empty(),
+                "{}: the fixture fills every table",
+                t.id
+            );
+            assert_eq!(t.rows.len(), t.rows.iter().count(), "{}", t.id);
+            assert!(t.rows.iter().all(|r| r.len() == t.head.len()), "{}", t.id);
+        }
+    }
 }

@@ -35,7 +35,7 @@ impl<'a> Chunked<'a> {
     const CHUNK: usize = 64 * 1024;
 
     /// A report written to `out`.
-    pub(super) fn new(out: &'a mut dyn io::Write) -> Self {
+    fn new(out: &'a mut dyn io::Write) -> Self {
         Chunked {
             buf: String::with_capacity(Self::CHUNK + Self::CHUNK / 4),
             out,
@@ -51,7 +51,7 @@ impl<'a> Chunked<'a> {
     }
 
     /// Writes what is left; the first error of the whole report, if there was one.
-    pub(super) fn finish(mut self) -> io::Result<()> {
+    fn finish(mut self) -> io::Result<()> {
         if self.error.is_none() {
             self.drain();
         }
